@@ -1,0 +1,24 @@
+package dev.ballast.article;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ballast.profile.Profile;
+import io.vertx.mutiny.sqlclient.Row;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An article as RealWorld returns it. {@code body} is left out of list pages (as the spec's list schema
+ * does); {@code favorited} and the author's {@code following} are from the caller's point of view.
+ */
+public record Article(String slug, String title, String description,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String body,
+                      List<String> tagList, Instant createdAt, Instant updatedAt,
+                      boolean favorited, int favoritesCount, Profile author) {
+
+    static Article from(Row row) {
+        return new Article(row.getString("slug"), row.getString("title"), row.getString("description"),
+                row.getString("body"), List.of(row.getArrayOfStrings("tag_list")),
+                row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant(),
+                row.getBoolean("favorited"), row.getInteger("favorites_count"), Profile.from(row));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.ballast.article;
+
+import dev.ballast.article.ArticleRequests.NewArticle;
+import dev.ballast.article.ArticleRequests.UpdateArticle;
+import dev.ballast.db.Database;
+import dev.ballast.db.Statement;
+import dev.ballast.http.ApiException;
+import dev.ballast.http.Page;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The SQL of articles, their tags and favorites. One article or one page of them is read in a single
+ * statement that joins the author and computes tags, favorite flag and follow flag for the viewer
+ * ({@code $1}, null when anonymous): never a query per article.
+ */
+@ApplicationScoped
+class ArticleRepository {
+
+    /** Attempts at a free slug: the plain one, then with random suffixes. */
+    private static final int SLUG_ATTEMPTS = 6;
+
+    private static final String VIEW = """
+            select a.slug, a.title, a.description, %s as body, a.created_at, a.updated_at, a.favorites_count,
+                   u.username, u.bio, u.image,
+                   array(select t.name from article_tags at join tags t on t.id = at.tag_id
+                         where at.article_id = a.id order by t.name) as tag_list,
+                   exists(select 1 from favorites f where f.article_id = a.id and f.user_id = $1) as favorited,
+                   exists(select 1 from follows fo where fo.follower_id = $1 and fo.followee_id = a.author_id) as following
+            from articles a join users u on u.id = a.author_id""";
+
+    private static final Statement BY_SLUG = new Statement("article.bySlug",
+            VIEW.formatted("a.body") + " where a.slug = $2");
+    private static final Statement OWNER = new Statement("article.owner",
+            "select id, author_id from articles where slug = $1");
+    private static final Statement INSERT = new Statement("article.insert", """
+            insert into articles (slug, title, description, body, author_id) values ($1, $2, $3, $4, $5)
+            on conflict (slug) do nothing returning id""");
+    private static final Statement INSERT_TAGS = new Statement("article.insertTags",
+            "insert into tags (name) select unnest($1::text[]) on conflict (name) do nothing");
+    private static final Statement LINK_TAGS = new Statement("article.linkTags",
+            "insert into article_tags (article_id, tag_id) select $1, id from tags where name = any($2::text[])");
+    private static final Statement UPDATE = new Statement("article.update", """
+            update articles set slug = coalesce($2, slug), title = coalesce($3, title),
+                                description = coalesce($4, description), body = coalesce($5, body), updated_at = now()
+            where id = $1 returning slug""");
+    private static final Statement DELETE = new Statement("article.delete", "delete from articles where id = $1");
+    private static final Statement FAVORITE = new Statement("article.favorite", """
+            with added as (
+                insert into favorites (user_id, article_id) select $1, id from articles where slug = $2
+                on conflict do nothing returning article_id)
+            update articles set favorites_count = favorites_count + 1 where id in (select article_id from added)""");
+    private static final Statement UNFAVORITE = new Statement("article.unfavorite", """
+            with removed as (
+                delete from favorites where user_id = $1 and article_id = (select id from articles where slug = $2)
+                returning article_id)
+            update articles set favorites_count = favorites_count - 1 where id in (select article_id from removed)""");
+
+    private final Database db;
+
+    ArticleRepository(Database db) {
+        this.db = db;
+    }
+
+    /** One article seen by {@code viewerId}; 404 when the slug is unknown. */
+    Uni<Article> bySlug(String slug, Long viewerId) {
+        return db.execute(BY_SLUG, Tuple.of(viewerId, slug)).map(rows -> {
+            var iterator = rows.iterator();
+            if (!iterator.hasNext()) {
+                throw ApiException.notFound("article");
+            }
+            return Article.from(iterator.next());
+        });
+    }
+
+    /** A page of matching articles, newest first, and how many match in all (two statements, run side by side). */
+    Uni<ArticlesResponse> list(ArticleFilter filter, Long viewerId, Page page) {
+        List<Object> values = filter.values();
+        int limitIndex = values.size() + 2;
+        Statement pageQuery = new Statement("article.list." + filter.shape(), VIEW.formatted("null::text")
+                + filter.where(2) + " order by a.created_at desc, a.id desc limit $" + limitIndex
+                + " offset $" + (limitIndex + 1));
+        Statement countQuery = new Statement("article.count." + filter.shape(),
+                "select count(*) from articles a" + filter.where(1));
+
+        List<Object> pageArgs = new ArrayList<>(values.size() + 3);
+        pageArgs.add(viewerId);
+        pageArgs.addAll(values);
+        pageArgs.add(page.limit());
+        pageArgs.add(page.offset());
+
+        Uni<List<Article>> articles = db.execute(pageQuery, Tuple.from(pageArgs)).map(ArticleRepository::articles);
+        Uni<Long> count = db.execute(countQuery, Tuple.from(values)).map(rows -> rows.iterator().next().getLong(0));
+        return Uni.combine().all().unis(articles, count).with(ArticlesResponse::new);
+    }
+
+    /** Creates the article with its tags in one transaction and returns its slug. */
+    Uni<String> create(long authorId, NewArticle article) {
+        String base = Slugs.base(article.title());
+        Set<String> tags = article.tags();
+        return withFreeSlug(base, 0, slug -> db.inTransaction(tx -> db.execute(tx, INSERT,
+                        Tuple.of(slug, article.title().trim(), article.description(), article.body(), authorId))
+                .chain(rows -> {
+                    var inserted = rows.iterator();
+                    if (!inserted.hasNext()) {
+                        return Uni.createFrom().nullItem(); // slug taken: try the next candidate
+                    }
+                    long articleId = inserted.next().getLong("id");
+                    return tags.isEmpty() ? Uni.createFrom().item(slug) : linkTags(tx, articleId, tags).replaceWith(slug);
+                })));
+    }
+
+    /** Changes the given fields of the caller's own article; a new title gives a new slug. Returns the slug. */
+    Uni<String> update(String slug, long userId, UpdateArticle change) {
+        return owned(slug, userId).chain(articleId -> {
+            if (change.title() == null) {
+                return db.execute(UPDATE, Tuple.of(articleId, null, null, change.description(), change.body()))
+                        .map(rows -> rows.iterator().next().getString("slug"));
+            }
+            String title = change.title().trim();
+            String base = Slugs.base(title);
+            return withFreeSlug(base, 0, candidate -> db.execute(UPDATE,
+                            Tuple.of(articleId, candidate, title, change.description(), change.body()))
+                    .map(rows -> rows.iterator().next().getString("slug"))
+                    .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key"))
+                    .recoverWithNull());
+        });
+    }
+
+    /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
+    Uni<Void> delete(String slug, long userId) {
+        return owned(slug, userId).chain(articleId -> db.execute(DELETE, Tuple.of(articleId))).replaceWithVoid();
+    }
+
+    /** Favorites an article (again: no change); 404 when the slug is unknown. */
+    Uni<Article> favorite(String slug, long userId) {
+        return db.execute(FAVORITE, Tuple.of(userId, slug)).chain(() -> bySlug(slug, userId));
+    }
+
+    Uni<Article> unfavorite(String slug, long userId) {
+        return db.execute(UNFAVORITE, Tuple.of(userId, slug)).chain(() -> bySlug(slug, userId));
+    }
+
+    /** The id of the article when the user wrote it; 404 when unknown, 403 when someone else's. */
+    Uni<Long> owned(String slug, long userId) {
+        return db.execute(OWNER, Tuple.of(slug)).map(rows -> {
+            var iterator = rows.iterator();
+            if (!iterator.hasNext()) {
+                throw ApiException.notFound("article");
+            }
+            Row row = iterator.next();
+            if (row.getLong("author_id") != userId) {
+                throw ApiException.forbidden("only the author may change this article");
+            }
+            return row.getLong("id");
+        });
+    }
+
+    /**
+     * Tags are inserted in name order, so that two transactions adding the same new tags lock them in the same
+     * order; a tag another transaction is creating is waited for, then reused.
+     */
+    private Uni<RowSet<Row>> linkTags(SqlConnection tx, long articleId, Set<String> tags) {
+        String[] names = new TreeSet<>(tags).toArray(String[]::new);
+        return db.execute(tx, INSERT_TAGS, Tuple.of(names))
+                .chain(() -> db.execute(tx, LINK_TAGS, Tuple.of(articleId, names)));
+    }
+
+    /** Runs {@code attempt} with slug candidates until one is free (the attempt answers null when it is taken). */
+    private static Uni<String> withFreeSlug(String base, int attemptNumber, Function<String, Uni<String>> attempt) {
+        if (attemptNumber == SLUG_ATTEMPTS) {
+            return Uni.createFrom().failure(ApiException.unprocessable("could not find a free slug for this title"));
+        }
+        return attempt.apply(Slugs.candidate(base, attemptNumber)).chain(slug -> slug != null
+                ? Uni.createFrom().item(slug)
+                : withFreeSlug(base, attemptNumber + 1, attempt));
+    }
+
+    private static List<Article> articles(RowSet<Row> rows) {
+        List<Article> articles = new ArrayList<>(rows.size());
+        rows.forEach(row -> articles.add(Article.from(row)));
+        return articles;
+    }
+}

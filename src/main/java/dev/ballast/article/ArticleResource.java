@@ -1,0 +1,104 @@
+package dev.ballast.article;
+
+import static dev.ballast.http.Validation.requireBody;
+
+import dev.ballast.article.ArticleRequests.NewArticleRequest;
+import dev.ballast.article.ArticleRequests.UpdateArticleRequest;
+import dev.ballast.auth.CurrentUser;
+import dev.ballast.http.Limits;
+import dev.ballast.http.Page;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+/** {@code /api/articles}: lists, the feed, one article, writing, deleting and favoriting. */
+@Path("/articles")
+@Produces(MediaType.APPLICATION_JSON)
+public class ArticleResource {
+
+    private final ArticleRepository articles;
+    private final CurrentUser currentUser;
+    private final Limits limits;
+
+    ArticleResource(ArticleRepository articles, CurrentUser currentUser, Limits limits) {
+        this.articles = articles;
+        this.currentUser = currentUser;
+        this.limits = limits;
+    }
+
+    @GET
+    public Uni<ArticlesResponse> list(@QueryParam("tag") String tag, @QueryParam("author") String author,
+                                      @QueryParam("favorited") String favorited,
+                                      @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        Page page = page(limit, offset);
+        ArticleFilter filter = new ArticleFilter(tag, author, favorited, null);
+        return currentUser.optionalId().chain(viewer -> articles.list(filter, viewer, page));
+    }
+
+    @GET
+    @Path("feed")
+    public Uni<ArticlesResponse> feed(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        Page page = page(limit, offset);
+        return currentUser.requiredId().chain(me -> articles.list(ArticleFilter.feedOf(me), me, page));
+    }
+
+    @GET
+    @Path("{slug}")
+    public Uni<ArticleResponse> get(@PathParam("slug") String slug) {
+        return currentUser.optionalId().chain(viewer -> articles.bySlug(slug, viewer)).map(ArticleResponse::new);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @ResponseStatus(201)
+    public Uni<ArticleResponse> create(NewArticleRequest request) {
+        return currentUser.requiredId().chain(me -> {
+            var article = requireBody(request, NewArticleRequest::article, "article");
+            article.validate(limits);
+            return articles.create(me, article).chain(slug -> articles.bySlug(slug, me));
+        }).map(ArticleResponse::new);
+    }
+
+    @PUT
+    @Path("{slug}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<ArticleResponse> update(@PathParam("slug") String slug, UpdateArticleRequest request) {
+        return currentUser.requiredId().chain(me -> {
+            var change = requireBody(request, UpdateArticleRequest::article, "article");
+            change.validate(limits);
+            return articles.update(slug, me, change).chain(newSlug -> articles.bySlug(newSlug, me));
+        }).map(ArticleResponse::new);
+    }
+
+    @DELETE
+    @Path("{slug}")
+    @ResponseStatus(204)
+    public Uni<Void> delete(@PathParam("slug") String slug) {
+        return currentUser.requiredId().chain(me -> articles.delete(slug, me));
+    }
+
+    @POST
+    @Path("{slug}/favorite")
+    public Uni<ArticleResponse> favorite(@PathParam("slug") String slug) {
+        return currentUser.requiredId().chain(me -> articles.favorite(slug, me)).map(ArticleResponse::new);
+    }
+
+    @DELETE
+    @Path("{slug}/favorite")
+    public Uni<ArticleResponse> unfavorite(@PathParam("slug") String slug) {
+        return currentUser.requiredId().chain(me -> articles.unfavorite(slug, me)).map(ArticleResponse::new);
+    }
+
+    private Page page(String limit, String offset) {
+        return Page.of(limit, offset, limits.pageSizeMax(), limits.offsetMax());
+    }
+}

@@ -1,0 +1,4 @@
+package dev.ballast.article;
+
+public record ArticleResponse(Article article) {
+}

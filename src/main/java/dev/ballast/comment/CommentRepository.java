@@ -1,0 +1,82 @@
+package dev.ballast.comment;
+
+import dev.ballast.db.Database;
+import dev.ballast.db.Statement;
+import dev.ballast.http.ApiException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The SQL of comments. Each operation finds its article by slug in the same statement. */
+@ApplicationScoped
+class CommentRepository {
+
+    /** Newest first; the left joins keep one row for an article without comments, so one statement tells 404 from empty. */
+    private static final Statement BY_ARTICLE = new Statement("comment.byArticle", """
+            select c.id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
+                   exists(select 1 from follows fo where fo.follower_id = $2 and fo.followee_id = c.author_id) as following
+            from articles a
+                 left join comments c on c.article_id = a.id
+                 left join users u on u.id = c.author_id
+            where a.slug = $1
+            order by c.created_at desc, c.id desc
+            limit $3""");
+    private static final Statement INSERT = new Statement("comment.insert", """
+            with inserted as (
+                insert into comments (article_id, author_id, body) select id, $2, $3 from articles where slug = $1
+                returning id, author_id, body, created_at, updated_at)
+            select i.id, i.body, i.created_at, i.updated_at, u.username, u.bio, u.image, false as following
+            from inserted i join users u on u.id = i.author_id""");
+    private static final Statement AUTHOR = new Statement("comment.author", """
+            select c.author_id from comments c join articles a on a.id = c.article_id where a.slug = $1 and c.id = $2""");
+    private static final Statement DELETE = new Statement("comment.delete", "delete from comments where id = $1");
+
+    private final Database db;
+
+    CommentRepository(Database db) {
+        this.db = db;
+    }
+
+    /** The newest {@code max} comments of an article seen by {@code viewerId}; 404 when the slug is unknown. */
+    Uni<List<Comment>> byArticle(String slug, Long viewerId, int max) {
+        return db.execute(BY_ARTICLE, Tuple.of(slug, viewerId, max)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ApiException.notFound("article");
+            }
+            List<Comment> comments = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                if (row.getLong("id") != null) {
+                    comments.add(Comment.from(row));
+                }
+            }
+            return comments;
+        });
+    }
+
+    Uni<Comment> add(String slug, long authorId, String body) {
+        return db.execute(INSERT, Tuple.of(slug, authorId, body)).map(rows -> {
+            var iterator = rows.iterator();
+            if (!iterator.hasNext()) {
+                throw ApiException.notFound("article");
+            }
+            return Comment.from(iterator.next());
+        });
+    }
+
+    /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
+    Uni<Void> delete(String slug, long commentId, long userId) {
+        return db.execute(AUTHOR, Tuple.of(slug, commentId)).chain(rows -> {
+            var iterator = rows.iterator();
+            if (!iterator.hasNext()) {
+                return Uni.createFrom().failure(ApiException.notFound("comment"));
+            }
+            if (iterator.next().getLong("author_id") != userId) {
+                return Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
+            }
+            return db.execute(DELETE, Tuple.of(commentId)).replaceWithVoid();
+        });
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ballast.comment;
+
+import static dev.ballast.http.Validation.requireBody;
+
+import dev.ballast.auth.CurrentUser;
+import dev.ballast.comment.CommentBodies.CommentResponse;
+import dev.ballast.comment.CommentBodies.CommentsResponse;
+import dev.ballast.comment.CommentBodies.NewCommentRequest;
+import dev.ballast.http.Limits;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+/** {@code /api/articles/{slug}/comments}. */
+@Path("/articles/{slug}/comments")
+@Produces(MediaType.APPLICATION_JSON)
+public class CommentResource {
+
+    private final CommentRepository comments;
+    private final CurrentUser currentUser;
+    private final Limits limits;
+
+    CommentResource(CommentRepository comments, CurrentUser currentUser, Limits limits) {
+        this.comments = comments;
+        this.currentUser = currentUser;
+        this.limits = limits;
+    }
+
+    @GET
+    public Uni<CommentsResponse> list(@PathParam("slug") String slug) {
+        return currentUser.optionalId()
+                .chain(viewer -> comments.byArticle(slug, viewer, limits.commentsPerPage()))
+                .map(CommentsResponse::new);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<CommentResponse> add(@PathParam("slug") String slug, NewCommentRequest request) {
+        return currentUser.requiredId().chain(me -> {
+            var comment = requireBody(request, NewCommentRequest::comment, "comment");
+            comment.validate(limits);
+            return comments.add(slug, me, comment.body());
+        }).map(CommentResponse::new);
+    }
+
+    @DELETE
+    @Path("{id}")
+    @ResponseStatus(204)
+    public Uni<Void> delete(@PathParam("slug") String slug, @PathParam("id") long id) {
+        return currentUser.requiredId().chain(me -> comments.delete(slug, id, me));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ballast.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts a real Postgres from Maven artifacts when no database URL is configured: the run command keeps
+ * its data directory between runs, the tests start a throw-away one. Never part of the native executable.
+ */
+public final class EmbeddedDatabase {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+    static final String REACTIVE_URL = "quarkus.datasource.reactive.url";
+
+    private EmbeddedDatabase() {
+    }
+
+    /** Starts a persistent embedded Postgres unless a database URL is set as a system property or in the environment. */
+    public static void startUnlessConfigured() {
+        if (System.getProperty(REACTIVE_URL) != null || System.getenv("QUARKUS_DATASOURCE_REACTIVE_URL") != null) {
+            return;
+        }
+        Path dataDir = Path.of(System.getenv().getOrDefault("EMBEDDED_PG_DATA_DIR", "data/postgres")).toAbsolutePath();
+        LOG.infof("No database URL configured: starting an embedded Postgres with its data in %s", dataDir);
+        start(dataDir).forEach(System::setProperty);
+    }
+
+    /**
+     * Starts an embedded Postgres (a throw-away one when {@code dataDir} is null) and returns the datasource
+     * configuration that points at it. The server stops with the JVM.
+     */
+    public static Map<String, String> start(Path dataDir) {
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "128MB");
+            if (dataDir != null) {
+                builder.setDataDirectory(dataDir.toFile()).setCleanDataDirectory(false);
+            }
+            EmbeddedPostgres postgres = builder.start();
+            String url = "postgresql://localhost:" + postgres.getPort() + "/postgres";
+            return Map.of(
+                    REACTIVE_URL, url,
+                    "quarkus.datasource.jdbc.url", "jdbc:" + url,
+                    "quarkus.datasource.username", "postgres",
+                    "quarkus.datasource.password", "postgres");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded Postgres", e);
+        }
+    }
+}

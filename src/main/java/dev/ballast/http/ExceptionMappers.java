@@ -1,0 +1,105 @@
+package dev.ballast.http;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every failure into the RealWorld error shape with the right status; only a real bug is a 500. */
+public class ExceptionMappers {
+
+    private static final Logger LOG = Logger.getLogger(ExceptionMappers.class);
+
+    /** The scheme RealWorld clients send: {@code Authorization: Token <jwt>}. */
+    static final String TOKEN_CHALLENGE = "Token";
+
+    static Response error(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorBody.of(message)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        Response.ResponseBuilder response = Response.status(e.status())
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(ErrorBody.of(e.messages()));
+        if (e.status() == 401) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, TOKEN_CHALLENGE);
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return api(ApiException.unauthorized("token is invalid or expired"));
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return api(ApiException.unauthorized("authentication required"));
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonParseException e) {
+        return error(400, "request body is not valid JSON");
+    }
+
+    @ServerExceptionMapper
+    public Response wrongShape(MismatchedInputException e) {
+        return error(422, describePath(e) + " has the wrong type or shape");
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(JsonMappingException e) {
+        return error(422, describePath(e) + " could not be read");
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonParseException parse) {
+            return malformedJson(parse);
+        }
+        int status = e.getResponse().getStatus();
+        String message = switch (status) {
+            case 400 -> "bad request";
+            case 404 -> "resource not found";
+            case 405 -> "method not allowed";
+            case 406 -> "only application/json responses are available";
+            case 413 -> "request body is too large";
+            case 415 -> "content type must be application/json";
+            default -> e.getResponse().getStatusInfo().getReasonPhrase();
+        };
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+        }
+        return error(status, message);
+    }
+
+    /** The bounded password-hashing pool is full: the client may retry shortly. */
+    @ServerExceptionMapper
+    public Response busy(RejectedExecutionException e) {
+        return Response.fromResponse(error(503, "server is busy, retry shortly")).header("Retry-After", "1").build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("Unexpected failure", e);
+        return error(500, "internal server error");
+    }
+
+    private static String describePath(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+        return path.isEmpty() ? "request body" : path;
+    }
+}

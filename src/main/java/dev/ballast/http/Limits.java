@@ -1,0 +1,36 @@
+package dev.ballast.http;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Bounds on the work and data one request may ask for; see {@code ballast.limits.*} in application.properties. */
+@ConfigMapping(prefix = "ballast.limits")
+public interface Limits {
+
+    int pageSizeMax();
+
+    int offsetMax();
+
+    int usernameMax();
+
+    int emailMax();
+
+    int passwordMin();
+
+    int bioMax();
+
+    int imageMax();
+
+    int titleMax();
+
+    int descriptionMax();
+
+    int bodyMax();
+
+    int tagMax();
+
+    int tagsPerArticleMax();
+
+    int commentMax();
+
+    int commentsPerPage();
+}

@@ -1,0 +1,42 @@
+package dev.ballast.profile;
+
+import dev.ballast.auth.CurrentUser;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code /api/profiles/{username}} and following. */
+@Path("/profiles/{username}")
+@Produces(MediaType.APPLICATION_JSON)
+public class ProfileResource {
+
+    private final ProfileRepository profiles;
+    private final CurrentUser currentUser;
+
+    ProfileResource(ProfileRepository profiles, CurrentUser currentUser) {
+        this.profiles = profiles;
+        this.currentUser = currentUser;
+    }
+
+    @GET
+    public Uni<ProfileResponse> get(@PathParam("username") String username) {
+        return currentUser.optionalId().chain(viewer -> profiles.byUsername(username, viewer)).map(ProfileResponse::new);
+    }
+
+    @POST
+    @Path("follow")
+    public Uni<ProfileResponse> follow(@PathParam("username") String username) {
+        return currentUser.requiredId().chain(me -> profiles.follow(me, username)).map(ProfileResponse::new);
+    }
+
+    @DELETE
+    @Path("follow")
+    public Uni<ProfileResponse> unfollow(@PathParam("username") String username) {
+        return currentUser.requiredId().chain(me -> profiles.unfollow(me, username)).map(ProfileResponse::new);
+    }
+}

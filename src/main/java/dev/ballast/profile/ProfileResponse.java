@@ -1,0 +1,4 @@
+package dev.ballast.profile;
+
+public record ProfileResponse(Profile profile) {
+}

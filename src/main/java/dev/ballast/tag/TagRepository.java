@@ -1,0 +1,31 @@
+package dev.ballast.tag;
+
+import dev.ballast.db.Database;
+import dev.ballast.db.Statement;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The SQL of tags: those used by at least one article, in name order. */
+@ApplicationScoped
+class TagRepository {
+
+    private static final Statement IN_USE = new Statement("tag.inUse", """
+            select t.name from tags t where exists (select 1 from article_tags at where at.tag_id = t.id) order by t.name""");
+
+    private final Database db;
+
+    TagRepository(Database db) {
+        this.db = db;
+    }
+
+    Uni<List<String>> inUse() {
+        return db.execute(IN_USE, Tuple.tuple()).map(rows -> {
+            List<String> names = new ArrayList<>(rows.size());
+            rows.forEach(row -> names.add(row.getString(0)));
+            return names;
+        });
+    }
+}

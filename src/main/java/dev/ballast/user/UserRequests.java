@@ -1,0 +1,69 @@
+package dev.ballast.user;
+
+import dev.ballast.http.Limits;
+import dev.ballast.http.Validation;
+import java.util.regex.Pattern;
+
+/** Request bodies of the user endpoints and the rules they must satisfy. */
+public final class UserRequests {
+
+    /** Letters, digits, dot, dash and underscore: a username is part of profile URLs. */
+    static final Pattern USERNAME = Pattern.compile("[\\p{L}\\p{N}._-]+");
+    static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    /** bcrypt reads at most 72 bytes: a longer password would be silently truncated. */
+    static final int PASSWORD_MAX_BYTES = 72;
+
+    private UserRequests() {
+    }
+
+    public record NewUser(String username, String email, String password) {
+        void validate(Limits limits) {
+            new Validation()
+                    .required("username", username, limits.usernameMax())
+                    .matches("username", username, USERNAME, "may contain only letters, digits, '.', '-' and '_'")
+                    .required("email", email, limits.emailMax())
+                    .matches("email", email, EMAIL, "is invalid")
+                    .required("password", password, Integer.MAX_VALUE)
+                    .minLength("password", password, limits.passwordMin())
+                    .maxBytes("password", password, PASSWORD_MAX_BYTES)
+                    .orFail();
+        }
+    }
+
+    public record NewUserRequest(NewUser user) {
+    }
+
+    public record Login(String email, String password) {
+        void validate() {
+            new Validation()
+                    .required("email", email, Integer.MAX_VALUE)
+                    .required("password", password, Integer.MAX_VALUE)
+                    .orFail();
+        }
+    }
+
+    public record LoginRequest(Login user) {
+    }
+
+    /** Every field is optional: only those given change. */
+    public record UpdateUser(String email, String username, String password, String bio, String image) {
+        void validate(Limits limits) {
+            new Validation()
+                    .check(email != null || username != null || password != null || bio != null || image != null,
+                            "user must contain at least one field to update")
+                    .notBlankIfPresent("username", username, limits.usernameMax())
+                    .matches("username", username, USERNAME, "may contain only letters, digits, '.', '-' and '_'")
+                    .notBlankIfPresent("email", email, limits.emailMax())
+                    .matches("email", email, EMAIL, "is invalid")
+                    .notBlankIfPresent("password", password, Integer.MAX_VALUE)
+                    .minLength("password", password, limits.passwordMin())
+                    .maxBytes("password", password, PASSWORD_MAX_BYTES)
+                    .maxLength("bio", bio, limits.bioMax())
+                    .maxLength("image", image, limits.imageMax())
+                    .orFail();
+        }
+    }
+
+    public record UpdateUserRequest(UpdateUser user) {
+    }
+}

@@ -1,0 +1,4 @@
+package dev.ballast.user;
+
+public record UserResponse(User user) {
+}
