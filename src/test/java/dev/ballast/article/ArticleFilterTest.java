@@ -1,0 +1,29 @@
+package dev.ballast.article;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ArticleFilterTest {
+
+    @Test
+    void noFilterHasNoWhereClause() {
+        ArticleFilter all = new ArticleFilter(null, null, null, null);
+        assertEquals("", all.where(2));
+        assertEquals(List.of(), all.values());
+        assertEquals("all", all.shape());
+    }
+
+    @Test
+    void placeholdersAreNumberedInValueOrderFromTheGivenIndex() {
+        ArticleFilter filter = new ArticleFilter("dragons", "jake", null, 7L);
+        assertEquals(List.of("dragons", "jake", 7L), filter.values());
+        String where = filter.where(2);
+        assertEquals(true, where.contains("t.name = $2"), where);
+        assertEquals(true, where.contains("username = $3"), where);
+        assertEquals(true, where.contains("follower_id = $4"), where);
+        assertEquals("tag+author+feed", filter.shape());
+        assertEquals(true, filter.where(1).contains("t.name = $1"));
+    }
+}
