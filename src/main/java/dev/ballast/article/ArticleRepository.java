@@ -2,10 +2,12 @@ package dev.ballast.article;
 
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
+import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Page;
+import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -38,37 +40,51 @@ class ArticleRepository {
                    exists(select 1 from follows fo where fo.follower_id = $1 and fo.followee_id = a.author_id) as following
             from articles a join users u on u.id = a.author_id""";
 
-    private static final Statement BY_SLUG = new Statement("article.bySlug",
+    private static final Statement BY_SLUG = Statement.read("article.bySlug",
             VIEW.formatted("a.body") + " where a.slug = $2");
-    private static final Statement OWNER = new Statement("article.owner",
+    private static final Statement OWNER = Statement.read("article.owner",
             "select id, author_id from articles where slug = $1");
-    private static final Statement INSERT = new Statement("article.insert", """
+    private static final Statement INSERT = Statement.write("article.insert", """
             insert into articles (slug, title, description, body, author_id) values ($1, $2, $3, $4, $5)
             on conflict (slug) do nothing returning id""");
-    private static final Statement INSERT_TAGS = new Statement("article.insertTags",
+    private static final Statement INSERT_TAGS = Statement.write("article.insertTags",
             "insert into tags (name) select unnest($1::text[]) on conflict (name) do nothing");
-    private static final Statement LINK_TAGS = new Statement("article.linkTags",
+    private static final Statement LINK_TAGS = Statement.write("article.linkTags",
             "insert into article_tags (article_id, tag_id) select $1, id from tags where name = any($2::text[])");
-    private static final Statement UPDATE = new Statement("article.update", """
+    private static final Statement UPDATE = Statement.write("article.update", """
             update articles set slug = coalesce($2, slug), title = coalesce($3, title),
                                 description = coalesce($4, description), body = coalesce($5, body), updated_at = now()
             where id = $1 returning slug""");
-    private static final Statement DELETE = new Statement("article.delete", "delete from articles where id = $1");
-    private static final Statement FAVORITE = new Statement("article.favorite", """
+    private static final Statement DELETE = Statement.write("article.delete", "delete from articles where id = $1");
+    private static final Statement FAVORITE = Statement.write("article.favorite", """
             with added as (
                 insert into favorites (user_id, article_id) select $1, id from articles where slug = $2
                 on conflict do nothing returning article_id)
             update articles set favorites_count = favorites_count + 1 where id in (select article_id from added)""");
-    private static final Statement UNFAVORITE = new Statement("article.unfavorite", """
+    private static final Statement UNFAVORITE = Statement.write("article.unfavorite", """
             with removed as (
                 delete from favorites where user_id = $1 and article_id = (select id from articles where slug = $2)
                 returning article_id)
             update articles set favorites_count = favorites_count - 1 where id in (select article_id from removed)""");
 
     private final Database db;
+    private final ReadCaches caches;
 
-    ArticleRepository(Database db) {
+    ArticleRepository(Database db, ReadCaches caches) {
         this.db = db;
+        this.caches = caches;
+    }
+
+    /** One article as any anonymous caller sees it; cached. */
+    @CacheResult(cacheName = ReadCaches.ARTICLE)
+    Uni<Article> anonymousBySlug(String slug) {
+        return bySlug(slug, null);
+    }
+
+    /** A page of articles as any anonymous caller sees it; cached. */
+    @CacheResult(cacheName = ReadCaches.ARTICLE_LISTS)
+    Uni<ArticlesResponse> anonymousList(String tag, String author, String favoritedBy, int limit, int offset) {
+        return list(new ArticleFilter(tag, author, favoritedBy, null), null, new Page(limit, offset));
     }
 
     /** One article seen by {@code viewerId}; 404 when the slug is unknown. */
@@ -86,10 +102,10 @@ class ArticleRepository {
     Uni<ArticlesResponse> list(ArticleFilter filter, Long viewerId, Page page) {
         List<Object> values = filter.values();
         int limitIndex = values.size() + 2;
-        Statement pageQuery = new Statement("article.list." + filter.shape(), VIEW.formatted("null::text")
+        Statement pageQuery = Statement.read("article.list." + filter.shape(), VIEW.formatted("null::text")
                 + filter.where(2) + " order by a.created_at desc, a.id desc limit $" + limitIndex
                 + " offset $" + (limitIndex + 1));
-        Statement countQuery = new Statement("article.count." + filter.shape(),
+        Statement countQuery = Statement.read("article.count." + filter.shape(),
                 "select count(*) from articles a" + filter.where(1));
 
         List<Object> pageArgs = new ArrayList<>(values.size() + 3);
@@ -116,12 +132,13 @@ class ArticleRepository {
                     }
                     long articleId = inserted.next().getLong("id");
                     return tags.isEmpty() ? Uni.createFrom().item(slug) : linkTags(tx, articleId, tags).replaceWith(slug);
-                })));
+                })))
+                .call(slug -> caches.articleChanged(slug));
     }
 
     /** Changes the given fields of the caller's own article; a new title gives a new slug. Returns the slug. */
     Uni<String> update(String slug, long userId, UpdateArticle change) {
-        return owned(slug, userId).chain(articleId -> {
+        return owned(slug, userId).<String>chain(articleId -> {
             if (change.title() == null) {
                 return db.execute(UPDATE, Tuple.of(articleId, null, null, change.description(), change.body()))
                         .map(rows -> rows.iterator().next().getString("slug"));
@@ -133,21 +150,26 @@ class ArticleRepository {
                     .map(rows -> rows.iterator().next().getString("slug"))
                     .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key"))
                     .recoverWithNull());
-        });
+        }).call(newSlug -> caches.articleChanged(slug, newSlug));
     }
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        return owned(slug, userId).chain(articleId -> db.execute(DELETE, Tuple.of(articleId))).replaceWithVoid();
+        return owned(slug, userId).chain(articleId -> db.execute(DELETE, Tuple.of(articleId)))
+                .chain(() -> caches.articleChanged(slug));
     }
 
     /** Favorites an article (again: no change); 404 when the slug is unknown. */
     Uni<Article> favorite(String slug, long userId) {
-        return db.execute(FAVORITE, Tuple.of(userId, slug)).chain(() -> bySlug(slug, userId));
+        return db.execute(FAVORITE, Tuple.of(userId, slug))
+                .call(() -> caches.articleChanged(slug))
+                .chain(() -> bySlug(slug, userId));
     }
 
     Uni<Article> unfavorite(String slug, long userId) {
-        return db.execute(UNFAVORITE, Tuple.of(userId, slug)).chain(() -> bySlug(slug, userId));
+        return db.execute(UNFAVORITE, Tuple.of(userId, slug))
+                .call(() -> caches.articleChanged(slug))
+                .chain(() -> bySlug(slug, userId));
     }
 
     /** The id of the article when the user wrote it; 404 when unknown, 403 when someone else's. */

@@ -40,8 +40,9 @@ public class ArticleResource {
                                       @QueryParam("favorited") String favorited,
                                       @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         Page page = page(limit, offset);
-        ArticleFilter filter = new ArticleFilter(tag, author, favorited, null);
-        return currentUser.optionalId().chain(viewer -> articles.list(filter, viewer, page));
+        return currentUser.optionalId().chain(viewer -> viewer == null
+                ? articles.anonymousList(tag, author, favorited, page.limit(), page.offset())
+                : articles.list(new ArticleFilter(tag, author, favorited, null), viewer, page));
     }
 
     @GET
@@ -54,7 +55,9 @@ public class ArticleResource {
     @GET
     @Path("{slug}")
     public Uni<ArticleResponse> get(@PathParam("slug") String slug) {
-        return currentUser.optionalId().chain(viewer -> articles.bySlug(slug, viewer)).map(ArticleResponse::new);
+        return currentUser.optionalId()
+                .chain(viewer -> viewer == null ? articles.anonymousBySlug(slug) : articles.bySlug(slug, viewer))
+                .map(ArticleResponse::new);
     }
 
     @POST

@@ -1,8 +1,11 @@
 package dev.ballast.comment;
 
+import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
+import io.quarkus.cache.CacheKey;
+import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -15,7 +18,7 @@ import java.util.List;
 class CommentRepository {
 
     /** Newest first; the left joins keep one row for an article without comments, so one statement tells 404 from empty. */
-    private static final Statement BY_ARTICLE = new Statement("comment.byArticle", """
+    private static final Statement BY_ARTICLE = Statement.read("comment.byArticle", """
             select c.id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
                    exists(select 1 from follows fo where fo.follower_id = $2 and fo.followee_id = c.author_id) as following
             from articles a
@@ -24,20 +27,28 @@ class CommentRepository {
             where a.slug = $1
             order by c.created_at desc, c.id desc
             limit $3""");
-    private static final Statement INSERT = new Statement("comment.insert", """
+    private static final Statement INSERT = Statement.write("comment.insert", """
             with inserted as (
                 insert into comments (article_id, author_id, body) select id, $2, $3 from articles where slug = $1
                 returning id, author_id, body, created_at, updated_at)
             select i.id, i.body, i.created_at, i.updated_at, u.username, u.bio, u.image, false as following
             from inserted i join users u on u.id = i.author_id""");
-    private static final Statement AUTHOR = new Statement("comment.author", """
+    private static final Statement AUTHOR = Statement.read("comment.author", """
             select c.author_id from comments c join articles a on a.id = c.article_id where a.slug = $1 and c.id = $2""");
-    private static final Statement DELETE = new Statement("comment.delete", "delete from comments where id = $1");
+    private static final Statement DELETE = Statement.write("comment.delete", "delete from comments where id = $1");
 
     private final Database db;
+    private final ReadCaches caches;
 
-    CommentRepository(Database db) {
+    CommentRepository(Database db, ReadCaches caches) {
         this.db = db;
+        this.caches = caches;
+    }
+
+    /** The comments of an article as any anonymous caller sees them; cached by slug. */
+    @CacheResult(cacheName = ReadCaches.COMMENTS)
+    Uni<List<Comment>> anonymousByArticle(@CacheKey String slug, int max) {
+        return byArticle(slug, null, max);
     }
 
     /** The newest {@code max} comments of an article seen by {@code viewerId}; 404 when the slug is unknown. */
@@ -63,7 +74,7 @@ class CommentRepository {
                 throw ApiException.notFound("article");
             }
             return Comment.from(iterator.next());
-        });
+        }).call(() -> caches.commentsChanged(slug));
     }
 
     /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
@@ -76,7 +87,7 @@ class CommentRepository {
             if (iterator.next().getLong("author_id") != userId) {
                 return Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
             }
-            return db.execute(DELETE, Tuple.of(commentId)).replaceWithVoid();
+            return db.execute(DELETE, Tuple.of(commentId)).chain(() -> caches.commentsChanged(slug));
         });
     }
 }

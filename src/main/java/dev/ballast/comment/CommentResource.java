@@ -36,7 +36,9 @@ public class CommentResource {
     @GET
     public Uni<CommentsResponse> list(@PathParam("slug") String slug) {
         return currentUser.optionalId()
-                .chain(viewer -> comments.byArticle(slug, viewer, limits.commentsPerPage()))
+                .chain(viewer -> viewer == null
+                        ? comments.anonymousByArticle(slug, limits.commentsPerPage())
+                        : comments.byArticle(slug, viewer, limits.commentsPerPage()))
                 .map(CommentsResponse::new);
     }
 

@@ -1,5 +1,6 @@
 package dev.ballast.db;
 
+import dev.ballast.protection.Bulkheads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,7 +14,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -29,23 +34,28 @@ public class Database {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Pool pool;
+    private final Bulkheads bulkheads;
     private final MeterRegistry registry;
     private final long slowQueryNanos;
     private final Counter slowQueries;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-    Database(Pool pool, MeterRegistry registry, @ConfigProperty(name = "ballast.db.slow-query") Duration slowQuery) {
+    Database(Pool pool, Bulkheads bulkheads, MeterRegistry registry,
+             @ConfigProperty(name = "ballast.db.slow-query") Duration slowQuery) {
         this.pool = pool;
+        this.bulkheads = bulkheads;
         this.registry = registry;
         this.slowQueryNanos = slowQuery.toNanos();
         this.slowQueries = registry.counter("ballast.db.slow.queries");
     }
 
-    /** Runs a statement on a pooled connection. */
+    /** Runs a statement on a pooled connection, within the bulkhead of its kind (read or write). */
     public Uni<RowSet<Row>> execute(Statement statement, Tuple arguments) {
-        return execute(pool, statement, arguments);
+        Supplier<Uni<RowSet<Row>>> work = () -> execute(pool, statement, arguments);
+        return statement.writes() ? bulkheads.writing(work) : bulkheads.reading(work);
     }
 
-    /** Runs a statement on the given client: the pool, or a connection holding a transaction. */
+    /** Runs a statement on the given client, typically a connection holding a transaction. */
     public Uni<RowSet<Row>> execute(SqlClient client, Statement statement, Tuple arguments) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
@@ -54,9 +64,12 @@ public class Database {
         });
     }
 
-    /** Runs work in one transaction: committed when the returned Uni succeeds, rolled back when it fails. */
+    /**
+     * Runs work in one transaction (within the write bulkhead): committed when the returned Uni succeeds,
+     * rolled back when it fails. Its statements go through {@link #execute(SqlClient, Statement, Tuple)}.
+     */
     public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(work);
+        return bulkheads.writing(() -> pool.withTransaction(work));
     }
 
     /** Whether a failure is the violation of the named unique constraint (a race the database decided). */
@@ -67,11 +80,11 @@ public class Database {
     }
 
     private void record(Statement statement, long nanos, RowSet<Row> rows) {
-        Timer.builder("ballast.db.query")
-                .description("Time spent in each SQL statement")
-                .tag("statement", statement.name())
-                .register(registry)
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(statement.name(), name -> Timer.builder("ballast.db.query")
+                        .description("Time spent in each SQL statement")
+                        .tag("statement", name)
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
         if (nanos >= slowQueryNanos) {
             slowQueries.increment();
             LOG.warnf("Slow query %s took %d ms and returned %s rows", statement.name(), nanos / 1_000_000,

@@ -3,14 +3,19 @@ package dev.ballast.http;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.ballast.db.DatabaseUnavailable;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.concurrent.RejectedExecutionException;
+import java.time.Duration;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -18,6 +23,14 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ExceptionMappers.class);
+
+    private final String retryAfterSeconds;
+    private final Counter databaseRejections;
+
+    ExceptionMappers(MeterRegistry registry, @ConfigProperty(name = "ballast.retry-after") Duration retryAfter) {
+        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+        this.databaseRejections = registry.counter("ballast.rejections", "reason", "database");
+    }
 
     /** The scheme RealWorld clients send: {@code Authorization: Token <jwt>}. */
     static final String TOKEN_CHALLENGE = "Token";
@@ -83,16 +96,24 @@ public class ExceptionMappers {
         return error(status, message);
     }
 
-    /** The bounded password-hashing pool is full: the client may retry shortly. */
+    /** A bulkhead (database reads or writes, password hashing) is full: retry shortly. */
     @ServerExceptionMapper
-    public Response busy(RejectedExecutionException e) {
-        return Response.fromResponse(error(503, "server is busy, retry shortly")).header("Retry-After", "1").build();
+    public Response busy(BulkheadException e) {
+        return unavailable("server is busy, retry shortly");
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (DatabaseUnavailable.is(e)) {
+            databaseRejections.increment();
+            return unavailable("database is busy or unavailable, retry shortly");
+        }
         LOG.error("Unexpected failure", e);
         return error(500, "internal server error");
+    }
+
+    private Response unavailable(String message) {
+        return Response.fromResponse(error(503, message)).header("Retry-After", retryAfterSeconds).build();
     }
 
     private static String describePath(JsonMappingException e) {

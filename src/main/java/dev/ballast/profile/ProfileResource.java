@@ -25,7 +25,9 @@ public class ProfileResource {
 
     @GET
     public Uni<ProfileResponse> get(@PathParam("username") String username) {
-        return currentUser.optionalId().chain(viewer -> profiles.byUsername(username, viewer)).map(ProfileResponse::new);
+        return currentUser.optionalId()
+                .chain(viewer -> viewer == null ? profiles.anonymousByUsername(username) : profiles.byUsername(username, viewer))
+                .map(ProfileResponse::new);
     }
 
     @POST

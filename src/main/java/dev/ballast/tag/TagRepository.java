@@ -1,7 +1,9 @@
 package dev.ballast.tag;
 
+import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
+import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +14,7 @@ import java.util.List;
 @ApplicationScoped
 class TagRepository {
 
-    private static final Statement IN_USE = new Statement("tag.inUse", """
+    private static final Statement IN_USE = Statement.read("tag.inUse", """
             select t.name from tags t where exists (select 1 from article_tags at where at.tag_id = t.id) order by t.name""");
 
     private final Database db;
@@ -21,11 +23,12 @@ class TagRepository {
         this.db = db;
     }
 
+    @CacheResult(cacheName = ReadCaches.TAGS)
     Uni<List<String>> inUse() {
         return db.execute(IN_USE, Tuple.tuple()).map(rows -> {
             List<String> names = new ArrayList<>(rows.size());
             rows.forEach(row -> names.add(row.getString(0)));
-            return names;
+            return List.copyOf(names);
         });
     }
 }

@@ -17,16 +17,16 @@ class UserRepository {
 
     private static final String COLUMNS = "id, username, email, password_hash, bio, image";
 
-    private static final Statement BY_ID = new Statement("user.byId",
+    private static final Statement BY_ID = Statement.read("user.byId",
             "select " + COLUMNS + " from users where id = $1");
-    private static final Statement BY_EMAIL = new Statement("user.byEmail",
+    private static final Statement BY_EMAIL = Statement.read("user.byEmail",
             "select " + COLUMNS + " from users where lower(email) = lower($1)");
-    private static final Statement TAKEN = new Statement("user.taken", """
+    private static final Statement TAKEN = Statement.read("user.taken", """
             select exists(select 1 from users where username = $1 and id <> $3) as username_taken,
                    exists(select 1 from users where lower(email) = lower($2) and id <> $3) as email_taken""");
-    private static final Statement INSERT = new Statement("user.insert",
+    private static final Statement INSERT = Statement.write("user.insert",
             "insert into users (username, email, password_hash) values ($1, $2, $3) returning " + COLUMNS);
-    private static final Statement UPDATE = new Statement("user.update", """
+    private static final Statement UPDATE = Statement.write("user.update", """
             update users set username = coalesce($2, username), email = coalesce($3, email),
                              password_hash = coalesce($4, password_hash),
                              bio = coalesce($5, bio), image = coalesce($6, image)

@@ -1,6 +1,7 @@
 package dev.ballast.user;
 
 import dev.ballast.auth.TokenService;
+import dev.ballast.cache.ReadCaches;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.user.UserRequests.Login;
@@ -17,8 +18,10 @@ class UserService {
     private final PasswordHasher hasher;
     private final TokenService tokens;
     private final Limits limits;
+    private final ReadCaches caches;
 
-    UserService(UserRepository users, PasswordHasher hasher, TokenService tokens, Limits limits) {
+    UserService(UserRepository users, PasswordHasher hasher, TokenService tokens, Limits limits, ReadCaches caches) {
+        this.caches = caches;
         this.users = users;
         this.hasher = hasher;
         this.tokens = tokens;
@@ -61,6 +64,7 @@ class UserService {
                 .chain(() -> passwordHash)
                 .chain(hash -> users.update(userId, username, email, hash, change.bio(), change.image()))
                 .onItem().ifNull().failWith(UserService::unknownUser)
+                .call(caches::userChanged)
                 .map(this::withToken);
     }
 
