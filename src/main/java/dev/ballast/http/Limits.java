@@ -1,10 +1,13 @@
 package dev.ballast.http;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 
 /** Bounds on the work and data one request may ask for; see {@code ballast.limits.*} in application.properties. */
 @ConfigMapping(prefix = "ballast.limits")
 public interface Limits {
+
+    MemorySize bodySizeMax();
 
     int pageSizeMax();
 
