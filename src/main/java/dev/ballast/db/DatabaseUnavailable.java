@@ -1,5 +1,6 @@
 package dev.ballast.db;
 
+import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DatabaseUnavailable {
 
+    static final String ACQUIRE_TIMEOUT = "Timeout waiting for connection";
+
     private DatabaseUnavailable() {
     }
 
@@ -25,6 +28,10 @@ public final class DatabaseUnavailable {
                 return true;
             }
             if (cause instanceof PgException pg && isUnavailableState(pg.getSqlState())) {
+                return true;
+            }
+            // The pool's acquire timeout has no type of its own in Vert.x 4.5, only this message.
+            if (cause instanceof VertxException && String.valueOf(cause.getMessage()).startsWith(ACQUIRE_TIMEOUT)) {
                 return true;
             }
         }

@@ -59,6 +59,26 @@ class BadInputTest {
     }
 
     @Test
+    void oversizeBodiesAre413() {
+        Account account = register("big");
+        account.as().body("{\"user\":{\"bio\":\"" + "x".repeat(1_100_000) + "\"}}").put("/api/user")
+                .then().statusCode(413).body("errors.body", contains("request body is too large (maximum is 1048576 bytes)"));
+        account.as().body("{\"user\":{\"bio\":\"" + "x".repeat(2001) + "\"}}").put("/api/user")
+                .then().statusCode(422).body("errors.body", contains("bio is too long (maximum is 2000 characters)"));
+    }
+
+    @Test
+    void browsersFromAnotherOriginMayCallTheApi() {
+        given().header("Origin", "https://conduit.example.com")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type")
+                .options("/api/articles")
+                .then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "https://conduit.example.com")
+                .header("Access-Control-Allow-Methods", org.hamcrest.Matchers.containsString("POST"));
+    }
+
+    @Test
     void unknownFieldsAreIgnored() {
         Account account = register("extra");
         account.as().body("{\"user\":{\"bio\":\"hi\",\"favouriteColour\":\"blue\"}}").put("/api/user")
