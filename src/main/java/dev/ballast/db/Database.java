@@ -49,9 +49,12 @@ public class Database {
         this.slowQueries = registry.counter("ballast.db.slow.queries");
     }
 
-    /** Runs a statement on a pooled connection, within the bulkhead of its kind (read or write). */
+    /**
+     * Runs a statement on a pooled connection, within the bulkhead of its kind (read or write). The time
+     * recorded is the statement's own, not the wait for a connection (that is {@code postgresql_queue_delay}).
+     */
     public Uni<RowSet<Row>> execute(Statement statement, Tuple arguments) {
-        Supplier<Uni<RowSet<Row>>> work = () -> execute(pool, statement, arguments);
+        Supplier<Uni<RowSet<Row>>> work = () -> pool.withConnection(connection -> execute(connection, statement, arguments));
         return statement.writes() ? bulkheads.writing(work) : bulkheads.reading(work);
     }
 

@@ -36,9 +36,14 @@ public class Bulkheads {
         int writers = writeLimit > 0 ? writeLimit : Math.max(1, poolSize / 2);
         this.reads = bulkhead("db-reads", readers, readers * queueFactor, registry);
         this.writes = bulkhead("db-writes", writers, writers * queueFactor, registry);
-        this.hashing = bulkhead("password-hashing", hashingWorkers, hashingQueue, registry);
+        this.hashing = bulkhead("password-hashing", hashingThreads(hashingWorkers), hashingQueue, registry);
         LOG.infof("Bulkheads: %d database reads (+%d waiting), %d writes (+%d waiting), %d password hashes (+%d waiting)",
-                readers, readers * queueFactor, writers, writers * queueFactor, hashingWorkers, hashingQueue);
+                readers, readers * queueFactor, writers, writers * queueFactor, hashingThreads(hashingWorkers), hashingQueue);
+    }
+
+    /** The password-hashing threads: as configured, or (0) half the cores and at least one. */
+    public static int hashingThreads(int configured) {
+        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public <T> Uni<T> reading(Supplier<Uni<T>> work) {

@@ -29,7 +29,7 @@ public class PasswordHasher {
         this.bulkheads = bulkheads;
         this.cost = cost;
         AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(workers, task -> {
+        this.workers = Executors.newFixedThreadPool(Bulkheads.hashingThreads(workers), task -> {
             Thread thread = new Thread(task, "password-hasher-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;

@@ -1,0 +1,115 @@
+-- wrk scenarios for ballast. Usage:
+--   [BENCH_PAUSE_MS=n] wrk -t2 -c32 -d10s -s bench/wrk/scenario.lua http://127.0.0.1:8080 -- <scenario> <data dir>
+-- With BENCH_PAUSE_MS each connection waits that long between requests: an offered rate of about
+-- connections * 1000 / (pause + latency) requests a second, instead of as many as the server can take.
+-- Scenarios: tags, list, tag, article, comments, feed, login, comment-write, mix.
+-- Data files (from bench/seed.py): tokens.txt, users.txt, slugs.txt, tags.txt.
+-- At the end it prints the count of each status code and of socket errors, one line each.
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+local function lines(path)
+  local rows = {}
+  local file = assert(io.open(path, "r"), "cannot read " .. path)
+  for line in file:lines() do
+    if line ~= "" then table.insert(rows, line) end
+  end
+  file:close()
+  return rows
+end
+
+local function pick(rows)
+  return rows[math.random(#rows)]
+end
+
+local data = {}
+local scenario
+statuses = {}  -- global: done() reads it from each thread
+
+-- The mix: per 1,000 requests.
+local mix = {
+  {300, "list"}, {200, "article"}, {150, "comments"}, {100, "tags"}, {100, "tag"},
+  {100, "feed"}, {48, "comment-write"}, {2, "login"},
+}
+
+function init(args)
+  scenario = args[1] or "tags"
+  local dir = args[2] or "bench/out"
+  data.tokens = lines(dir .. "/tokens.txt")
+  data.users = lines(dir .. "/users.txt")
+  data.slugs = lines(dir .. "/slugs.txt")
+  data.tags = lines(dir .. "/tags.txt")
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+end
+
+local json = { ["Content-Type"] = "application/json" }
+
+local function authorized(index)
+  return { ["Content-Type"] = "application/json", ["Authorization"] = "Token " .. data.tokens[index] }
+end
+
+local builders = {
+  tags = function() return wrk.format("GET", "/api/tags") end,
+  list = function() return wrk.format("GET", "/api/articles?offset=" .. (20 * math.random(0, 4))) end,
+  tag = function() return wrk.format("GET", "/api/articles?tag=" .. pick(data.tags)) end,
+  article = function() return wrk.format("GET", "/api/articles/" .. pick(data.slugs)) end,
+  comments = function() return wrk.format("GET", "/api/articles/" .. pick(data.slugs) .. "/comments") end,
+  feed = function()
+    return wrk.format("GET", "/api/articles/feed", authorized(math.random(#data.tokens)))
+  end,
+  login = function()
+    local body = '{"user":{"email":"' .. pick(data.users) .. '","password":"bench-password"}}'
+    return wrk.format("POST", "/api/users/login", json, body)
+  end,
+  ["comment-write"] = function()
+    local body = '{"comment":{"body":"A comment written under load."}}'
+    return wrk.format("POST", "/api/articles/" .. pick(data.slugs) .. "/comments", authorized(math.random(#data.tokens)), body)
+  end,
+}
+
+local function from_mix()
+  local roll = math.random(1000)
+  for _, entry in ipairs(mix) do
+    roll = roll - entry[1]
+    if roll <= 0 then return builders[entry[2]]() end
+  end
+  return builders.list()
+end
+
+-- Read at load time: wrk decides whether a script paces its requests before init() runs.
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS"))
+if pause then
+  function delay()
+    return pause
+  end
+end
+
+function request()
+  if scenario == "mix" then return from_mix() end
+  return builders[scenario]()
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    local counted = thread:get("statuses")
+    for status, count in pairs(counted) do
+      total[status] = (total[status] or 0) + count
+    end
+  end
+  for status, count in pairs(total) do
+    io.write(string.format("status %d: %d\n", status, count))
+  end
+  local e = summary.errors
+  io.write(string.format("socket errors: connect %d, read %d, write %d, timeout %d\n", e.connect, e.read, e.write, e.timeout))
+  io.write(string.format("p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
