@@ -1,0 +1,71 @@
+package dev.ballast.db;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Each replica checks at start-up that its pool fits in what Postgres allows: {@code max_connections}
+ * less {@code superuser_reserved_connections} less {@code DB_RESERVED_CONNECTIONS} (migrations,
+ * administration), counting the connections other clients hold now. When this replica's full pool would
+ * go past it, it logs a warning; {@code ballast_db_connection_headroom} says by how much either way.
+ */
+@ApplicationScoped
+class ConnectionBudget {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionBudget.class);
+    private static final String READ_BUDGET = """
+            select current_setting('max_connections')::int as max_connections,
+                   current_setting('superuser_reserved_connections')::int as superuser_reserved,
+                   (select count(*) from pg_stat_activity where backend_type = 'client backend')::int as in_use""";
+
+    private final Pool pool;
+    private final int poolMax;
+    private final int reserved;
+    private final AtomicInteger headroom = new AtomicInteger();
+
+    ConnectionBudget(Pool pool, MeterRegistry registry,
+                     @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolMax,
+                     @ConfigProperty(name = "ballast.db.reserved-connections") int reserved) {
+        this.pool = pool;
+        this.poolMax = poolMax;
+        this.reserved = reserved;
+        Gauge.builder("ballast.db.connection.headroom", headroom, AtomicInteger::get)
+                .description("Connections Postgres would still allow if this replica's pool were full (negative: over budget)")
+                .register(registry);
+    }
+
+    void check(@Observes StartupEvent event) {
+        pool.withConnection(connection -> connection.query(READ_BUDGET).execute())
+                .subscribe().with(rows -> judge(rows.iterator().next()),
+                        failure -> LOG.warnf("Could not read the connection budget: %s", failure.getMessage()));
+    }
+
+    private void judge(Row row) {
+        int allowed = row.getInteger("max_connections") - row.getInteger("superuser_reserved") - reserved;
+        // This replica holds one connection for the check itself (and maybe warm ones): count them as its own.
+        int others = Math.max(0, row.getInteger("in_use") - pool.size());
+        headroom.set(allowed - others - poolMax);
+        if (headroom.get() < 0) {
+            LOG.warnf("Connection budget exceeded: this replica's pool of %d plus the %d connections other clients hold "
+                    + "would need %d of the %d Postgres allows (max_connections %d, minus %d superuser-reserved, minus %d "
+                    + "reserved for migrations and administration). Lower DB_POOL_MAX, run fewer replicas, raise "
+                    + "max_connections or put PgBouncer in front.", poolMax, others, others + poolMax, allowed,
+                    row.getInteger("max_connections"), row.getInteger("superuser_reserved"), reserved);
+        } else {
+            LOG.infof("Connection budget: pool of %d, %d held by other clients, %d allowed: %d to spare",
+                    poolMax, others, allowed, headroom.get());
+        }
+    }
+
+    int headroom() {
+        return headroom.get();
+    }
+}
