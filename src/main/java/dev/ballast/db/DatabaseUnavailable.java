@@ -2,6 +2,7 @@ package dev.ballast.db;
 
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DatabaseUnavailable {
 
-    static final String ACQUIRE_TIMEOUT = "Timeout waiting for connection";
+    static final String ACQUIRE_TIMEOUT = "Timeout";
 
     private DatabaseUnavailable() {
     }
@@ -30,8 +31,10 @@ public final class DatabaseUnavailable {
             if (cause instanceof PgException pg && isUnavailableState(pg.getSqlState())) {
                 return true;
             }
-            // The pool's acquire timeout has no type of its own in Vert.x 4.5, only this message.
-            if (cause instanceof VertxException && String.valueOf(cause.getMessage()).startsWith(ACQUIRE_TIMEOUT)) {
+            // The pool's acquire timeout has no type of its own in Vert.x 4.5, only a message starting with
+            // "Timeout" on a VertxException or a NoStackTraceThrowable, depending on how the connection was asked for.
+            if ((cause instanceof VertxException || cause instanceof NoStackTraceThrowable)
+                    && String.valueOf(cause.getMessage()).startsWith(ACQUIRE_TIMEOUT)) {
                 return true;
             }
         }
