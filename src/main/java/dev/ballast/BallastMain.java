@@ -1,9 +1,9 @@
 package dev.ballast;
 
 import dev.ballast.db.EmbeddedDatabase;
+import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import org.graalvm.nativeimage.ImageInfo;
 
 /**
  * Entry point of the packaged service. When no database URL is configured it first starts an embedded
@@ -13,8 +13,8 @@ import org.graalvm.nativeimage.ImageInfo;
 public class BallastMain {
 
     public static void main(String... args) {
-        // Constant-folded by native-image: the embedded Postgres (and its dependencies) never reach the executable.
-        if (!ImageInfo.inImageCode()) {
+        // Never in the native executable: native-image folds this check, leaving the embedded Postgres unreachable.
+        if (ImageMode.current() == ImageMode.JVM) {
             EmbeddedDatabase.startUnlessConfigured();
         }
         Quarkus.run(args);

@@ -1,0 +1,106 @@
+package dev.ballast.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three replicas of the packaged service starting at the same moment against one empty database: Flyway's
+ * lock lets one migrate while the others wait, and all three come up ready on the same schema.
+ */
+class ConcurrentStartIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void threeReplicasStartingTogetherMigrateOnce() throws Exception {
+        Map<String, String> database = EmbeddedDatabase.start(null);
+        List<Process> replicas = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        Path logs = Files.createTempDirectory("replicas");
+        try {
+            for (int i = 0; i < 3; i++) {
+                int port = freePort();
+                ports.add(port);
+                List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+                database.forEach((key, value) -> command.add("-D" + key + "=" + value));
+                command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", "target/quarkus-app/quarkus-run.jar"));
+                replicas.add(new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(logs.resolve("replica" + i + ".log").toFile()).start());
+            }
+            for (int i = 0; i < 3; i++) {
+                assertTrue(awaitReady(ports.get(i), replicas.get(i)), "replica " + i + " ready; log: "
+                        + Files.readString(logs.resolve("replica" + i + ".log")));
+            }
+
+            try (Connection connection = DriverManager.getConnection(database.get("quarkus.datasource.jdbc.url"),
+                    database.get("quarkus.datasource.username"), database.get("quarkus.datasource.password"));
+                 ResultSet history = connection.createStatement().executeQuery(
+                         "select count(*), count(distinct version), bool_and(success) from flyway_schema_history where version is not null")) {
+                history.next();
+                long migrations = migrationScripts();
+                assertEquals(migrations, history.getLong(1), "each migration applied exactly once");
+                assertEquals(migrations, history.getLong(2));
+                assertTrue(history.getBoolean(3), "every migration succeeded");
+            }
+            for (int port : ports) {
+                HttpResponse<String> tags = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tags")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, tags.statusCode());
+            }
+        } finally {
+            replicas.forEach(Process::destroy);
+            for (Process replica : replicas) {
+                replica.waitFor();
+            }
+        }
+    }
+
+    private static long migrationScripts() throws IOException {
+        try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            return files.filter(file -> file.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+        }
+    }
+
+    private static boolean awaitReady(int port, Process replica) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        while (System.nanoTime() < deadline && replica.isAlive()) {
+            try {
+                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
