@@ -39,9 +39,10 @@ class ConcurrentStartIT {
             for (int i = 0; i < 3; i++) {
                 int port = freePort();
                 ports.add(port);
-                List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-                database.forEach((key, value) -> command.add("-D" + key + "=" + value));
-                command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", "target/quarkus-app/quarkus-run.jar"));
+                List<String> options = new ArrayList<>();
+                database.forEach((key, value) -> options.add("-D" + key + "=" + value));
+                options.add("-Dquarkus.http.port=" + port);
+                List<String> command = launcher(options);
                 replicas.add(new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(logs.resolve("replica" + i + ".log").toFile()).start());
             }
@@ -71,6 +72,21 @@ class ConcurrentStartIT {
                 replica.waitFor();
             }
         }
+    }
+
+    /** The packaged service with system properties: the native executable when the native profile built one, else the jar. */
+    private static List<String> launcher(List<String> options) {
+        List<String> command = new ArrayList<>();
+        String nativeImage = System.getProperty("native.image.path");
+        if (nativeImage != null && Files.isExecutable(Path.of(nativeImage))) {
+            command.add(nativeImage);
+            command.addAll(options);
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(options);
+            command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+        }
+        return command;
     }
 
     private static long migrationScripts() throws IOException {
