@@ -16,6 +16,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -89,13 +90,8 @@ class ArticleRepository {
 
     /** One article seen by {@code viewerId}; 404 when the slug is unknown. */
     Uni<Article> bySlug(String slug, Long viewerId) {
-        return db.execute(BY_SLUG, Tuple.of(viewerId, slug)).map(rows -> {
-            var iterator = rows.iterator();
-            if (!iterator.hasNext()) {
-                throw ApiException.notFound("article");
-            }
-            return Article.from(iterator.next());
-        });
+        return db.execute(BY_SLUG, Tuple.of(viewerId, slug))
+                .map(rows -> Article.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"))));
     }
 
     /** A page of matching articles, newest first, and how many match in all (two statements, run side by side). */
@@ -126,11 +122,11 @@ class ArticleRepository {
         return withFreeSlug(base, 0, slug -> db.inTransaction(tx -> db.execute(tx, INSERT,
                         Tuple.of(slug, article.title().trim(), article.description(), article.body(), authorId))
                 .chain(rows -> {
-                    var inserted = rows.iterator();
-                    if (!inserted.hasNext()) {
+                    Optional<Row> inserted = Database.firstRow(rows);
+                    if (inserted.isEmpty()) {
                         return Uni.createFrom().nullItem(); // slug taken: try the next candidate
                     }
-                    long articleId = inserted.next().getLong("id");
+                    long articleId = inserted.get().getLong("id");
                     return tags.isEmpty() ? Uni.createFrom().item(slug) : linkTags(tx, articleId, tags).replaceWith(slug);
                 })))
                 .call(slug -> caches.articleChanged(slug));
@@ -175,11 +171,7 @@ class ArticleRepository {
     /** The id of the article when the user wrote it; 404 when unknown, 403 when someone else's. */
     Uni<Long> owned(String slug, long userId) {
         return db.execute(OWNER, Tuple.of(slug)).map(rows -> {
-            var iterator = rows.iterator();
-            if (!iterator.hasNext()) {
-                throw ApiException.notFound("article");
-            }
-            Row row = iterator.next();
+            Row row = Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"));
             if (row.getLong("author_id") != userId) {
                 throw ApiException.forbidden("only the author may change this article");
             }

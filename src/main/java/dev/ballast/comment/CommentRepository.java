@@ -68,23 +68,15 @@ class CommentRepository {
     }
 
     Uni<Comment> add(String slug, long authorId, String body) {
-        return db.execute(INSERT, Tuple.of(slug, authorId, body)).map(rows -> {
-            var iterator = rows.iterator();
-            if (!iterator.hasNext()) {
-                throw ApiException.notFound("article");
-            }
-            return Comment.from(iterator.next());
-        }).call(() -> caches.commentsChanged(slug));
+        return db.execute(INSERT, Tuple.of(slug, authorId, body))
+                .map(rows -> Comment.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article")))).call(() -> caches.commentsChanged(slug));
     }
 
     /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
     Uni<Void> delete(String slug, long commentId, long userId) {
         return db.execute(AUTHOR, Tuple.of(slug, commentId)).chain(rows -> {
-            var iterator = rows.iterator();
-            if (!iterator.hasNext()) {
-                return Uni.createFrom().failure(ApiException.notFound("comment"));
-            }
-            if (iterator.next().getLong("author_id") != userId) {
+            Row comment = Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("comment"));
+            if (comment.getLong("author_id") != userId) {
                 return Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
             }
             return db.execute(DELETE, Tuple.of(commentId)).chain(() -> caches.commentsChanged(slug));

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -15,6 +16,7 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -73,6 +75,12 @@ public class Database {
      */
     public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
         return bulkheads.writing(() -> pool.withTransaction(work));
+    }
+
+    /** The first row of a result, or empty when there is none. */
+    public static Optional<Row> firstRow(RowSet<Row> rows) {
+        RowIterator<Row> iterator = rows.iterator();
+        return iterator.hasNext() ? Optional.of(iterator.next()) : Optional.empty();
     }
 
     /** Whether a failure is the violation of the named unique constraint (a race the database decided). */

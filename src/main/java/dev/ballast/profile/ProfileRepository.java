@@ -7,7 +7,6 @@ import dev.ballast.http.ApiException;
 import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -58,18 +57,11 @@ class ProfileRepository {
     }
 
     private Uni<Row> target(String username, Long viewerId) {
-        return db.execute(BY_USERNAME, Tuple.of(username, viewerId)).map(ProfileRepository::single);
+        return db.execute(BY_USERNAME, Tuple.of(username, viewerId))
+                .map(rows -> Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("profile")));
     }
 
     private static Profile withFollowing(Row row, boolean following) {
         return new Profile(row.getString("username"), row.getString("bio"), row.getString("image"), following);
-    }
-
-    private static Row single(RowSet<Row> rows) {
-        var iterator = rows.iterator();
-        if (!iterator.hasNext()) {
-            throw ApiException.notFound("profile");
-        }
-        return iterator.next();
     }
 }

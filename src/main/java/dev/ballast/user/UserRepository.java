@@ -39,11 +39,11 @@ class UserRepository {
     }
 
     Uni<UserRow> byId(long id) {
-        return db.execute(BY_ID, Tuple.of(id)).map(UserRepository::single);
+        return db.execute(BY_ID, Tuple.of(id)).map(UserRepository::userOrNull);
     }
 
     Uni<UserRow> byEmail(String email) {
-        return db.execute(BY_EMAIL, Tuple.of(email)).map(UserRepository::single);
+        return db.execute(BY_EMAIL, Tuple.of(email)).map(UserRepository::userOrNull);
     }
 
     /** Fails with 422 naming every field already taken by another user than {@code exceptId}. */
@@ -66,7 +66,7 @@ class UserRepository {
 
     Uni<UserRow> insert(String username, String email, String passwordHash) {
         return db.execute(INSERT, Tuple.of(username, email, passwordHash))
-                .map(UserRepository::single)
+                .map(UserRepository::userOrNull)
                 .onFailure().transform(UserRepository::takenFieldOrSame);
     }
 
@@ -74,7 +74,7 @@ class UserRepository {
     Uni<UserRow> update(long id, String username, String email, String passwordHash, String bio, String image) {
         Tuple args = Tuple.of(id, username, email, passwordHash, bio, image);
         return db.execute(UPDATE, args)
-                .map(UserRepository::single)
+                .map(UserRepository::userOrNull)
                 .onFailure().transform(UserRepository::takenFieldOrSame);
     }
 
@@ -89,8 +89,7 @@ class UserRepository {
         return failure;
     }
 
-    private static UserRow single(RowSet<Row> rows) {
-        var iterator = rows.iterator();
-        return iterator.hasNext() ? UserRow.from(iterator.next()) : null;
+    private static UserRow userOrNull(RowSet<Row> rows) {
+        return Database.firstRow(rows).map(UserRow::from).orElse(null);
     }
 }

@@ -16,17 +16,22 @@ public final class UserRequests {
     private UserRequests() {
     }
 
+    /** The rules a given username, email and password follow, at registration and at every change. */
+    static Validation checkFormats(Validation validation, String username, String email, String password, Limits limits) {
+        return validation
+                .matches("username", username, USERNAME, "may contain only letters, digits, '.', '-' and '_'")
+                .matches("email", email, EMAIL, "is invalid")
+                .minLength("password", password, limits.passwordMin())
+                .maxBytes("password", password, PASSWORD_MAX_BYTES);
+    }
+
     public record NewUser(String username, String email, String password) {
         void validate(Limits limits) {
-            new Validation()
+            Validation validation = new Validation()
                     .required("username", username, limits.usernameMax())
-                    .matches("username", username, USERNAME, "may contain only letters, digits, '.', '-' and '_'")
                     .required("email", email, limits.emailMax())
-                    .matches("email", email, EMAIL, "is invalid")
-                    .required("password", password, Integer.MAX_VALUE)
-                    .minLength("password", password, limits.passwordMin())
-                    .maxBytes("password", password, PASSWORD_MAX_BYTES)
-                    .orFail();
+                    .required("password", password, Integer.MAX_VALUE);
+            checkFormats(validation, username, email, password, limits).orFail();
         }
     }
 
@@ -48,19 +53,15 @@ public final class UserRequests {
     /** Every field is optional: only those given change. */
     public record UpdateUser(String email, String username, String password, String bio, String image) {
         void validate(Limits limits) {
-            new Validation()
+            Validation validation = new Validation()
                     .check(email != null || username != null || password != null || bio != null || image != null,
                             "user must contain at least one field to update")
                     .notBlankIfPresent("username", username, limits.usernameMax())
-                    .matches("username", username, USERNAME, "may contain only letters, digits, '.', '-' and '_'")
                     .notBlankIfPresent("email", email, limits.emailMax())
-                    .matches("email", email, EMAIL, "is invalid")
                     .notBlankIfPresent("password", password, Integer.MAX_VALUE)
-                    .minLength("password", password, limits.passwordMin())
-                    .maxBytes("password", password, PASSWORD_MAX_BYTES)
                     .maxLength("bio", bio, limits.bioMax())
-                    .maxLength("image", image, limits.imageMax())
-                    .orFail();
+                    .maxLength("image", image, limits.imageMax());
+            checkFormats(validation, username, email, password, limits).orFail();
         }
     }
 
