@@ -7,7 +7,6 @@ import static dev.ballast.Api.register;
 import static dev.ballast.Api.uniqueName;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
