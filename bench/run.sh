@@ -13,7 +13,7 @@ db=${BENCH_DB:-ballast_bench}
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-32}
 pause_ms=${BENCH_PAUSE_MS:-14}
-java_opts=${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms144m -Xmx144m -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k}
+java_opts=${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms136m -Xmx136m -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=40m -XX:MaxDirectMemorySize=32m -Xss512k}
 pg="psql -h 127.0.0.1 -U postgres -qtA"
 mkdir -p bench/results bench/out
 results="bench/results/$(date -u +%Y%m%dT%H%M%SZ).txt"
@@ -31,7 +31,7 @@ export JWT_PRIVATE_KEY="$(cat bench/out/jwt-private.pem)" JWT_PUBLIC_KEY="$(cat 
 # Rate limits are raised for the run: one address plays every client.
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
 QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
-RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=2 \
+RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1 \
   java $java_opts -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
@@ -41,7 +41,7 @@ for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/
   echo "# ballast benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr); $(java -version 2>&1 | head -1)"
   echo "postgres: $($pg -d postgres -c 'show server_version'), max_connections $($pg -d postgres -c 'show max_connections')"
-  echo "JVM options: $java_opts (MALLOC_ARENA_MAX=2)"
+  echo "JVM options: $java_opts (MALLOC_ARENA_MAX=1)"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results"
 
