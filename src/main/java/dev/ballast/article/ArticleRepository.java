@@ -137,13 +137,13 @@ class ArticleRepository {
         return owned(slug, userId).<String>chain(articleId -> {
             if (change.title() == null) {
                 return db.execute(UPDATE, Tuple.of(articleId, null, null, change.description(), change.body()))
-                        .map(rows -> rows.iterator().next().getString("slug"));
+                        .map(ArticleRepository::updatedSlug);
             }
             String title = change.title().trim();
             String base = Slugs.base(title);
             return withFreeSlug(base, 0, candidate -> db.execute(UPDATE,
                             Tuple.of(articleId, candidate, title, change.description(), change.body()))
-                    .map(rows -> rows.iterator().next().getString("slug"))
+                    .map(ArticleRepository::updatedSlug)
                     .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key"))
                     .recoverWithNull());
         }).call(newSlug -> caches.articleChanged(slug, newSlug));
@@ -197,6 +197,11 @@ class ArticleRepository {
         return attempt.apply(Slugs.candidate(base, attemptNumber)).chain(slug -> slug != null
                 ? Uni.createFrom().item(slug)
                 : withFreeSlug(base, attemptNumber + 1, attempt));
+    }
+
+    /** The slug the update returned; 404 if the article was deleted in the meantime. */
+    private static String updatedSlug(RowSet<Row> rows) {
+        return Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article")).getString("slug");
     }
 
     private static List<Article> articles(RowSet<Row> rows) {
