@@ -15,7 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Bounds what Quarkus 3.33 leaves open: by default Vert.x lets requests wait for a connection in an
  * unbounded queue for 30 s. Here at most {@code DB_POOL_QUEUE_MAX} wait, none longer than
- * {@code DB_CONNECT_TIMEOUT_MS}; beyond that the client gets a 503 at once (see {@code DatabaseUnavailable}).
+ * {@code DB_CONNECT_TIMEOUT_MS}; beyond that the client gets a 503 at once (see {@code DatabaseFailures}).
  */
 @Singleton
 public class BoundedPoolCreator implements PgPoolCreator {

@@ -3,11 +3,10 @@ package dev.ballast.http;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import dev.ballast.db.DatabaseUnavailable;
+import dev.ballast.db.DatabaseFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
-import io.vertx.pgclient.PgException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -105,25 +104,15 @@ public class ExceptionMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        if (DatabaseUnavailable.is(e)) {
+        if (DatabaseFailures.isUnavailable(e)) {
             databaseRejections.increment();
             return unavailable("database is busy or unavailable, retry shortly");
         }
-        if (isUnstorableValue(e)) {
+        if (DatabaseFailures.isUnstorableValue(e)) {
             return error(422, "request contains a value that cannot be stored (such as a NUL character)");
         }
         LOG.error("Unexpected failure", e);
         return error(500, "internal server error");
-    }
-
-    /** Postgres' data exceptions (SQLSTATE class 22) come from values it cannot store, such as a NUL character. */
-    private static boolean isUnstorableValue(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Response unavailable(String message) {

@@ -55,7 +55,7 @@ class PoolLimitsTest {
         assertInstanceOf(PgException.class, failure);
         assertEquals("57014", ((PgException) failure).getSqlState());
         assertTrue(millis < 3000, "cancelled after " + millis + " ms");
-        assertTrue(DatabaseUnavailable.is(failure));
+        assertTrue(DatabaseFailures.isUnavailable(failure));
     }
 
     @Test

@@ -1,0 +1,63 @@
+package dev.ballast.db;
+
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * Tells the database failures a client should hear about from real bugs (a 500): "the database cannot
+ * serve this now" (answered 503 with Retry-After) and "the request holds a value Postgres cannot store"
+ * (answered 422).
+ */
+public final class DatabaseFailures {
+
+    static final String ACQUIRE_TIMEOUT = "Timeout";
+
+    private DatabaseFailures() {
+    }
+
+    /**
+     * The pool exhausted or its queue full, a statement cancelled by {@code statement_timeout}, the server
+     * unreachable, shutting down or out of connections.
+     */
+    public static boolean isUnavailable(Throwable failure) {
+        return anyCause(failure, cause -> cause instanceof ConnectionPoolTooBusyException
+                || cause instanceof TimeoutException
+                || cause instanceof ConnectException
+                || cause instanceof ClosedConnectionException
+                || cause instanceof PgException pg && isUnavailableState(pg.getSqlState())
+                // The pool's acquire timeout has no type of its own in Vert.x 4.5, only a message starting with
+                // "Timeout" on a VertxException or a NoStackTraceThrowable, depending on how the connection was asked for.
+                || (cause instanceof VertxException || cause instanceof NoStackTraceThrowable)
+                        && String.valueOf(cause.getMessage()).startsWith(ACQUIRE_TIMEOUT));
+    }
+
+    /** Postgres' data exceptions (SQLSTATE class 22): a value it cannot store, such as a NUL character. */
+    public static boolean isUnstorableValue(Throwable failure) {
+        return anyCause(failure, cause -> cause instanceof PgException pg
+                && pg.getSqlState() != null && pg.getSqlState().startsWith("22"));
+    }
+
+    /**
+     * 57014 query_canceled (statement_timeout), class 08 connection exceptions, class 53 insufficient
+     * resources (too many connections), 57P01..57P05 shutdown and crash recovery.
+     */
+    static boolean isUnavailableState(String sqlState) {
+        return sqlState != null && (sqlState.equals("57014") || sqlState.startsWith("08") || sqlState.startsWith("53")
+                || sqlState.startsWith("57P"));
+    }
+
+    private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (test.test(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.ballast.db;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class DatabaseFailuresTest {
+
+    @Test
+    void overloadAndOutagesAreUnavailable() {
+        assertTrue(DatabaseFailures.isUnavailable(new ConnectionPoolTooBusyException("queue full")));
+        assertTrue(DatabaseFailures.isUnavailable(new VertxException("Timeout waiting for connection", true)));
+        assertTrue(DatabaseFailures.isUnavailable(new io.vertx.core.impl.NoStackTraceThrowable("Timeout")));
+        assertTrue(DatabaseFailures.isUnavailable(new CompletionException(new ConnectException("refused"))));
+        assertTrue(DatabaseFailures.isUnavailableState("57014"));
+        assertTrue(DatabaseFailures.isUnavailableState("53300"));
+        assertTrue(DatabaseFailures.isUnavailableState("08006"));
+        assertTrue(DatabaseFailures.isUnavailableState("57P01"));
+    }
+
+    @Test
+    void bugsAreNot() {
+        assertFalse(DatabaseFailures.isUnavailable(new IllegalStateException("bug")));
+        assertFalse(DatabaseFailures.isUnavailable(new VertxException("something else", true)));
+        assertFalse(DatabaseFailures.isUnavailableState("23505"));
+        assertFalse(DatabaseFailures.isUnavailableState("42P01"));
+        assertFalse(DatabaseFailures.isUnavailableState(null));
+    }
+}
