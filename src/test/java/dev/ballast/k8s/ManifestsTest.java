@@ -74,6 +74,14 @@ class ManifestsTest {
         assertEquals(deployment.getSpec().getSelector().getMatchLabels(), disruption.getSpec().getSelector().getMatchLabels());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void podsLogJsonLinesForTheLogCollector(String overlay) throws Exception {
+        RenderedOverlay rendered = RenderedOverlay.render(overlay);
+        assertEquals("true", rendered.one(ConfigMap.class, "ballast-config").getData().get("LOG_JSON"),
+                "the jar logs text unless LOG_JSON=true");
+    }
+
     @Test
     void devRunsItsOwnPostgresWithStatementStatistics() throws Exception {
         RenderedOverlay dev = RenderedOverlay.render("dev");

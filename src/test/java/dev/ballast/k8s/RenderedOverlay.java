@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +24,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An overlay rendered by {@code kubectl kustomize} (no cluster needed) and read into fabric8's Kubernetes
@@ -52,12 +50,8 @@ final class RenderedOverlay {
     }
 
     static RenderedOverlay render(String overlay) throws IOException, InterruptedException {
-        Path directory = Path.of("k8s", "overlays", overlay);
-        Process kubectl = new ProcessBuilder("kubectl", "kustomize", directory.toString()).redirectErrorStream(true).start();
-        String yaml = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!kubectl.waitFor(60, TimeUnit.SECONDS) || kubectl.exitValue() != 0) {
-            throw new AssertionError("kubectl kustomize " + directory + " failed:\n" + yaml);
-        }
+        Kubectl.assumeUsable();
+        String yaml = Kubectl.kustomize(Path.of("k8s", "overlays", overlay));
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         List<HasMetadata> objects = new ArrayList<>();
