@@ -7,19 +7,19 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.jboss.logging.Logger;
 
 /**
  * Supplies the JWT signing and verification keys from {@code JWT_PRIVATE_KEY} / {@code JWT_PUBLIC_KEY}
- * (base64 PKCS#8 and X.509, PEM headers allowed), and when neither is set generates an RSA pair at start-up
- * with a warning: fine for dev and tests, but tokens then die with the process and are not shared by replicas.
- * Its ordinal is low, so {@code SMALLRYE_JWT_SIGN_KEY} / {@code MP_JWT_VERIFY_PUBLICKEY} still win.
+ * (base64 PKCS#8 and X.509, PEM headers allowed), and when neither is set generates an RSA pair: fine for dev and
+ * tests, but tokens then die with the process and are not shared by replicas. It does not log: config sources are
+ * also read while Maven builds the application, where nothing is wrong; {@link GeneratedKeyNotice} says it at
+ * start-up. Its ordinal is low, so {@code SMALLRYE_JWT_SIGN_KEY} / {@code MP_JWT_VERIFY_PUBLICKEY} still win.
  */
 public class GeneratedKeyConfigSource implements ConfigSource {
 
     static final String SIGN_KEY = "smallrye.jwt.sign.key";
     static final String VERIFY_KEY = "mp.jwt.verify.publickey";
-    private static final Logger LOG = Logger.getLogger(GeneratedKeyConfigSource.class);
+    static final String NAME = "ballast-jwt-keys";
 
     private volatile Map<String, String> keys;
 
@@ -35,7 +35,7 @@ public class GeneratedKeyConfigSource implements ConfigSource {
 
     @Override
     public String getName() {
-        return "ballast-jwt-keys";
+        return NAME;
     }
 
     @Override
@@ -54,6 +54,11 @@ public class GeneratedKeyConfigSource implements ConfigSource {
         return keys;
     }
 
+    /** Whether keys come from JWT_PRIVATE_KEY and JWT_PUBLIC_KEY (else this source generates a pair). */
+    static boolean keysConfigured() {
+        return setting("JWT_PRIVATE_KEY") != null || setting("JWT_PUBLIC_KEY") != null;
+    }
+
     private static Map<String, String> loadOrGenerate() {
         String privateKey = setting("JWT_PRIVATE_KEY");
         String publicKey = setting("JWT_PUBLIC_KEY");
@@ -63,8 +68,6 @@ public class GeneratedKeyConfigSource implements ConfigSource {
         if (privateKey != null || publicKey != null) {
             throw new IllegalStateException("Set both JWT_PRIVATE_KEY and JWT_PUBLIC_KEY, or neither");
         }
-        LOG.warn("No JWT keys configured (JWT_PRIVATE_KEY, JWT_PUBLIC_KEY): generated a key pair for this process only. "
-                + "Tokens will not survive a restart nor work on other replicas; configure keys in production.");
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);

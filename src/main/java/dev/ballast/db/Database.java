@@ -53,7 +53,7 @@ public class Database {
 
     /**
      * Runs a statement on a pooled connection, within the bulkhead of its kind (read or write). The time
-     * recorded is the statement's own, not the wait for a connection (that is {@code postgresql_queue_delay}).
+     * recorded is the statement's own, not the wait for a connection (that is {@code sql_pool_queue_delay_seconds}).
      */
     public Uni<RowSet<Row>> execute(Statement statement, Tuple arguments) {
         Supplier<Uni<RowSet<Row>>> work = () -> pool.withConnection(connection -> execute(connection, statement, arguments));

@@ -37,7 +37,10 @@ public final class EmbeddedDatabase {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("shared_buffers", "128MB");
+                    .setServerConfig("shared_buffers", "128MB")
+                    // A failed statement goes back to the service, which answers it (a taken username is a 422, a
+                    // cancelled statement a 503): the server's own log need not repeat it as an ERROR line.
+                    .setServerConfig("log_min_messages", "fatal");
             if (dataDir != null) {
                 builder.setDataDirectory(dataDir.toFile()).setCleanDataDirectory(false);
             }

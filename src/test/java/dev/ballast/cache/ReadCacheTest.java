@@ -7,6 +7,7 @@ import static dev.ballast.Api.register;
 import static dev.ballast.Api.uniqueName;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
@@ -116,7 +117,8 @@ class ReadCacheTest {
                 .body(containsString("cache_gets_total{cache=\"tags\",result=\"hit\"}"))
                 .body(containsString("cache_gets_total{cache=\"tags\",result=\"miss\"}"))
                 .body(containsString("ballast_db_query_seconds_count{statement=\"tag.inUse\"}"))
-                .body(containsString("postgresql_queue_size"));
+                .body(containsString("sql_pool_queue_size"))
+                .body(not(containsString("postgresql_")));
         anonymous().get("/api/tags").then().body("tags", org.hamcrest.Matchers.notNullValue());
     }
 }
