@@ -36,7 +36,7 @@ class ArticleRepository {
             select a.slug, a.title, a.description, %s as body, a.created_at, a.updated_at, a.favorites_count,
                    u.username, u.bio, u.image,
                    array(select t.name from article_tags at join tags t on t.id = at.tag_id
-                         where at.article_id = a.id order by t.name) as tag_list,
+                         where at.article_id = a.id order by at.position, t.name) as tag_list,
                    exists(select 1 from favorites f where f.article_id = a.id and f.user_id = $1) as favorited,
                    exists(select 1 from follows fo where fo.follower_id = $1 and fo.followee_id = a.author_id) as following
             from articles a join users u on u.id = a.author_id""";
@@ -50,8 +50,10 @@ class ArticleRepository {
             on conflict (slug) do nothing returning id""");
     private static final Statement INSERT_TAGS = Statement.write("article.insertTags",
             "insert into tags (name) select unnest($1::text[]) on conflict (name) do nothing");
-    private static final Statement LINK_TAGS = Statement.write("article.linkTags",
-            "insert into article_tags (article_id, tag_id) select $1, id from tags where name = any($2::text[])");
+    private static final Statement LINK_TAGS = Statement.write("article.linkTags", """
+            insert into article_tags (article_id, tag_id, position)
+            select $1, t.id, given.position - 1 from unnest($2::text[]) with ordinality as given (name, position)
+            join tags t on t.name = given.name""");
     private static final Statement UPDATE = Statement.write("article.update", """
             update articles set slug = coalesce($2, slug), title = coalesce($3, title),
                                 description = coalesce($4, description), body = coalesce($5, body), updated_at = now()
@@ -181,12 +183,14 @@ class ArticleRepository {
 
     /**
      * Tags are inserted in name order, so that two transactions adding the same new tags lock them in the same
-     * order; a tag another transaction is creating is waited for, then reused.
+     * order; a tag another transaction is creating is waited for, then reused. They are linked in the order the
+     * author gave them, which readers get back.
      */
     private Uni<RowSet<Row>> linkTags(SqlConnection tx, long articleId, Set<String> tags) {
-        String[] names = new TreeSet<>(tags).toArray(String[]::new);
-        return db.execute(tx, INSERT_TAGS, Tuple.of(names))
-                .chain(() -> db.execute(tx, LINK_TAGS, Tuple.of(articleId, names)));
+        String[] inNameOrder = new TreeSet<>(tags).toArray(String[]::new);
+        String[] asGiven = tags.toArray(String[]::new);
+        return db.execute(tx, INSERT_TAGS, Tuple.of(inNameOrder))
+                .chain(() -> db.execute(tx, LINK_TAGS, Tuple.of(articleId, asGiven)));
     }
 
     /** Runs {@code attempt} with slug candidates until one is free (the attempt answers null when it is taken). */

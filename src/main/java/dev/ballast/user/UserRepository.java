@@ -29,7 +29,8 @@ class UserRepository {
     private static final Statement UPDATE = Statement.write("user.update", """
             update users set username = coalesce($2, username), email = coalesce($3, email),
                              password_hash = coalesce($4, password_hash),
-                             bio = coalesce($5, bio), image = coalesce($6, image)
+                             bio = case when $5::text is null then bio when $5 ~ '^\\s*$' then null else $5 end,
+                             image = case when $6::text is null then image when $6 ~ '^\\s*$' then null else $6 end
             where id = $1 returning\s""" + COLUMNS);
 
     private final Database db;
@@ -70,7 +71,7 @@ class UserRepository {
                 .onFailure().transform(UserRepository::takenFieldOrSame);
     }
 
-    /** Changes the given fields; a null leaves a field as it is. */
+    /** Changes the given fields; a null leaves a field as it is, a blank bio or image removes it (stored as null). */
     Uni<UserRow> update(long id, String username, String email, String passwordHash, String bio, String image) {
         Tuple args = Tuple.of(id, username, email, passwordHash, bio, image);
         return db.execute(UPDATE, args)

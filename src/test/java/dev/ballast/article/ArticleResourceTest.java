@@ -42,13 +42,34 @@ class ArticleResourceTest {
                 .body("article.title", equalTo("How to train your dragon"))
                 .body("article.description", equalTo("Ever wonder how?"))
                 .body("article.body", equalTo("Very carefully."))
-                .body("article.tagList", contains("dragons", "training"))
+                .body("article.tagList", contains("training", "dragons"))
                 .body("article.createdAt", matchesPattern(TIMESTAMP))
                 .body("article.updatedAt", matchesPattern(TIMESTAMP))
                 .body("article.favorited", equalTo(false))
                 .body("article.favoritesCount", equalTo(0))
                 .body("article.author.username", equalTo(author.username()))
                 .body("article.author.following", equalTo(false));
+    }
+
+    @Test
+    void tagsKeepTheOrderTheAuthorGaveThem() {
+        Account author = register("orderly");
+        String zebra = uniqueName("zebra");
+        String apple = uniqueName("apple");
+        String mango = uniqueName("mango");
+        String slug = createArticle(author, "Ordered tags", List.of(zebra, apple, mango));
+        String reversed = createArticle(author, "Reversed tags", List.of(mango, apple, zebra));
+
+        anonymous().get("/api/articles/" + slug).then().statusCode(200).body("article.tagList", contains(zebra, apple, mango));
+        anonymous().get("/api/articles/" + reversed).then().body("article.tagList", contains(mango, apple, zebra));
+        anonymous().queryParam("tag", apple).get("/api/articles").then().statusCode(200)
+                .body("articles.slug", contains(reversed, slug))
+                .body("articles[0].tagList", contains(mango, apple, zebra))
+                .body("articles[1].tagList", contains(zebra, apple, mango));
+        author.as().get("/api/articles?author=" + author.username()).then()
+                .body("articles[1].tagList", contains(zebra, apple, mango));
+        author.as().body(article(Map.of("title", "Still ordered"))).put("/api/articles/" + slug)
+                .then().statusCode(200).body("article.tagList", contains(zebra, apple, mango));
     }
 
     @Test

@@ -174,6 +174,20 @@ class UserResourceTest {
     }
 
     @Test
+    void anEmptyOrBlankImageOrBioIsNone() {
+        Account account = register("settings");
+        account.as().body(user(Map.of("bio", "Hello", "image", "https://img.example/me.png"))).put("/api/user")
+                .then().statusCode(200);
+        // What the Settings page of a RealWorld front end sends when the image field is left empty.
+        account.as().body(user(Map.of("image", ""))).put("/api/user")
+                .then().statusCode(200).body("user.image", nullValue()).body("user.bio", equalTo("Hello"));
+        account.as().body(user(Map.of("bio", " \t\n "))).put("/api/user")
+                .then().statusCode(200).body("user.bio", nullValue()).body("user.image", nullValue());
+        anonymous().get("/api/profiles/" + account.username()).then().statusCode(200)
+                .body("profile.bio", nullValue()).body("profile.image", nullValue());
+    }
+
+    @Test
     void updatedPasswordIsTheOneThatLogsIn() {
         Account account = register("password");
         account.as().body(user(Map.of("password", "a brand new secret"))).put("/api/user").then().statusCode(200);
