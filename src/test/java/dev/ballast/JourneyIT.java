@@ -40,6 +40,7 @@ class JourneyIT {
         anonymous().get("/api/articles/" + slug + "/comments").then().statusCode(200)
                 .body("comments.body", contains("Lovely trip"));
         anonymous().get("/api/tags").then().statusCode(200).body("tags", hasItem("travel"));
+        anonymous().get("/q/swagger-ui/").then().statusCode(200);
         anonymous().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'Database' }.status", equalTo("UP"));
     }

@@ -5,14 +5,17 @@ import dev.ballast.profile.Profile;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * An article as RealWorld returns it. {@code body} is left out of list pages (as the spec's list schema
  * does); {@code favorited} and the author's {@code following} are from the caller's point of view.
  */
-public record Article(String slug, String title, String description,
+public record Article(@Schema(example = "how-to-train-your-dragon") String slug, @Schema(example = "How to train your dragon") String title,
+                      @Schema(example = "Ever wonder how?") String description,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String body,
-                      List<String> tagList, Instant createdAt, Instant updatedAt,
+                      @Schema(example = "[\"dragons\", \"training\"]") List<String> tagList,
+                      @Schema(example = "2026-02-18T03:22:56.637Z") Instant createdAt, @Schema(example = "2026-02-18T03:48:35.824Z") Instant updatedAt,
                       boolean favorited, int favoritesCount, Profile author) {
 
     static Article from(Row row) {

@@ -5,6 +5,7 @@ import dev.ballast.http.Validation;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request bodies of the article endpoints and the rules they must satisfy. */
 public final class ArticleRequests {
@@ -12,7 +13,9 @@ public final class ArticleRequests {
     private ArticleRequests() {
     }
 
-    public record NewArticle(String title, String description, String body, List<String> tagList) {
+    public record NewArticle(@Schema(example = "How to train your dragon") String title, @Schema(example = "Ever wonder how?") String description,
+                             @Schema(example = "You have to believe") String body,
+                             @Schema(example = "[\"dragons\", \"training\"]", description = "kept in this order") List<String> tagList) {
         void validate(Limits limits) {
             Validation validation = new Validation()
                     .required("title", title, limits.titleMax())
@@ -42,7 +45,7 @@ public final class ArticleRequests {
     }
 
     /** Every field is optional: only those given change. A new title gives a new slug. */
-    public record UpdateArticle(String title, String description, String body) {
+    public record UpdateArticle(@Schema(example = "Did you train your dragon?") String title, String description, String body) {
         void validate(Limits limits) {
             new Validation()
                     .check(title != null || description != null || body != null,

@@ -19,6 +19,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import dev.ballast.http.ApiDocumentation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
 
 /** {@code /api/articles}: lists, the feed, one article, writing, deleting and favoriting. */
 @Path("/articles")
@@ -35,6 +40,8 @@ public class ArticleResource {
         this.limits = limits;
     }
 
+    @SecurityRequirementsSet
+    @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocumentation.TOKEN))
     @GET
     public Uni<ArticlesResponse> list(@QueryParam("tag") String tag, @QueryParam("author") String author,
                                       @QueryParam("favorited") String favorited,
@@ -45,6 +52,7 @@ public class ArticleResource {
                 : articles.list(new ArticleFilter(tag, author, favorited, null), viewer, page));
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
     @GET
     @Path("feed")
     public Uni<ArticlesResponse> feed(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
@@ -52,6 +60,8 @@ public class ArticleResource {
         return currentUser.requiredId().chain(me -> articles.list(ArticleFilter.feedOf(me), me, page));
     }
 
+    @SecurityRequirementsSet
+    @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocumentation.TOKEN))
     @GET
     @Path("{slug}")
     public Uni<ArticleResponse> get(@PathParam("slug") String slug) {
@@ -60,6 +70,8 @@ public class ArticleResource {
                 .map(ArticleResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
+    @APIResponseSchema(value = ArticleResponse.class, responseCode = "201", responseDescription = "Created")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
@@ -71,6 +83,9 @@ public class ArticleResource {
         }).map(ArticleResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
+    @APIResponseSchema(ArticleResponse.class)
+    @APIResponse(responseCode = "403", description = "Not the author: only they may change it")
     @PUT
     @Path("{slug}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -82,6 +97,9 @@ public class ArticleResource {
         }).map(ArticleResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "403", description = "Not the author: only they may change it")
     @DELETE
     @Path("{slug}")
     @ResponseStatus(204)
@@ -89,12 +107,14 @@ public class ArticleResource {
         return currentUser.requiredId().chain(me -> articles.delete(slug, me));
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
     @POST
     @Path("{slug}/favorite")
     public Uni<ArticleResponse> favorite(@PathParam("slug") String slug) {
         return currentUser.requiredId().chain(me -> articles.favorite(slug, me)).map(ArticleResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
     @DELETE
     @Path("{slug}/favorite")
     public Uni<ArticleResponse> unfavorite(@PathParam("slug") String slug) {

@@ -3,8 +3,10 @@ package dev.ballast.comment;
 import dev.ballast.profile.Profile;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-public record Comment(long id, Instant createdAt, Instant updatedAt, String body, Profile author) {
+public record Comment(@Schema(example = "1") long id, @Schema(example = "2026-02-18T03:22:56.637Z") Instant createdAt,
+                      @Schema(example = "2026-02-18T03:22:56.637Z") Instant updatedAt, @Schema(example = "It takes a Jacobian") String body, Profile author) {
 
     static Comment from(Row row) {
         return new Comment(row.getLong("id"), row.getOffsetDateTime("created_at").toInstant(),

@@ -17,6 +17,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import dev.ballast.http.ApiDocumentation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
 
 /** {@code /api/articles/{slug}/comments}. */
 @Path("/articles/{slug}/comments")
@@ -33,6 +37,8 @@ public class CommentResource {
         this.limits = limits;
     }
 
+    @SecurityRequirementsSet
+    @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocumentation.TOKEN))
     @GET
     public Uni<CommentsResponse> list(@PathParam("slug") String slug) {
         return currentUser.optionalId()
@@ -42,6 +48,7 @@ public class CommentResource {
                 .map(CommentsResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<CommentResponse> add(@PathParam("slug") String slug, NewCommentRequest request) {
@@ -52,6 +59,9 @@ public class CommentResource {
         }).map(CommentResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "403", description = "Not the author: only they may change it")
     @DELETE
     @Path("{id}")
     @ResponseStatus(204)

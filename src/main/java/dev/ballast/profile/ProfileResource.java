@@ -9,6 +9,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import dev.ballast.http.ApiDocumentation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
 
 /** {@code /api/profiles/{username}} and following. */
 @Path("/profiles/{username}")
@@ -23,6 +28,8 @@ public class ProfileResource {
         this.currentUser = currentUser;
     }
 
+    @SecurityRequirementsSet
+    @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocumentation.TOKEN))
     @GET
     public Uni<ProfileResponse> get(@PathParam("username") String username) {
         return currentUser.optionalId()
@@ -30,12 +37,16 @@ public class ProfileResource {
                 .map(ProfileResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
+    @APIResponseSchema(ProfileResponse.class)
+    @APIResponse(responseCode = "422", description = "Following yourself")
     @POST
     @Path("follow")
     public Uni<ProfileResponse> follow(@PathParam("username") String username) {
         return currentUser.requiredId().chain(me -> profiles.follow(me, username)).map(ProfileResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
     @DELETE
     @Path("follow")
     public Uni<ProfileResponse> unfollow(@PathParam("username") String username) {

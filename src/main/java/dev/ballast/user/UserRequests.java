@@ -3,6 +3,7 @@ package dev.ballast.user;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Validation;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request bodies of the user endpoints and the rules they must satisfy. */
 public final class UserRequests {
@@ -25,7 +26,8 @@ public final class UserRequests {
                 .maxBytes("password", password, PASSWORD_MAX_BYTES);
     }
 
-    public record NewUser(String username, String email, String password) {
+    public record NewUser(@Schema(example = "jake") String username, @Schema(example = "jake@jake.jake") String email,
+                          @Schema(example = "jakejakejake") String password) {
         void validate(Limits limits) {
             Validation validation = new Validation()
                     .required("username", username, limits.usernameMax())
@@ -38,7 +40,7 @@ public final class UserRequests {
     public record NewUserRequest(NewUser user) {
     }
 
-    public record Login(String email, String password) {
+    public record Login(@Schema(example = "jake@jake.jake") String email, @Schema(example = "jakejakejake") String password) {
         void validate() {
             new Validation()
                     .required("email", email, Integer.MAX_VALUE)
@@ -51,7 +53,9 @@ public final class UserRequests {
     }
 
     /** Every field is optional: only those given change. */
-    public record UpdateUser(String email, String username, String password, String bio, String image) {
+    public record UpdateUser(@Schema(example = "jake@jake.jake") String email, @Schema(example = "jake") String username, String password,
+                             @Schema(example = "I work at statefarm", description = "empty or blank: no bio") String bio,
+                             @Schema(example = "https://i.stack.imgur.com/xHWG8.jpg", description = "empty or blank: no image") String image) {
         void validate(Limits limits) {
             Validation validation = new Validation()
                     .check(email != null || username != null || password != null || bio != null || image != null,

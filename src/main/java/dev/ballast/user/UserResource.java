@@ -15,6 +15,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import dev.ballast.http.ApiDocumentation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** Registration, login and the current user: {@code /api/users}, {@code /api/users/login}, {@code /api/user}. */
 @Path("/")
@@ -32,23 +36,28 @@ public class UserResource {
 
     @POST
     @Path("users")
+    @APIResponseSchema(value = UserResponse.class, responseCode = "201", responseDescription = "Registered")
     @ResponseStatus(201)
     public Uni<UserResponse> register(NewUserRequest request) {
         return users.register(requireBody(request, NewUserRequest::user, "user")).map(UserResponse::new);
     }
 
+    @APIResponseSchema(UserResponse.class)
+    @APIResponse(responseCode = "401", description = "Email or password is invalid")
     @POST
     @Path("users/login")
     public Uni<UserResponse> login(LoginRequest request) {
         return users.login(requireBody(request, LoginRequest::user, "user")).map(UserResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
     @GET
     @Path("user")
     public Uni<UserResponse> current() {
         return currentUser.requiredId().chain(users::current).map(UserResponse::new);
     }
 
+    @SecurityRequirement(name = ApiDocumentation.TOKEN)
     @PUT
     @Path("user")
     public Uni<UserResponse> update(UpdateUserRequest request) {
