@@ -45,16 +45,18 @@ for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results"
 
+rss() { echo "resident memory${1:+ $1}: $(( $(awk '/VmRSS/{print $2}' /proc/$service/status) / 1024 )) MB" | tee -a "$results"; }
+rss "at rest (ready, before seeding)"
 start=$(date +%s)
 python3 bench/seed.py --api "http://127.0.0.1:$port/api" --out bench/out 2>&1 | tee -a "$results"
 echo "seeding took $(( $(date +%s) - start )) s" | tee -a "$results"
+rss "after seeding"
 
 run() { # name connections duration
   echo "## $1 (-c$2 -d$3)" | tee -a "$results"
   wrk -t2 -c"$2" -d"$3" --latency -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- "$1" bench/out \
     | grep -E "Requests/sec|status|socket errors|p50|Latency  " | tee -a "$results"
 }
-rss() { echo "resident memory: $(( $(awk '/VmRSS/{print $2}' /proc/$service/status) / 1024 )) MB" | tee -a "$results"; }
 
 echo "## warm-up (mix, 20 s, not recorded)" | tee -a "$results"
 wrk -t2 -c$connections -d20s -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- mix bench/out >/dev/null
@@ -76,4 +78,5 @@ pgbench -h 127.0.0.1 -U postgres -i -s 10 -q pgbench_ceiling >/dev/null 2>&1
 pgbench -h 127.0.0.1 -U postgres -S -c $connections -j 2 -T 10 pgbench_ceiling 2>/dev/null | grep -E "^tps|latency average" | tee -a "$results"
 $pg -d postgres -c "drop database pgbench_ceiling"
 echo "slow queries logged: $(grep -c 'Slow query' "$log" || true)" | tee -a "$results"
+echo "JVM after the run: $(jcmd $service GC.heap_info 2>/dev/null | grep -E 'total|Metaspace' | tr -s ' ' | paste -sd';')" | tee -a "$results"
 echo "results: $results"

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -82,6 +83,21 @@ class ManifestsTest {
                 "the jar logs text unless LOG_JSON=true");
     }
 
+    /** The JVM image (dev overlay): heap, metaspace, code cache and direct memory bounded within the pod's limit. */
+    @Test
+    void theJvmStaysWithinItsMemoryLimit() throws Exception {
+        Container app = RenderedOverlay.render("dev").one(Deployment.class, "ballast")
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        String options = app.getEnv().stream().filter(variable -> variable.getName().equals("JAVA_OPTS"))
+                .findFirst().orElseThrow().getValue();
+        long limitMib = Quantity.getAmountInBytes(app.getResources().getLimits().get("memory")).longValue() >> 20;
+        long bounded = limitMib * option(options, "MaxRAMPercentage") / 100 + option(options, "MaxMetaspaceSize")
+                + option(options, "ReservedCodeCacheSize") + option(options, "MaxDirectMemorySize");
+        // The rest (thread stacks, GC structures, the JIT) took about 100 MB above a 256 MB heap in bench/run.sh.
+        assertTrue(bounded + 64 <= limitMib, "JVM bounds of " + bounded + " MiB leave too little of the " + limitMib + " MiB limit");
+        assertTrue(options.contains("-XX:+ExitOnOutOfMemoryError"), options);
+    }
+
     @Test
     void devRunsItsOwnPostgresWithStatementStatistics() throws Exception {
         RenderedOverlay dev = RenderedOverlay.render("dev");
@@ -137,6 +153,15 @@ class ManifestsTest {
             throw new AssertionError(name + " is not set in postgresql.conf");
         }
         return Integer.parseInt(matcher.group(1));
+    }
+
+    /** A numeric JVM option such as -XX:MaxMetaspaceSize=80m (megabytes) or -XX:MaxRAMPercentage=50. */
+    private static long option(String options, String name) {
+        Matcher matcher = Pattern.compile("-XX:" + name + "=(\\d+)m?\\b").matcher(options);
+        if (!matcher.find()) {
+            throw new AssertionError("JAVA_OPTS does not set " + name + ": " + options);
+        }
+        return Long.parseLong(matcher.group(1));
     }
 
     private static long seconds(String quarkusDuration) {
