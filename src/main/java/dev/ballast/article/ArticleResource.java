@@ -5,6 +5,7 @@ import static dev.ballast.http.Validation.requireBody;
 import dev.ballast.article.ArticleRequests.NewArticleRequest;
 import dev.ballast.article.ArticleRequests.UpdateArticleRequest;
 import dev.ballast.auth.CurrentUser;
+import dev.ballast.http.ApiDocumentation;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
 import io.smallrye.mutiny.Uni;
@@ -18,12 +19,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.jboss.resteasy.reactive.ResponseStatus;
-import dev.ballast.http.ApiDocumentation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** {@code /api/articles}: lists, the feed, one article, writing, deleting and favoriting. */
 @Path("/articles")

@@ -6,6 +6,7 @@ import dev.ballast.auth.CurrentUser;
 import dev.ballast.comment.CommentBodies.CommentResponse;
 import dev.ballast.comment.CommentBodies.CommentsResponse;
 import dev.ballast.comment.CommentBodies.NewCommentRequest;
+import dev.ballast.http.ApiDocumentation;
 import dev.ballast.http.Limits;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -16,11 +17,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.jboss.resteasy.reactive.ResponseStatus;
-import dev.ballast.http.ApiDocumentation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** {@code /api/articles/{slug}/comments}. */
 @Path("/articles/{slug}/comments")

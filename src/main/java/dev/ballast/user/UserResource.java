@@ -3,6 +3,7 @@ package dev.ballast.user;
 import static dev.ballast.http.Validation.requireBody;
 
 import dev.ballast.auth.CurrentUser;
+import dev.ballast.http.ApiDocumentation;
 import dev.ballast.user.UserRequests.LoginRequest;
 import dev.ballast.user.UserRequests.NewUserRequest;
 import dev.ballast.user.UserRequests.UpdateUserRequest;
@@ -14,11 +15,10 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.jboss.resteasy.reactive.ResponseStatus;
-import dev.ballast.http.ApiDocumentation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** Registration, login and the current user: {@code /api/users}, {@code /api/users/login}, {@code /api/user}. */
 @Path("/")

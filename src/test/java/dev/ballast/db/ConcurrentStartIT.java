@@ -91,7 +91,7 @@ class ConcurrentStartIT {
 
     private static long migrationScripts() throws IOException {
         try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
-            return files.filter(file -> file.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+            return files.filter(file -> file.getFileName().toString().matches("V\\d+(_\\d+)*__.*\\.sql")).count();
         }
     }
 

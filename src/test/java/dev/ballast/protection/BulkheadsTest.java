@@ -5,15 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@TestProfile(BulkheadsTest.WithoutGuardMetrics.class)
 class BulkheadsTest {
+
+    /**
+     * The bulkheads built here carry the same names as the application's own: their fault tolerance metrics would
+     * be registered a second time (Micrometer warns). This test checks rejections through its own registry.
+     */
+    public static class WithoutGuardMetrics implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.fault-tolerance.metrics.enabled", "false");
+        }
+    }
 
     /** Work that holds its permit until the test ends. */
     private static Uni<String> forever() {
