@@ -80,7 +80,7 @@ final class Kubectl {
                 return binary() + " version failed: " + output[0].strip();
             }
         } catch (IOException e) {
-            return "kubectl not found (" + binary() + ").";
+            return binary().equals("kubectl") ? "kubectl is not on the PATH." : "no kubectl at " + binary() + ".";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted while asking kubectl its version.";
