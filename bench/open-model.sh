@@ -56,12 +56,14 @@ trap '[ -n "$service" ] && kill $service 2>/dev/null; wait 2>/dev/null || true' 
 
 if [ "$phase" = seed ]; then
   $pg -d postgres -c "drop database if exists $db" -c "create database $db"
-  start_service PASSWORD_HASH_RATE=10000   # seeding registers and logs in 100 users at once
+  # Seeding registers 100 users at once on a cold JVM: no hashing share, no queue bound.
+  start_service PASSWORD_HASH_RATE=10000 ADMISSION_QUEUE_TIMEOUT=10s
   python3 bench/seed.py --api "$url/api" --out "$out"
   exit 0
 fi
 
 results="bench/results/open-model-$phase-$(date -u +%Y%m%dT%H%M%SZ).txt"
+: > "$out/$phase-raw.txt"
 log() { echo "$*" | tee -a "$results"; }
 start_service
 log "# open-model benchmark, phase $phase, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -80,6 +82,7 @@ open_run() {
   [ -n "$connections" ] || connections=$(( rate / 20 < 8 ? 8 : (rate / 20 > 256 ? 256 : rate / 20) ))
   { /usr/bin/time -f "cpu %U %S %e" "$wrk2" -t2 -c"$connections" -d"${duration}s" -R"$rate" --latency \
       -s bench/wrk/scenario.lua "$url" -- mix "$out" 2>&1; } > "$out/last-wrk2.txt" 2>&1
+  { echo "## -R$rate -d${duration}s -c$connections"; cat "$out/last-wrk2.txt"; } >> "$out/$phase-raw.txt"
   python3 bench/wrk2_row.py "$rate" "$duration" < "$out/last-wrk2.txt"
 }
 

@@ -6,8 +6,10 @@ import java.time.Duration;
  * Keeps password hashing to its share of the CPU over time: a token bucket of hashes per second, derived
  * from how long one hash takes on this machine. With a share of 0.25 on 2 cores, hashing may use half a
  * core on average; at 70 ms a hash that is about 7 hashes a second. The bucket holds one second's worth,
- * so a short burst of logins is served at once; past it, a login is refused (503) instead of queueing
- * behind the others while readers starve.
+ * so logins arriving at random below the rate are not refused for bunching up (with one token, 4 logins a
+ * second against 8 allowed lost a third of them); the hashing bulkhead's short queue bounds how long a
+ * bunch waits for the thread. Past the rate, a login is refused (503) instead of queueing behind the others
+ * while readers starve.
  */
 public final class HashingShare {
 
