@@ -9,11 +9,14 @@ import java.util.concurrent.TimeUnit;
  * How far behind each event loop is: an estimate of how long a request has waited before its first handler
  * runs. Vert.x does not record when a request's bytes arrived, and the time they spent in the socket buffer
  * while the loop was busy with other work is exactly the wait we want to bound. So each loop runs a small
- * task every {@code interval}. Netty handles ready connections before due tasks, so while a loop is behind,
- * the task is overdue when a request is handled, and by how much says how long the loop has been busy
- * since it last caught up: the request's bytes, readable meanwhile, waited about that long. Once the task
- * has run, the loop has caught up and later requests count from there. It includes time the loop's thread
- * spent off the CPU; it cannot see a request that waited behind others on its own connection.
+ * task every {@code interval}. A request handled on a loop is taken to have waited the larger of: how
+ * overdue that task is now (the loop has been busy at least that long: Netty reads ready connections before
+ * running due tasks, so bytes that arrived meanwhile waited about that long), and how late the task ran last
+ * time, until it runs again. The second matters for new connections: a connection accepted while its loop
+ * was stuck is registered by a task in the same batch as the overdue probe, so its first request is read
+ * just after the probe ran, having waited the whole stall. It is conservative for a request that arrives in
+ * the {@code interval} after a stall (it is refused though it did not wait), and it includes time the loop's
+ * thread spent off the CPU; it cannot see a request that waited behind others on its own connection.
  */
 final class EventLoopLag {
 
@@ -33,7 +36,7 @@ final class EventLoopLag {
     long currentDelay(long now) {
         for (Probe probe : probes) {
             if (probe.loop.inEventLoop()) {
-                return Math.max(0, now - probe.dueAt);
+                return Math.max(probe.lastLag, now - probe.dueAt);
             }
         }
         return 0;
