@@ -1,0 +1,122 @@
+package dev.ballast.protection;
+
+import dev.ballast.http.ErrorBody;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Admission control at the HTTP edge, per replica: the first route of the router, so it runs before routing
+ * to an endpoint, JSON parsing, token checks and any database work. A request is refused at once with 503
+ * and {@code Retry-After} (RealWorld error shape) when
+ * <ul>
+ *   <li>it has already waited longer than {@code queue-timeout} in its event loop (see {@link EventLoopLag}):
+ *       serving it now would be serving it late, and the client has probably given up;</li>
+ *   <li>or the adaptive limit on requests in flight ({@link AdmissionLimit}) is reached.</li>
+ * </ul>
+ * An admitted request gets a deadline, {@code request-timeout} after its estimated arrival, stored as an
+ * absolute {@link System#nanoTime()} in its duplicated context's local data under {@link #DEADLINE_KEY};
+ * the database layer bounds its statements by the time left. Its permit is released when the response
+ * ends or the connection closes. Health probes and metrics are never refused: an orchestrator must see a
+ * busy replica as alive.
+ */
+@ApplicationScoped
+public class AdmissionControl {
+
+    /** Local-data key of the request's deadline: a {@code Long}, absolute {@code System.nanoTime()}. */
+    public static final String DEADLINE_KEY = "ballast.request-deadline";
+
+    private static final Logger LOG = Logger.getLogger(AdmissionControl.class);
+    private static final long LAG_PROBE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final AdmissionLimit limit;
+    private final EventLoopLag lag;
+    private final long queueTimeoutNanos;
+    private final long requestTimeoutNanos;
+    private final String retryAfterSeconds;
+    private final Buffer overLimitBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy, retry shortly")));
+    private final Buffer queuedBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy (request waited too long), retry shortly")));
+    private final Counter overLimit;
+    private final Counter queuedTooLong;
+
+    AdmissionControl(Vertx vertx, MeterRegistry registry,
+                     @ConfigProperty(name = "ballast.admission.initial-limit") int initialLimit,
+                     @ConfigProperty(name = "ballast.admission.min-limit") int minLimit,
+                     @ConfigProperty(name = "ballast.admission.max-limit") int maxLimit,
+                     @ConfigProperty(name = "ballast.admission.queue-timeout") Duration queueTimeout,
+                     @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout,
+                     @ConfigProperty(name = "ballast.retry-after") Duration retryAfter) {
+        this.limit = new AdmissionLimit(initialLimit, minLimit, maxLimit, System::nanoTime);
+        this.lag = new EventLoopLag(vertx.nettyEventLoopGroup(), LAG_PROBE_INTERVAL);
+        this.queueTimeoutNanos = queueTimeout.toNanos();
+        this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+        Gauge.builder("ballast.admission.limit", limit, AdmissionLimit::limit).register(registry);
+        Gauge.builder("ballast.admission.in.flight", limit, AdmissionLimit::inFlight).register(registry);
+        Gauge.builder("ballast.event.loop.lag", lag, probe -> probe.maxLag() / 1e9).baseUnit("seconds").register(registry);
+        this.overLimit = registry.counter("ballast.admission.rejections", "reason", "limit");
+        this.queuedTooLong = registry.counter("ballast.admission.rejections", "reason", "queue_timeout");
+        LOG.infof("Admission control: limit %d (adapts between %d and %d), queue timeout %d ms, request timeout %d ms",
+                initialLimit, minLimit, maxLimit, queueTimeout.toMillis(), requestTimeout.toMillis());
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::admit);
+    }
+
+    private void admit(RoutingContext context) {
+        if (neverRefused(context.request().path())) {
+            context.next();
+            return;
+        }
+        long now = System.nanoTime();
+        long waited = lag.currentDelay(now);
+        if (waited > queueTimeoutNanos) {
+            queuedTooLong.increment();
+            refuse(context, queuedBody);
+            return;
+        }
+        Optional<AdmissionLimit.Permit> permit = limit.tryAcquire();
+        if (permit.isEmpty()) {
+            overLimit.increment();
+            refuse(context, overLimitBody);
+            return;
+        }
+        Vertx.currentContext().putLocal(DEADLINE_KEY, now - waited + requestTimeoutNanos);
+        context.addEndHandler(ended -> {
+            if (ended.failed()) {
+                permit.get().abandoned();
+            } else if (context.response().getStatusCode() >= 500) {
+                permit.get().dropped();
+            } else {
+                permit.get().served();
+            }
+        });
+        context.next();
+    }
+
+    static boolean neverRefused(String path) {
+        return path != null && (path.startsWith("/q/health") || path.equals("/q/metrics") || path.startsWith("/q/metrics/"));
+    }
+
+    private void refuse(RoutingContext context, Buffer body) {
+        context.response()
+                .setStatusCode(503)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .end(body);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.ballast.protection;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Limits on connections, below HTTP: a connection must deliver a request's headers within
+ * {@code header-timeout} (from when it opens, or from the first byte of each later request on it) and the
+ * body within {@code body-timeout} after the headers, or it is closed; and one client address may hold at
+ * most {@code per-address-max} open connections (trusted proxies aside): past that, a new connection from it
+ * is closed as soon as it is accepted. Idle keep-alive connections are closed by the HTTP server's own idle
+ * timeout ({@code quarkus.http.idle-timeout}).
+ * <p>
+ * Vert.x has no hook at accept time in Quarkus (the server's connection handler is Quarkus' own), so the
+ * first request the replica serves (at the latest its first probe) hands us its Netty channel; a handler is
+ * then added to the pipeline of the listening channel, where every later connection is accepted.
+ */
+@ApplicationScoped
+public class ConnectionLimits implements HttpServerOptionsCustomizer {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionLimits.class);
+
+    private final long headerTimeoutNanos;
+    private final long bodyTimeoutNanos;
+    private final int perAddressMax;
+    private final TrustedProxies proxies;
+    private final Map<InetAddress, Integer> openPerAddress = new ConcurrentHashMap<>();
+    private final Counter overCap;
+    private final Counter headerTimeouts;
+    private final Counter bodyTimeouts;
+    private volatile boolean installed;
+
+    ConnectionLimits(MeterRegistry registry,
+                     @ConfigProperty(name = "ballast.connections.header-timeout") Duration headerTimeout,
+                     @ConfigProperty(name = "ballast.connections.body-timeout") Duration bodyTimeout,
+                     @ConfigProperty(name = "ballast.connections.per-address-max") int perAddressMax,
+                     @ConfigProperty(name = "ballast.rate-limit.trusted-proxies") Optional<List<String>> trustedProxies) {
+        this.headerTimeoutNanos = headerTimeout.toNanos();
+        this.bodyTimeoutNanos = bodyTimeout.toNanos();
+        this.perAddressMax = perAddressMax;
+        this.proxies = new TrustedProxies(trustedProxies.orElse(List.of()));
+        this.overCap = registry.counter("ballast.connections.refused", "reason", "per_address_max");
+        this.headerTimeouts = registry.counter("ballast.connections.timed.out", "phase", "headers");
+        this.bodyTimeouts = registry.counter("ballast.connections.timed.out", "phase", "body");
+        registry.gauge("ballast.connections.client.addresses", openPerAddress, Map::size);
+    }
+
+    /**
+     * No cleartext HTTP/2 (h2c): with it, Vert.x chooses the protocol from a connection's first bytes and only
+     * then puts the HTTP/1 decoder in place, too late for the deadlines to follow requests. HTTP/1.1 clients
+     * and load balancers are unaffected; HTTP/2 over TLS is unaffected.
+     */
+    @Override
+    public void customizeHttpServer(HttpServerOptions options) {
+        options.setHttp2ClearTextEnabled(false);
+    }
+
+    void install(@Observes Router router) {
+        Route route = router.route().order(Integer.MIN_VALUE);
+        route.handler(context -> {
+            if (!installed && context.request().connection() instanceof ConnectionBase connection
+                    && connection.channel().parent() != null) {
+                installOn(connection.channel().parent());
+                route.remove();
+            }
+            context.next();
+        });
+    }
+
+    private synchronized void installOn(Channel listening) {
+        if (!installed) {
+            listening.pipeline().addFirst("ballast-connection-limits", new AcceptedConnections());
+            installed = true;
+            LOG.infof("Connection limits: headers within %d ms, body within %d ms, at most %d connections per client address",
+                    TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos), TimeUnit.NANOSECONDS.toMillis(bodyTimeoutNanos), perAddressMax);
+        }
+    }
+
+    /** Open connections from this address, as counted by the cap (0 once all closed: the entry is gone). */
+    int openConnections(InetAddress address) {
+        return openPerAddress.getOrDefault(address, 0);
+    }
+
+    /** On the listening channel: sees each accepted connection before it is registered with an event loop. */
+    @ChannelHandler.Sharable
+    private final class AcceptedConnections extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object message) {
+            if (message instanceof Channel connection && connection.remoteAddress() instanceof InetSocketAddress remote) {
+                InetAddress address = remote.getAddress();
+                if (!proxies.trusts(address.getHostAddress())) {
+                    if (openPerAddress.merge(address, 1, Integer::sum) > perAddressMax) {
+                        release(address);
+                        overCap.increment();
+                        connection.unsafe().closeForcibly();
+                        return;
+                    }
+                    connection.closeFuture().addListener(closed -> release(address));
+                }
+                connection.pipeline().addFirst("ballast-request-deadline", new RequestDeadline());
+            }
+            context.fireChannelRead(message);
+        }
+
+        private void release(InetAddress address) {
+            openPerAddress.computeIfPresent(address, (key, count) -> count > 1 ? count - 1 : null);
+        }
+    }
+
+    /**
+     * First in a connection's pipeline, so it sees raw bytes: the header deadline starts when the connection
+     * opens and again with the first byte of each later request. Its partner after the HTTP decoder sees when
+     * the headers and the body are complete.
+     */
+    private final class RequestDeadline extends ChannelInboundHandlerAdapter {
+        private boolean awaitingRequest = true;
+        private ScheduledFuture<?> deadline;
+
+        @Override
+        public void channelRegistered(ChannelHandlerContext context) {
+            // The server's own handlers are in place now; without an HTTP/1 decoder (HTTP/2) only the idle timeout applies.
+            if (context.pipeline().get("httpDecoder") != null) {
+                context.pipeline().addAfter("httpDecoder", "ballast-request-progress", new RequestProgress());
+                arm(context, headerTimeoutNanos, headerTimeouts);
+            }
+            context.fireChannelRegistered();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object message) {
+            if (awaitingRequest && deadline == null && context.pipeline().get("ballast-request-progress") != null) {
+                arm(context, headerTimeoutNanos, headerTimeouts);
+            }
+            context.fireChannelRead(message);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) {
+            disarm();
+            context.fireChannelInactive();
+        }
+
+        private void arm(ChannelHandlerContext context, long nanos, Counter counter) {
+            disarm();
+            deadline = context.executor().schedule(() -> {
+                counter.increment();
+                context.channel().close();
+            }, nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void disarm() {
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+        }
+
+        private final class RequestProgress extends ChannelInboundHandlerAdapter {
+            @Override
+            public void channelRead(ChannelHandlerContext context, Object message) {
+                if (message instanceof HttpRequest) {
+                    awaitingRequest = false;
+                    arm(context, bodyTimeoutNanos, bodyTimeouts);
+                }
+                if (message instanceof LastHttpContent) {
+                    disarm();
+                    awaitingRequest = true;
+                }
+                context.fireChannelRead(message);
+            }
+        }
+    }
+}

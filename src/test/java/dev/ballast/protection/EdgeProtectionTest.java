@@ -1,0 +1,214 @@
+package dev.ballast.protection;
+
+import static dev.ballast.Api.anonymous;
+import static dev.ballast.Api.register;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.Api.Account;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The edge protections, with small limits so that a few sockets reach them. */
+@QuarkusTest
+@TestProfile(EdgeProtectionTest.SmallLimits.class)
+class EdgeProtectionTest {
+
+    public static class SmallLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "ballast.admission.initial-limit", "2",
+                    "ballast.admission.min-limit", "2",
+                    "ballast.admission.max-limit", "2",
+                    "ballast.admission.queue-timeout", "300ms",
+                    "ballast.connections.header-timeout", "2s",
+                    "ballast.connections.body-timeout", "3s",
+                    "ballast.connections.per-address-max", "4",
+                    "ballast.password.hashes-per-second", "0.1");
+        }
+    }
+
+    private static final String CLIENT = "127.0.0.1";
+    private static final String OTHER_CLIENT = "127.0.0.2";
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ConnectionLimits connectionLimits;
+
+    private final List<Socket> sockets = new ArrayList<>();
+
+    @BeforeEach
+    void serverSeenARequest() throws IOException {
+        // Connection limits are installed by the first request the replica serves (a probe, in production).
+        assertTrue(RawHttp.get(CLIENT, "/q/health/live").startsWith("HTTP/1.1 200"));
+    }
+
+    @AfterEach
+    void closeSockets() throws Exception {
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        for (int i = 0; i < 200 && connectionLimits.openConnections(InetAddress.getByName(CLIENT)) > 0; i++) {
+            Thread.sleep(10);
+        }
+    }
+
+    private Socket open(String from) throws IOException {
+        Socket socket = RawHttp.open(from);
+        sockets.add(socket);
+        return socket;
+    }
+
+    /** A login whose headers arrived but whose body never ends: admitted, and in flight until its connection closes. */
+    private Socket requestInFlight() throws IOException {
+        Socket socket = open(CLIENT);
+        RawHttp.send(socket, "POST /api/users/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100\r\n\r\n{\"user\":");
+        return socket;
+    }
+
+    private static void assertBusyAnswer(String response) {
+        assertTrue(response.startsWith("HTTP/1.1 503"), response);
+        assertTrue(response.toLowerCase().contains("\r\nretry-after: 1\r\n"), response);
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        assertTrue(new JsonObject(body).getJsonObject("errors").getJsonArray("body").getString(0).contains("busy"), body);
+    }
+
+    @Test
+    void pastTheLimitRequestsAreRefusedAtOnceButProbesAreNot() throws Exception {
+        requestInFlight();
+        requestInFlight();
+        Thread.sleep(200); // both admitted: their headers are in
+
+        long start = System.nanoTime();
+        assertBusyAnswer(RawHttp.get(CLIENT, "/api/tags"));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused at once");
+        assertTrue(RawHttp.get(CLIENT, "/q/health/ready").startsWith("HTTP/1.1 200"), "readiness is never refused");
+        String metrics = RawHttp.get(CLIENT, "/q/metrics");
+        assertTrue(metrics.startsWith("HTTP/1.1 200"), "metrics are never refused");
+        assertTrue(metrics.contains("ballast_admission_limit 2.0"), "the current limit is exported");
+        assertTrue(metrics.contains("ballast_admission_in_flight 2.0"), "requests in flight are exported");
+        assertTrue(metrics.matches("(?s).*ballast_admission_rejections_total\\{reason=\"limit\"} [1-9].*"), "refusals by reason");
+
+        closeSockets();
+        sockets.clear();
+        String served = "";
+        for (int i = 0; i < 50 && !served.startsWith("HTTP/1.1 200"); i++) {
+            Thread.sleep(20);
+            served = RawHttp.get(CLIENT, "/api/tags");
+        }
+        assertTrue(served.startsWith("HTTP/1.1 200"), "permits come back when the clients leave: " + served);
+    }
+
+    @Test
+    void aRequestThatWaitedTooLongInItsEventLoopIsRefusedButAProbeIsServed() throws Exception {
+        blockEventLoops(800);
+        assertBusyAnswer(RawHttp.get(CLIENT, "/api/tags"));
+        blockEventLoops(800);
+        assertTrue(RawHttp.get(CLIENT, "/q/health/live").startsWith("HTTP/1.1 200"), "probes are never refused");
+        Thread.sleep(100); // the loops' probes have run on time again
+        assertTrue(RawHttp.get(CLIENT, "/api/tags").startsWith("HTTP/1.1 200"), "served again once the loops keep up");
+    }
+
+    /** Keeps every event loop busy for a while, as a burst of work would: requests arriving meanwhile wait. */
+    private void blockEventLoops(long millis) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        vertx.nettyEventLoopGroup().forEach(loop -> loop.execute(() -> {
+            started.countDown();
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        started.await();
+        Thread.sleep(20);
+    }
+
+    @Test
+    void anAdmittedRequestCarriesItsDeadline() throws IOException {
+        String response = RawHttp.get(CLIENT, RequestDeadlineRoute.PATH);
+        long remainingMillis = Long.parseLong(response.substring(response.indexOf("\r\n\r\n") + 4).trim());
+        assertTrue(remainingMillis > 4_000 && remainingMillis <= 5_000, "about the request timeout (5 s) left: " + remainingMillis);
+    }
+
+    @Test
+    void aConnectionThatNeverFinishesItsHeadersIsClosedAtTheDeadline() throws IOException {
+        Socket unfinished = open(CLIENT);
+        RawHttp.send(unfinished, "GET /api/tags HTTP/1.1\r\nHost: localhost\r\n");
+        Socket silent = open(CLIENT);
+        long unfinishedMillis = RawHttp.millisUntilClosed(unfinished);
+        long silentMillis = RawHttp.millisUntilClosed(silent);
+        assertTrue(unfinishedMillis >= 1_800 && unfinishedMillis < 3_000, "closed at the 2 s header deadline: " + unfinishedMillis);
+        assertTrue(silentMillis < 3_000, "a connection that sends nothing is closed too: " + silentMillis);
+    }
+
+    @Test
+    void aBodyThatNeverEndsIsClosedAtTheBodyDeadline() throws IOException {
+        Socket slowBody = requestInFlight();
+        long millis = RawHttp.millisUntilClosed(slowBody);
+        assertTrue(millis >= 2_800 && millis < 4_500, "closed at the 3 s body deadline: " + millis);
+    }
+
+    @Test
+    void aKeepAliveConnectionServesSeveralRequests() throws IOException {
+        Socket socket = open(CLIENT);
+        for (int i = 0; i < 3; i++) {
+            RawHttp.send(socket, "GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            byte[] buffer = new byte[4096];
+            int read = socket.getInputStream().read(buffer);
+            assertTrue(new String(buffer, 0, read).startsWith("HTTP/1.1 200"), "request " + i);
+        }
+    }
+
+    @Test
+    void oneAddressCannotHoldMoreThanItsShareOfConnections() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            open(CLIENT);
+        }
+        for (int i = 0; i < 50 && connectionLimits.openConnections(InetAddress.getByName(CLIENT)) < 4; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(4, connectionLimits.openConnections(InetAddress.getByName(CLIENT)), "four connections held");
+        Socket overCap = open(CLIENT);
+        long millis = RawHttp.millisUntilClosed(overCap);
+        assertTrue(millis < 500, "a connection past the cap is closed at once: " + millis);
+
+        long start = System.nanoTime();
+        assertTrue(RawHttp.get(OTHER_CLIENT, "/api/tags").startsWith("HTTP/1.1 200"), "another client is served");
+        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500));
+        String metrics = RawHttp.get(OTHER_CLIENT, "/q/metrics");
+        assertTrue(metrics.matches("(?s).*ballast_connections_refused_total\\{reason=\"per_address_max\"} [1-9].*"), "counted");
+    }
+
+    @Test
+    void loginsBeyondTheHashingShareAreRefusedAtOnce() {
+        Account account = register("share"); // takes the one hash of these 10 seconds
+        anonymous()
+                .body(Map.of("user", Map.of("email", account.email(), "password", dev.ballast.Api.PASSWORD)))
+                .post("/api/users/login")
+                .then().statusCode(503)
+                .header("Retry-After", equalTo("1"))
+                .body("errors.body", contains("server is busy, retry shortly"));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.ballast.protection;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * A test-only route answering the time left before the request's deadline, in milliseconds, as the database
+ * layer reads it: the contract between admission control and the code that bounds statements.
+ */
+@ApplicationScoped
+class RequestDeadlineRoute {
+
+    static final String PATH = "/test/request-deadline";
+
+    void install(@Observes Router router) {
+        router.get(PATH).handler(context -> {
+            Long deadline = Vertx.currentContext().getLocal(AdmissionControl.DEADLINE_KEY);
+            context.response().end(deadline == null ? "none" : Long.toString((deadline - System.nanoTime()) / 1_000_000));
+        });
+    }
+}
