@@ -94,15 +94,18 @@ class ArticleRepository {
                 .map(rows -> Article.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"))));
     }
 
-    /** A page of matching articles, newest first, and how many match in all (two statements, run side by side). */
+    /**
+     * A page of matching articles, newest first, and how many match in all (two statements, run side by side).
+     * The page's ids are chosen first from the filter's index (see {@link ArticleFilter}); only those rows
+     * are then joined, so a deep offset skips index entries, not whole rows.
+     */
     Uni<ArticlesResponse> list(ArticleFilter filter, Long viewerId, Page page) {
         List<Object> values = filter.values();
         int limitIndex = values.size() + 2;
-        Statement pageQuery = Statement.read("article.list." + filter.shape(), VIEW.formatted("null::text")
-                + filter.where(2) + " order by a.created_at desc, a.id desc limit $" + limitIndex
-                + " offset $" + (limitIndex + 1));
-        Statement countQuery = Statement.read("article.count." + filter.shape(),
-                "select count(*) from articles a" + filter.where(1));
+        Statement pageQuery = Statement.read("article.list." + filter.shape(), "with page as (" + filter.ids(2)
+                + " order by created_at desc, id desc limit $" + limitIndex + " offset $" + (limitIndex + 1) + ") "
+                + VIEW.formatted("null::text") + " join page p on p.id = a.id order by p.created_at desc, p.id desc");
+        Statement countQuery = Statement.read("article.count." + filter.shape(), filter.count());
 
         List<Object> pageArgs = new ArrayList<>(values.size() + 3);
         pageArgs.add(viewerId);
