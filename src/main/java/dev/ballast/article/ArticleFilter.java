@@ -58,8 +58,9 @@ record ArticleFilter(String tag, String author, String favoritedBy, Long followe
                     "a.author_id in (select followee_id from follows where follower_id = ?)",
                     "select a.id, a.created_at from follows fo join articles a on a.author_id = fo.followee_id"
                             + " where fo.follower_id = ?",
-                    "select coalesce(sum(u.articles_count), 0) from follows fo join users u on u.id = fo.followee_id"
-                            + " where fo.follower_id = ?"));
+                    // one primary-key lookup per followed author, whatever the size of users
+                    "select coalesce(sum((select u.articles_count from users u where u.id = fo.followee_id)), 0)"
+                            + " from follows fo where fo.follower_id = ?"));
         }
         return conditions;
     }

@@ -41,7 +41,7 @@ class ArticleRepository {
                    exists(select 1 from follows fo where fo.follower_id = $1 and fo.followee_id = a.author_id) as following
             from articles a join users u on u.id = a.author_id""";
 
-    private static final Statement BY_SLUG = Statement.read("article.bySlug",
+    static final Statement BY_SLUG = Statement.read("article.bySlug",
             VIEW.formatted("a.body") + " where a.slug = $2");
     private static final Statement OWNER = Statement.read("article.owner",
             "select id, author_id from articles where slug = $1");
@@ -101,11 +101,8 @@ class ArticleRepository {
      */
     Uni<ArticlesResponse> list(ArticleFilter filter, Long viewerId, Page page) {
         List<Object> values = filter.values();
-        int limitIndex = values.size() + 2;
-        Statement pageQuery = Statement.read("article.list." + filter.shape(), "with page as (" + filter.ids(2)
-                + " order by created_at desc, id desc limit $" + limitIndex + " offset $" + (limitIndex + 1) + ") "
-                + VIEW.formatted("null::text") + " join page p on p.id = a.id order by p.created_at desc, p.id desc");
-        Statement countQuery = Statement.read("article.count." + filter.shape(), filter.count());
+        Statement pageQuery = pageStatement(filter);
+        Statement countQuery = countStatement(filter);
 
         List<Object> pageArgs = new ArrayList<>(values.size() + 3);
         pageArgs.add(viewerId);
@@ -116,6 +113,19 @@ class ArticleRepository {
         Uni<List<Article>> articles = db.execute(pageQuery, Tuple.from(pageArgs)).map(ArticleRepository::articles);
         Uni<Long> count = db.execute(countQuery, Tuple.from(values)).map(rows -> rows.iterator().next().getLong(0));
         return Uni.combine().all().unis(articles, count).with(ArticlesResponse::new);
+    }
+
+    /** A page of the filter's articles: $1 the viewer, then the filter's values, then limit and offset. */
+    static Statement pageStatement(ArticleFilter filter) {
+        int limitIndex = filter.values().size() + 2;
+        return Statement.read("article.list." + filter.shape(), "with page as (" + filter.ids(2)
+                + " order by created_at desc, id desc limit $" + limitIndex + " offset $" + (limitIndex + 1) + ") "
+                + VIEW.formatted("null::text") + " join page p on p.id = a.id order by p.created_at desc, p.id desc");
+    }
+
+    /** How many articles the filter matches: the filter's values. */
+    static Statement countStatement(ArticleFilter filter) {
+        return Statement.read("article.count." + filter.shape(), filter.count());
     }
 
     /** Creates the article with its tags in one transaction and returns its slug. */

@@ -18,7 +18,7 @@ import java.util.List;
 class CommentRepository {
 
     /** Newest first; the left joins keep one row for an article without comments, so one statement tells 404 from empty. */
-    private static final Statement BY_ARTICLE = Statement.read("comment.byArticle", """
+    static final Statement BY_ARTICLE = Statement.read("comment.byArticle", """
             select c.id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
                    exists(select 1 from follows fo where fo.follower_id = $2 and fo.followee_id = c.author_id) as following
             from articles a
