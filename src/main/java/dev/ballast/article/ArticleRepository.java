@@ -1,5 +1,6 @@
 package dev.ballast.article;
 
+import dev.ballast.archive.ArchiveRepository;
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
 import dev.ballast.cache.ReadCaches;
@@ -41,12 +42,17 @@ class ArticleRepository {
                    exists(select 1 from follows fo where fo.follower_id = $1 and fo.followee_id = a.author_id) as following
             from articles a join users u on u.id = a.author_id""";
 
+    /** An archived article (V13) reads the same, from the archive tables: its page answers like any other. */
+    private static final String ARCHIVED_VIEW = VIEW.replace("from articles a", "from archived_articles a")
+            .replace("from article_tags at", "from archived_article_tags at").replace("from favorites f", "from archived_favorites f");
+
     static final Statement BY_SLUG = Statement.read("article.bySlug",
-            VIEW.formatted("a.body") + " where a.slug = $2");
+            VIEW.formatted("a.body") + " where a.slug = $2 union all " + ARCHIVED_VIEW.formatted("a.body") + " where a.slug = $2");
     private static final Statement OWNER = Statement.read("article.owner",
             "select id, author_id from articles where slug = $1");
     private static final Statement INSERT = Statement.write("article.insert", """
-            insert into articles (slug, title, description, body, author_id) values ($1, $2, $3, $4, $5)
+            insert into articles (slug, title, description, body, author_id)
+            select $1, $2, $3, $4, $5 where not exists (select 1 from archived_articles where slug = $1)
             on conflict (slug) do nothing returning id""");
     private static final Statement INSERT_TAGS = Statement.write("article.insertTags",
             "insert into tags (name) select unnest($1::text[]) on conflict (name) do nothing");
@@ -70,10 +76,12 @@ class ArticleRepository {
 
     private final Database db;
     private final ReadCaches caches;
+    private final ArchiveRepository archive;
 
-    ArticleRepository(Database db, ReadCaches caches) {
+    ArticleRepository(Database db, ReadCaches caches, ArchiveRepository archive) {
         this.db = db;
         this.caches = caches;
+        this.archive = archive;
     }
 
     /** One article as any anonymous caller sees it; cached. */
@@ -145,9 +153,12 @@ class ArticleRepository {
                 .call(slug -> caches.articleChanged(slug));
     }
 
+    // Every write to an article first brings it back from the archive if it is there (V13): the write then
+    // acts on it as on any live article, and the restore counts as activity.
+
     /** Changes the given fields of the caller's own article; a new title gives a new slug. Returns the slug. */
     Uni<String> update(String slug, long userId, UpdateArticle change) {
-        return owned(slug, userId).<String>chain(articleId -> {
+        return archive.restore(slug).chain(() -> owned(slug, userId)).<String>chain(articleId -> {
             if (change.title() == null) {
                 return db.execute(UPDATE, Tuple.of(articleId, null, null, change.description(), change.body()))
                         .map(ArticleRepository::updatedSlug);
@@ -164,19 +175,20 @@ class ArticleRepository {
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        return owned(slug, userId).chain(articleId -> db.execute(DELETE, Tuple.of(articleId)))
+        return archive.restore(slug).chain(() -> owned(slug, userId))
+                .chain(articleId -> db.execute(DELETE, Tuple.of(articleId)))
                 .chain(() -> caches.articleChanged(slug));
     }
 
     /** Favorites an article (again: no change); 404 when the slug is unknown. */
     Uni<Article> favorite(String slug, long userId) {
-        return db.execute(FAVORITE, Tuple.of(userId, slug))
+        return archive.restore(slug).chain(() -> db.execute(FAVORITE, Tuple.of(userId, slug)))
                 .call(() -> caches.articleChanged(slug))
                 .chain(() -> bySlug(slug, userId));
     }
 
     Uni<Article> unfavorite(String slug, long userId) {
-        return db.execute(UNFAVORITE, Tuple.of(userId, slug))
+        return archive.restore(slug).chain(() -> db.execute(UNFAVORITE, Tuple.of(userId, slug)))
                 .call(() -> caches.articleChanged(slug))
                 .chain(() -> bySlug(slug, userId));
     }

@@ -1,5 +1,6 @@
 package dev.ballast.comment;
 
+import dev.ballast.archive.ArchiveRepository;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
@@ -17,14 +18,20 @@ import java.util.List;
 @ApplicationScoped
 class CommentRepository {
 
-    /** Newest first; the left joins keep one row for an article without comments, so one statement tells 404 from empty. */
+    /**
+     * Newest first; the left joins keep one row for an article without comments, so one statement tells 404 from
+     * empty. An archived article (V13) and its comments are read from the archive tables.
+     */
     static final Statement BY_ARTICLE = Statement.read("comment.byArticle", """
             select c.id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
                    exists(select 1 from follows fo where fo.follower_id = $2 and fo.followee_id = c.author_id) as following
-            from articles a
-                 left join comments c on c.article_id = a.id
+            from (select id from articles where slug = $1
+                  union all select id from archived_articles where slug = $1) a
+                 left join (select id, article_id, author_id, body, created_at, updated_at from comments
+                            union all
+                            select id, article_id, author_id, body, created_at, updated_at from archived_comments) c
+                        on c.article_id = a.id
                  left join users u on u.id = c.author_id
-            where a.slug = $1
             order by c.created_at desc, c.id desc
             limit $3""");
     private static final Statement INSERT = Statement.write("comment.insert", """
@@ -39,10 +46,12 @@ class CommentRepository {
 
     private final Database db;
     private final ReadCaches caches;
+    private final ArchiveRepository archive;
 
-    CommentRepository(Database db, ReadCaches caches) {
+    CommentRepository(Database db, ReadCaches caches, ArchiveRepository archive) {
         this.db = db;
         this.caches = caches;
+        this.archive = archive;
     }
 
     /** The comments of an article as any anonymous caller sees them; cached by slug. */
@@ -68,13 +77,13 @@ class CommentRepository {
     }
 
     Uni<Comment> add(String slug, long authorId, String body) {
-        return db.execute(INSERT, Tuple.of(slug, authorId, body))
+        return archive.restore(slug).chain(() -> db.execute(INSERT, Tuple.of(slug, authorId, body)))
                 .map(rows -> Comment.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article")))).call(() -> caches.commentsChanged(slug));
     }
 
     /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
     Uni<Void> delete(String slug, long commentId, long userId) {
-        return db.execute(AUTHOR, Tuple.of(slug, commentId)).chain(rows -> {
+        return archive.restore(slug).chain(() -> db.execute(AUTHOR, Tuple.of(slug, commentId))).chain(rows -> {
             Row comment = Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("comment"));
             if (comment.getLong("author_id") != userId) {
                 return Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
