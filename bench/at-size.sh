@@ -6,7 +6,7 @@
 #   bench/at-size.sh measure L   every hot endpoint, signed-in (uncached) and anonymous; results/at-size-L.txt
 #   bench/at-size.sh generate    bench/generate.sh on the same database (1M articles...), then VACUUM ANALYZE
 #   bench/at-size.sh explain L   EXPLAIN (ANALYZE, BUFFERS) of each hot statement; results/explain-L.txt
-#   bench/at-size.sh stop
+#   bench/at-size.sh stop, start  stop the service; start it again on the same database (a new jar)
 # Needs the packaged jar, Postgres on 127.0.0.1:5432 (trust), wrk, python3. Loads only 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,13 +20,7 @@ out=bench/out/at-size
 pg="psql -h 127.0.0.1 -U postgres -qtA -d $db"
 mkdir -p bench/results "$out"
 
-case "${1:?step}" in
-prepare)
-  psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db" -c "create database $db"
-  if [ ! -f "$out/jwt-private.pem" ]; then
-    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/jwt-private.pem" 2>/dev/null
-    openssl pkey -in "$out/jwt-private.pem" -pubout -out "$out/jwt-public.pem"
-  fi
+start_service() { # outside /work/tools/cpu-bench: the service would inherit its lock
   JWT_PRIVATE_KEY="$(cat "$out/jwt-private.pem")" JWT_PUBLIC_KEY="$(cat "$out/jwt-public.pem")" \
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
   QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
@@ -34,7 +28,20 @@ prepare)
     nohup java $java_opts -jar target/quarkus-app/quarkus-run.jar >"$out/service.log" 2>&1 &
   echo $! >"$out/service.pid"
   for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+}
+
+case "${1:?step}" in
+prepare)
+  psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db" -c "create database $db"
+  if [ ! -f "$out/jwt-private.pem" ]; then
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/jwt-private.pem" 2>/dev/null
+    openssl pkey -in "$out/jwt-private.pem" -pubout -out "$out/jwt-public.pem"
+  fi
+  start_service
   python3 bench/seed.py --api "http://127.0.0.1:$port/api" --out "$out"
+  ;;
+start)
+  start_service
   ;;
 measure)
   results="bench/results/at-size-${2:?label}.txt"

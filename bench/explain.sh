@@ -35,7 +35,7 @@ add "by author $author (page)" "$(page "select a.id, a.created_at from articles 
 add "by author (count)" "select coalesce((select articles_count from users where username = '$author'), 0)"
 add "favorited by $viewer (page)" "$(page "select f.article_id as id, f.article_created_at as created_at from favorites f where f.user_id = (select id from users where username = '$viewer')" 0)"
 add "favorited by (count)" "select coalesce((select favorites_count from users where username = '$viewer'), 0)"
-add "feed of $viewer (page)" "$(page "select a.id, a.created_at from follows fo join articles a on a.author_id = fo.followee_id where fo.follower_id = $viewer_id" 0)"
+add "feed of $viewer (page)" "$(page "select a.id, a.created_at from follows fo cross join lateral (select a.id, a.created_at from articles a where a.author_id = fo.followee_id order by a.created_at desc, a.id desc limit 20 + 0) a where fo.follower_id = $viewer_id" 0)"
 add "feed (count)" "select coalesce(sum((select u.articles_count from users u where u.id = fo.followee_id)), 0) from follows fo where fo.follower_id = $viewer_id"
 add "deep page, offset 90000 (page)" "$(page "select a.id, a.created_at from articles a" 90000)"
 add "deep page by tag '$tag', offset 90000 (page)" "$(page "select at.article_id as id, at.article_created_at as created_at from article_tags at where at.tag_id = (select id from tags where name = '$tag')" 90000)"
@@ -45,6 +45,11 @@ add "its comments (the most commented article)" "select c.id, c.body, c.created_
 from articles a left join comments c on c.article_id = a.id left join users u on u.id = c.author_id
 where a.slug = '$slug' order by c.created_at desc, c.id desc limit 500"
 add "tags in use" "select name from tags where articles_count > 0 order by name"
+# Before (main at 87fa0ef^): the count and page statements this branch replaced, on the same data.
+add "BEFORE: count of all" "select count(*) from articles a"
+add "BEFORE: count by tag '$tag'" "select count(*) from articles a where a.id in (select at.article_id from article_tags at join tags t on t.id = at.tag_id where t.name = '$tag')"
+add "BEFORE: page by tag '$tag'" "$view where a.id in (select at.article_id from article_tags at join tags t on t.id = at.tag_id where t.name = '$tag') order by a.created_at desc, a.id desc limit 20 offset 0"
+add "BEFORE: deep page, offset 90000" "$view order by a.created_at desc, a.id desc limit 20 offset 90000"
 
 echo "# EXPLAIN (ANALYZE, BUFFERS) of the hot statements, $(date -u '+%Y-%m-%d %H:%M UTC'), database $db"
 q "select count(*) || ' articles, ' || (select count(*) from comments) || ' comments, ' || (select count(*) from users) || ' users, ' || (select count(*) from favorites) || ' favorites, ' || (select count(*) from follows) || ' follows' from articles"

@@ -56,8 +56,11 @@ record ArticleFilter(String tag, String author, String favoritedBy, Long followe
         if (followerId != null) {
             conditions.add(new Condition("feed", followerId,
                     "a.author_id in (select followee_id from follows where follower_id = ?)",
-                    "select a.id, a.created_at from follows fo join articles a on a.author_id = fo.followee_id"
-                            + " where fo.follower_id = ?",
+                    // The newest {depth} (limit + offset) of each followed author, merged: at most follows x depth
+                    // index entries, and never more than the followed authors' articles.
+                    "select a.id, a.created_at from follows fo cross join lateral (select a.id, a.created_at"
+                            + " from articles a where a.author_id = fo.followee_id order by a.created_at desc, a.id desc"
+                            + " limit {depth}) a where fo.follower_id = ?",
                     // one primary-key lookup per followed author, whatever the size of users
                     "select coalesce(sum((select u.articles_count from users u where u.id = fo.followee_id)), 0)"
                             + " from follows fo where fo.follower_id = ?"));
@@ -72,13 +75,13 @@ record ArticleFilter(String tag, String author, String favoritedBy, Long followe
 
     /**
      * A statement returning the matching (id, created_at), without order or limit, whose first placeholder is
-     * {@code $firstIndex}.
+     * {@code $firstIndex}; {@code depth} is the SQL of how many the page reaches down to (limit + offset).
      */
-    String ids(int firstIndex) {
+    String ids(int firstIndex, String depth) {
         List<Condition> conditions = conditions();
         return switch (conditions.size()) {
             case 0 -> ALL_IDS;
-            case 1 -> numbered(conditions.get(0).ids(), firstIndex);
+            case 1 -> numbered(conditions.get(0).ids(), firstIndex).replace("{depth}", depth);
             default -> ALL_IDS + where(firstIndex);
         };
     }

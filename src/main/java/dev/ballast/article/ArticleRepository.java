@@ -126,7 +126,8 @@ class ArticleRepository {
     /** A page of the filter's articles: $1 the viewer, then the filter's values, then limit and offset. */
     static Statement pageStatement(ArticleFilter filter) {
         int limitIndex = filter.values().size() + 2;
-        return Statement.read("article.list." + filter.shape(), "with page as (" + filter.ids(2)
+        String depth = "$" + limitIndex + "::bigint + $" + (limitIndex + 1) + "::bigint";
+        return Statement.read("article.list." + filter.shape(), "with page as (" + filter.ids(2, depth)
                 + " order by created_at desc, id desc limit $" + limitIndex + " offset $" + (limitIndex + 1) + ") "
                 + VIEW.formatted("null::text") + " join page p on p.id = a.id order by p.created_at desc, p.id desc");
     }
