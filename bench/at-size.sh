@@ -51,8 +51,9 @@ measure)
     echo "data: $($pg -c "select count(*) || ' articles, ' || (select count(*) from comments) || ' comments, ' || (select count(*) from users) || ' users' from articles")"
   } | tee "$results"
   wrk -t2 -c$connections -d5s -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- list "$out" >/dev/null # warm-up
-  for run in "list 0" "list 1" "tag 1" "author 1" "favorited 1" "feed 1" "article 1" "comments 1" ${BENCH_EXTRA:-}; do
-    set -- $run
+  # scenario:signed (1: with a token); BENCH_EXTRA adds more, e.g. "deep:1 mix:1"
+  for run in list:0 list:1 tag:1 author:1 favorited:1 feed:1 article:1 comments:1 ${BENCH_EXTRA:-}; do
+    set -- ${run/:/ }
     echo "## $1 $([ "$2" = 1 ] && echo signed-in || echo anonymous)" | tee -a "$results"
     BENCH_SIGNED=$2 wrk -t2 -c$connections -d$duration --latency -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- "$1" "$out" \
       | grep -E "Requests/sec|status|socket errors|p50" | tee -a "$results"

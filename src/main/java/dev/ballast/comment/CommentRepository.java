@@ -20,13 +20,14 @@ class CommentRepository {
 
     /**
      * Newest first; the left joins keep one row for an article without comments, so one statement tells 404 from
-     * empty. An archived article (V13) and its comments are read from the archive tables.
+     * empty. An archived article (V13) and its comments are read from the archive tables. The {@code limit 1}
+     * tells the planner one article comes out (without it, it planned thousands of rows and a parallel sort).
      */
     static final Statement BY_ARTICLE = Statement.read("comment.byArticle", """
             select c.id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
                    exists(select 1 from follows fo where fo.follower_id = $2 and fo.followee_id = c.author_id) as following
             from (select id from articles where slug = $1
-                  union all select id from archived_articles where slug = $1) a
+                  union all select id from archived_articles where slug = $1 limit 1) a
                  left join (select id, article_id, author_id, body, created_at, updated_at from comments
                             union all
                             select id, article_id, author_id, body, created_at, updated_at from archived_comments) c
