@@ -46,8 +46,10 @@ class ArticleRepository {
     private static final String ARCHIVED_VIEW = VIEW.replace("from articles a", "from archived_articles a")
             .replace("from article_tags at", "from archived_article_tags at").replace("from favorites f", "from archived_favorites f");
 
-    static final Statement BY_SLUG = Statement.read("article.bySlug",
-            VIEW.formatted("a.body") + " where a.slug = $2 union all " + ARCHIVED_VIEW.formatted("a.body") + " where a.slug = $2");
+    static final Statement BY_SLUG = Statement.read("article.bySlug", VIEW.formatted("a.body") + " where a.slug = $2");
+    /** Read only when the slug is not live, so reading a live article costs what it did before archiving. */
+    private static final Statement ARCHIVED_BY_SLUG = Statement.read("article.archivedBySlug",
+            ARCHIVED_VIEW.formatted("a.body") + " where a.slug = $2");
     private static final Statement OWNER = Statement.read("article.owner",
             "select id, author_id from articles where slug = $1");
     private static final Statement INSERT = Statement.write("article.insert", """
@@ -98,7 +100,9 @@ class ArticleRepository {
 
     /** One article seen by {@code viewerId}; 404 when the slug is unknown. */
     Uni<Article> bySlug(String slug, Long viewerId) {
-        return db.execute(BY_SLUG, Tuple.of(viewerId, slug))
+        Tuple arguments = Tuple.of(viewerId, slug);
+        return db.execute(BY_SLUG, arguments)
+                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_SLUG, arguments))
                 .map(rows -> Article.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"))));
     }
 
