@@ -33,15 +33,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ArchiveJobTest {
 
-    /** Rows whose counter differs from the true count (as in CounterDriftTest). */
-    private static final String DRIFTED = """
-            select (select count(*) from users u
-                    where articles_count <> (select count(*) from articles a where a.author_id = u.id)
-                       or favorites_count <> (select count(*) from favorites f where f.user_id = u.id))
-                 + (select count(*) from tags t
-                    where articles_count <> (select count(*) from article_tags at where at.tag_id = t.id))
-                 + (select count(*) from article_totals where live_count <> (select count(*) from articles))""";
-
     @Inject
     ArchiveJob job;
 
@@ -96,7 +87,7 @@ class ArchiveJobTest {
         assertTrue(!archived(busy), "an article commented on recently stays");
         assertTrue(registry.counter("ballast.archive.rows.moved", "table", "articles").count() >= movedBefore + 1);
         assertTrue(registry.get("ballast.archive.last.success.seconds").gauge().value() > 0);
-        assertEquals("0", SizedData.value(dataSource, DRIFTED), "counters after archiving");
+        assertEquals("0", SizedData.value(dataSource, SizedData.DRIFTED_COUNTERS), "counters after archiving");
 
         reader.as().queryParam("author", author.username()).get("/api/articles")
                 .then().body("articlesCount", equalTo(1)).body("articles.slug", contains(busy));
@@ -142,7 +133,7 @@ class ArchiveJobTest {
         anonymous().get("/api/articles/" + deleted).then().statusCode(404);
         reader.as().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(3));
         reader.as().get("/api/articles/" + commented + "/comments").then().body("comments.body", contains("Back again"));
-        assertEquals("0", SizedData.value(dataSource, DRIFTED), "counters after restoring");
+        assertEquals("0", SizedData.value(dataSource, SizedData.DRIFTED_COUNTERS), "counters after restoring");
 
         // Restored counts as activity: the next run leaves them live.
         run();
@@ -171,7 +162,7 @@ class ArchiveJobTest {
         }
         List<Outcome> both = Uni.join().all(job.run(), job.run()).andFailFast().await().indefinitely();
         assertTrue(both.contains(Outcome.DONE), "one of two runs started at once archives: " + both);
-        assertEquals("0", SizedData.value(dataSource, DRIFTED), "counters after two runs at once");
+        assertEquals("0", SizedData.value(dataSource, SizedData.DRIFTED_COUNTERS), "counters after two runs at once");
         assertEquals(Outcome.DONE, run(), "the lock is released after a run");
     }
 
