@@ -31,11 +31,15 @@ declare
     next_id bigint := 0;
     top bigint;
 begin
+    -- One counted table locked at a time (locking two at once deadlocked with writers holding the second).
     select coalesce(max(id), 0) into top from users;
     while next_id <= top loop
-        lock table articles, favorites in share mode;
-        update users u set articles_count = (select count(*) from articles a where a.author_id = u.id),
-                           favorites_count = (select count(*) from favorites f where f.user_id = u.id)
+        lock table articles in share mode;
+        update users u set articles_count = (select count(*) from articles a where a.author_id = u.id)
+        where u.id >= next_id and u.id < next_id + batch;
+        commit;
+        lock table favorites in share mode;
+        update users u set favorites_count = (select count(*) from favorites f where f.user_id = u.id)
         where u.id >= next_id and u.id < next_id + batch;
         commit;
         next_id := next_id + batch;
