@@ -2,8 +2,11 @@
 --   [BENCH_PAUSE_MS=n] wrk -t2 -c32 -d10s -s bench/wrk/scenario.lua http://127.0.0.1:8080 -- <scenario> <data dir>
 -- With BENCH_PAUSE_MS each connection waits that long between requests: an offered rate of about
 -- connections * 1000 / (pause + latency) requests a second, instead of as many as the server can take.
--- Scenarios: tags, list, tag, article, comments, feed, login, comment-write, mix.
--- Data files (from bench/seed.py): tokens.txt, users.txt, slugs.txt, tags.txt.
+-- With BENCH_SIGNED=1 every read is sent with a token (signed-in pages are never cached: their real cost).
+-- Scenarios: tags, list, tag, author, favorited, deep (offset 90,000), article, comments, feed, login,
+-- comment-write, mix.
+-- Data files (from bench/seed.py): tokens.txt, users.txt, slugs.txt, tags.txt; authors.txt (usernames) is
+-- optional (default: the usernames of users.txt).
 -- At the end it prints the count of each status code and of socket errors, one line each.
 
 local threads = {}
@@ -42,6 +45,10 @@ function init(args)
   data.users = lines(dir .. "/users.txt")
   data.slugs = lines(dir .. "/slugs.txt")
   data.tags = lines(dir .. "/tags.txt")
+  data.usernames = {}
+  for _, email in ipairs(data.users) do table.insert(data.usernames, email:match("^(.-)@")) end
+  local authors = io.open(dir .. "/authors.txt", "r")
+  if authors then authors:close(); data.authors = lines(dir .. "/authors.txt") else data.authors = data.usernames end
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 end
 
@@ -51,12 +58,23 @@ local function authorized(index)
   return { ["Content-Type"] = "application/json", ["Authorization"] = "Token " .. data.tokens[index] }
 end
 
+-- Read at load time, like the pause below.
+local signed = os.getenv("BENCH_SIGNED") == "1"
+
+local function read(path)
+  if signed then return wrk.format("GET", path, authorized(math.random(#data.tokens))) end
+  return wrk.format("GET", path)
+end
+
 local builders = {
-  tags = function() return wrk.format("GET", "/api/tags") end,
-  list = function() return wrk.format("GET", "/api/articles?offset=" .. (20 * math.random(0, 4))) end,
-  tag = function() return wrk.format("GET", "/api/articles?tag=" .. pick(data.tags)) end,
-  article = function() return wrk.format("GET", "/api/articles/" .. pick(data.slugs)) end,
-  comments = function() return wrk.format("GET", "/api/articles/" .. pick(data.slugs) .. "/comments") end,
+  tags = function() return read("/api/tags") end,
+  list = function() return read("/api/articles?offset=" .. (20 * math.random(0, 4))) end,
+  tag = function() return read("/api/articles?tag=" .. pick(data.tags)) end,
+  author = function() return read("/api/articles?author=" .. pick(data.authors)) end,
+  favorited = function() return read("/api/articles?favorited=" .. pick(data.usernames)) end,
+  deep = function() return read("/api/articles?offset=" .. (90000 + 20 * math.random(0, 4))) end,
+  article = function() return read("/api/articles/" .. pick(data.slugs)) end,
+  comments = function() return read("/api/articles/" .. pick(data.slugs) .. "/comments") end,
   feed = function()
     return wrk.format("GET", "/api/articles/feed", authorized(math.random(#data.tokens)))
   end,

@@ -1,5 +1,6 @@
 package dev.ballast.article;
 
+import dev.ballast.archive.ArchiveRepository;
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
 import dev.ballast.cache.ReadCaches;
@@ -41,12 +42,19 @@ class ArticleRepository {
                    exists(select 1 from follows fo where fo.follower_id = $1 and fo.followee_id = a.author_id) as following
             from articles a join users u on u.id = a.author_id""";
 
-    private static final Statement BY_SLUG = Statement.read("article.bySlug",
-            VIEW.formatted("a.body") + " where a.slug = $2");
+    /** An archived article (V13) reads the same, from the archive tables: its page answers like any other. */
+    private static final String ARCHIVED_VIEW = VIEW.replace("from articles a", "from archived_articles a")
+            .replace("from article_tags at", "from archived_article_tags at").replace("from favorites f", "from archived_favorites f");
+
+    static final Statement BY_SLUG = Statement.read("article.bySlug", VIEW.formatted("a.body") + " where a.slug = $2");
+    /** Read only when the slug is not live, so reading a live article costs what it did before archiving. */
+    private static final Statement ARCHIVED_BY_SLUG = Statement.read("article.archivedBySlug",
+            ARCHIVED_VIEW.formatted("a.body") + " where a.slug = $2");
     private static final Statement OWNER = Statement.read("article.owner",
             "select id, author_id from articles where slug = $1");
     private static final Statement INSERT = Statement.write("article.insert", """
-            insert into articles (slug, title, description, body, author_id) values ($1, $2, $3, $4, $5)
+            insert into articles (slug, title, description, body, author_id)
+            select $1, $2, $3, $4, $5 where not exists (select 1 from archived_articles where slug = $1)
             on conflict (slug) do nothing returning id""");
     private static final Statement INSERT_TAGS = Statement.write("article.insertTags",
             "insert into tags (name) select unnest($1::text[]) on conflict (name) do nothing");
@@ -72,10 +80,12 @@ class ArticleRepository {
 
     private final Database db;
     private final ReadCaches caches;
+    private final ArchiveRepository archive;
 
-    ArticleRepository(Database db, ReadCaches caches) {
+    ArticleRepository(Database db, ReadCaches caches, ArchiveRepository archive) {
         this.db = db;
         this.caches = caches;
+        this.archive = archive;
     }
 
     /** One article as any anonymous caller sees it; cached. */
@@ -92,19 +102,21 @@ class ArticleRepository {
 
     /** One article seen by {@code viewerId}; 404 when the slug is unknown. */
     Uni<Article> bySlug(String slug, Long viewerId) {
-        return db.execute(BY_SLUG, Tuple.of(viewerId, slug))
+        Tuple arguments = Tuple.of(viewerId, slug);
+        return db.execute(BY_SLUG, arguments)
+                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_SLUG, arguments))
                 .map(rows -> Article.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"))));
     }
 
-    /** A page of matching articles, newest first, and how many match in all (two statements, run side by side). */
+    /**
+     * A page of matching articles, newest first, and how many match in all (two statements, run side by side).
+     * The page's ids are chosen first from the filter's index (see {@link ArticleFilter}); only those rows
+     * are then joined, so a deep offset skips index entries, not whole rows.
+     */
     Uni<ArticlesResponse> list(ArticleFilter filter, Long viewerId, Page page) {
         List<Object> values = filter.values();
-        int limitIndex = values.size() + 2;
-        Statement pageQuery = Statement.read("article.list." + filter.shape(), VIEW.formatted("null::text")
-                + filter.where(2) + " order by a.created_at desc, a.id desc limit $" + limitIndex
-                + " offset $" + (limitIndex + 1));
-        Statement countQuery = Statement.read("article.count." + filter.shape(),
-                "select count(*) from articles a" + filter.where(1));
+        Statement pageQuery = pageStatement(filter);
+        Statement countQuery = countStatement(filter);
 
         List<Object> pageArgs = new ArrayList<>(values.size() + 3);
         pageArgs.add(viewerId);
@@ -115,6 +127,20 @@ class ArticleRepository {
         Uni<List<Article>> articles = db.execute(pageQuery, Tuple.from(pageArgs)).map(ArticleRepository::articles);
         Uni<Long> count = db.execute(countQuery, Tuple.from(values)).map(rows -> rows.iterator().next().getLong(0));
         return Uni.combine().all().unis(articles, count).with(ArticlesResponse::new);
+    }
+
+    /** A page of the filter's articles: $1 the viewer, then the filter's values, then limit and offset. */
+    static Statement pageStatement(ArticleFilter filter) {
+        int limitIndex = filter.values().size() + 2;
+        String depth = "$" + limitIndex + "::bigint + $" + (limitIndex + 1) + "::bigint";
+        return Statement.read("article.list." + filter.shape(), "with page as (" + filter.ids(2, depth)
+                + " order by created_at desc, id desc limit $" + limitIndex + " offset $" + (limitIndex + 1) + ") "
+                + VIEW.formatted("null::text") + " join page p on p.id = a.id order by p.created_at desc, p.id desc");
+    }
+
+    /** How many articles the filter matches: the filter's values. */
+    static Statement countStatement(ArticleFilter filter) {
+        return Statement.read("article.count." + filter.shape(), filter.count());
     }
 
     /** Creates the article with its tags in one transaction and returns its slug. */
@@ -134,9 +160,12 @@ class ArticleRepository {
                 .call(slug -> caches.articleChanged(slug));
     }
 
+    // Every write to an article first brings it back from the archive if it is there (V13): the write then
+    // acts on it as on any live article, and the restore counts as activity.
+
     /** Changes the given fields of the caller's own article; a new title gives a new slug. Returns the slug. */
     Uni<String> update(String slug, long userId, UpdateArticle change) {
-        return owned(slug, userId).<String>chain(articleId -> {
+        return archive.restore(slug).chain(() -> owned(slug, userId)).<String>chain(articleId -> {
             if (change.title() == null) {
                 return db.execute(UPDATE, Tuple.of(articleId, null, null, change.description(), change.body()))
                         .map(ArticleRepository::updatedSlug);
@@ -153,19 +182,20 @@ class ArticleRepository {
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        return owned(slug, userId).chain(articleId -> db.execute(DELETE, Tuple.of(articleId)))
+        return archive.restore(slug).chain(() -> owned(slug, userId))
+                .chain(articleId -> db.execute(DELETE, Tuple.of(articleId)))
                 .chain(() -> caches.articleChanged(slug));
     }
 
     /** Favorites an article (again: no change); 404 when the slug is unknown. */
     Uni<Article> favorite(String slug, long userId) {
-        return db.execute(FAVORITE, Tuple.of(userId, slug))
+        return archive.restore(slug).chain(() -> db.execute(FAVORITE, Tuple.of(userId, slug)))
                 .call(() -> caches.articleChanged(slug))
                 .chain(() -> bySlug(slug, userId));
     }
 
     Uni<Article> unfavorite(String slug, long userId) {
-        return db.execute(UNFAVORITE, Tuple.of(userId, slug))
+        return archive.restore(slug).chain(() -> db.execute(UNFAVORITE, Tuple.of(userId, slug)))
                 .call(() -> caches.articleChanged(slug))
                 .chain(() -> bySlug(slug, userId));
     }

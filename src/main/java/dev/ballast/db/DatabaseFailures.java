@@ -45,11 +45,13 @@ public final class DatabaseFailures {
 
     /**
      * 57014 query_canceled (statement_timeout), class 08 connection exceptions, class 53 insufficient
-     * resources (too many connections), 57P01..57P05 shutdown and crash recovery.
+     * resources (too many connections), 57P01..57P05 shutdown and crash recovery, 40P01 deadlock_detected and
+     * 55P03 lock_not_available (a lock_timeout): the transaction was rolled back and a retry can succeed (seen
+     * while a migration backfills under traffic: bench/online-migration.sh).
      */
     static boolean isUnavailableState(String sqlState) {
         return sqlState != null && (sqlState.equals("57014") || sqlState.startsWith("08") || sqlState.startsWith("53")
-                || sqlState.startsWith("57P"));
+                || sqlState.startsWith("57P") || sqlState.equals("40P01") || sqlState.equals("55P03"));
     }
 
     private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {

@@ -21,6 +21,8 @@ class DatabaseFailuresTest {
         assertTrue(DatabaseFailures.isUnavailableState("53300"));
         assertTrue(DatabaseFailures.isUnavailableState("08006"));
         assertTrue(DatabaseFailures.isUnavailableState("57P01"));
+        assertTrue(DatabaseFailures.isUnavailableState("40P01"));
+        assertTrue(DatabaseFailures.isUnavailableState("55P03"));
     }
 
     @Test

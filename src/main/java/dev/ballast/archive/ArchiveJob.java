@@ -1,0 +1,113 @@
+package dev.ballast.archive;
+
+import dev.ballast.archive.ArchiveRepository.Batch;
+import dev.ballast.archive.ArchiveRepository.Run;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves articles with no activity for {@code ballast.archive.after} to the archive tables, on a schedule.
+ *
+ * <p>One replica at a time: the run holds one pooled connection throughout and a session advisory lock on
+ * it (released at the end, or by Postgres if the connection dies); a replica that does not get the lock
+ * skips the run. A transaction-scoped lock per batch would let two replicas interleave batches. Each batch is
+ * its own short transaction of at most {@code batch-size} articles, waiting at most {@code lock-timeout} for
+ * a row another transaction holds (rows locked by live traffic are skipped, not waited for), and saves the
+ * run's position with its rows: a run interrupted at any point resumes after the last committed batch.
+ */
+@ApplicationScoped
+public class ArchiveJob {
+
+    private static final Logger LOG = Logger.getLogger(ArchiveJob.class);
+
+    /** What a call to {@link #run()} did. */
+    public enum Outcome { DONE, SKIPPED }
+
+    private final Pool pool;
+    private final ArchiveRepository archive;
+    private final Duration after;
+    private final int batchSize;
+    private final String lockTimeout;
+    private final Counter articlesMoved;
+    private final Counter commentsMoved;
+    private final Counter tagsMoved;
+    private final Counter favoritesMoved;
+    private final Timer runs;
+    private final AtomicLong lastSuccess = new AtomicLong();
+
+    ArchiveJob(Pool pool, ArchiveRepository archive, MeterRegistry registry,
+               @ConfigProperty(name = "ballast.archive.after-days") int afterDays,
+               @ConfigProperty(name = "ballast.archive.batch-size") int batchSize,
+               @ConfigProperty(name = "ballast.archive.lock-timeout") Duration lockTimeout) {
+        this.pool = pool;
+        this.archive = archive;
+        this.after = Duration.ofDays(afterDays);
+        this.batchSize = batchSize;
+        this.lockTimeout = lockTimeout.toMillis() + "ms";
+        this.articlesMoved = moved(registry, "articles");
+        this.commentsMoved = moved(registry, "comments");
+        this.tagsMoved = moved(registry, "article_tags");
+        this.favoritesMoved = moved(registry, "favorites");
+        this.runs = Timer.builder("ballast.archive.run").description("Duration of successful archive runs").register(registry);
+        registry.gauge("ballast.archive.last.success.seconds", lastSuccess, AtomicLong::get);
+    }
+
+    private static Counter moved(MeterRegistry registry, String table) {
+        return Counter.builder("ballast.archive.rows.moved").description("Rows moved to the archive tables")
+                .tag("table", table).register(registry);
+    }
+
+    @Scheduled(cron = "{ballast.archive.cron}", identity = "archive", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return run().onFailure().invoke(failure -> LOG.warnf("Archive run stopped, the next one resumes it: %s",
+                failure.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** One run: skipped when another holds the lock, otherwise every batch until the newest article. */
+    public Uni<Outcome> run() {
+        long start = System.nanoTime();
+        return pool.withConnection(connection -> archive.tryLock(connection).chain(locked -> {
+            if (!locked) {
+                LOG.info("Archive run skipped: another run holds the lock");
+                return Uni.createFrom().item(Outcome.SKIPPED);
+            }
+            return archive.start(connection, OffsetDateTime.now().minus(after))
+                    .chain(run -> batches(connection, run, run.nextId()))
+                    .chain(() -> archive.finish(connection))
+                    .invoke(finished -> {
+                        lastSuccess.set(finished.toEpochSecond());
+                        runs.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    })
+                    .replaceWith(Outcome.DONE)
+                    .eventually(() -> archive.unlock(connection));
+        }));
+    }
+
+    private Uni<Void> batches(SqlConnection connection, Run run, long after) {
+        if (after >= run.lastId()) {
+            return Uni.createFrom().voidItem();
+        }
+        return archive.moveBatch(connection, run, after, batchSize, batchSize * 10, lockTimeout)
+                .invoke(this::count)
+                .chain(batch -> batches(connection, run, batch.nextId()));
+    }
+
+    private void count(Batch batch) {
+        articlesMoved.increment(batch.articles());
+        commentsMoved.increment(batch.comments());
+        tagsMoved.increment(batch.tags());
+        favoritesMoved.increment(batch.favorites());
+    }
+}

@@ -1,0 +1,188 @@
+package dev.ballast.archive;
+
+import static dev.ballast.Api.anonymous;
+import static dev.ballast.Api.createArticle;
+import static dev.ballast.Api.favorite;
+import static dev.ballast.Api.follow;
+import static dev.ballast.Api.register;
+import static dev.ballast.Api.uniqueName;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.Api.Account;
+import dev.ballast.SizedData;
+import dev.ballast.archive.ArchiveJob.Outcome;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Articles idle past ARCHIVE_AFTER_DAYS leave lists and counts but still answer, and come back on a write. */
+@QuarkusTest
+class ArchiveJobTest {
+
+    @Inject
+    ArchiveJob job;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    MeterRegistry registry;
+
+    private void sql(String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** Makes an article and everything on it look 400 days old. */
+    private void idle(String slug) throws SQLException {
+        String article = "(select id from articles where slug = '" + slug + "')";
+        sql("update comments set created_at = now() - interval '400 days' where article_id = " + article);
+        sql("update favorites set created_at = now() - interval '400 days' where article_id = " + article);
+        sql("update articles set updated_at = now() - interval '400 days', restored_at = null where slug = '" + slug + "'");
+    }
+
+    private boolean archived(String slug) throws SQLException {
+        return "1".equals(SizedData.value(dataSource, "select count(*) from archived_articles where slug = '" + slug + "'"));
+    }
+
+    private Outcome run() {
+        return job.run().await().indefinitely();
+    }
+
+    @Test
+    void anIdleArticleLeavesListsAndCountsButStillAnswers() throws Exception {
+        Account author = register("archived");
+        Account reader = register("reader");
+        follow(reader, author);
+        String tag = uniqueName("bygone");
+        String slug = createArticle(author, "Old news", List.of(tag));
+        favorite(reader, slug);
+        reader.as().body(Map.of("comment", Map.of("body", "First!"))).post("/api/articles/" + slug + "/comments")
+                .then().statusCode(200);
+        String busy = createArticle(author, "Old but discussed", List.of());
+        idle(slug);
+        idle(busy);
+        reader.as().body(Map.of("comment", Map.of("body", "Still relevant"))).post("/api/articles/" + busy + "/comments")
+                .then().statusCode(200);
+        double movedBefore = registry.counter("ballast.archive.rows.moved", "table", "articles").count();
+
+        assertEquals(Outcome.DONE, run());
+
+        assertTrue(archived(slug), "idle article archived");
+        assertTrue(!archived(busy), "an article commented on recently stays");
+        assertTrue(registry.counter("ballast.archive.rows.moved", "table", "articles").count() >= movedBefore + 1);
+        assertTrue(registry.get("ballast.archive.last.success.seconds").gauge().value() > 0);
+        assertEquals("0", SizedData.value(dataSource, SizedData.DRIFTED_COUNTERS), "counters after archiving");
+
+        reader.as().queryParam("author", author.username()).get("/api/articles")
+                .then().body("articlesCount", equalTo(1)).body("articles.slug", contains(busy));
+        reader.as().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(0)).body("articles", empty());
+        reader.as().queryParam("favorited", reader.username()).get("/api/articles")
+                .then().body("articlesCount", equalTo(0));
+        reader.as().get("/api/articles/feed").then().body("articles.slug", not(hasItem(slug)));
+        reader.as().get("/api/tags").then().body("tags", not(hasItem(tag)));
+
+        reader.as().get("/api/articles/" + slug).then().statusCode(200)
+                .body("article.title", equalTo("Old news")).body("article.tagList", contains(tag))
+                .body("article.favorited", equalTo(true)).body("article.favoritesCount", equalTo(1));
+        anonymous().get("/api/articles/" + slug + "/comments").then().statusCode(200)
+                .body("comments.body", contains("First!"));
+    }
+
+    @Test
+    void everyWriteToAnArchivedArticleRestoresItFirst() throws Exception {
+        Account author = register("restored");
+        Account reader = register("writer");
+        String tag = uniqueName("revived");
+        String commented = createArticle(author, "Commented again", List.of(tag));
+        String favorited = createArticle(author, "Favorited again", List.of(tag));
+        String updated = createArticle(author, "Updated again", List.of(tag));
+        String deleted = createArticle(author, "Deleted at last", List.of(tag));
+        favorite(reader, favorited);
+        for (String slug : List.of(commented, favorited, updated, deleted)) {
+            idle(slug);
+        }
+        run();
+        for (String slug : List.of(commented, favorited, updated, deleted)) {
+            assertTrue(archived(slug), slug + " archived");
+        }
+
+        reader.as().body(Map.of("comment", Map.of("body", "Back again"))).post("/api/articles/" + commented + "/comments")
+                .then().statusCode(200);
+        reader.as().delete("/api/articles/" + favorited + "/favorite").then().statusCode(200)
+                .body("article.favoritesCount", equalTo(0));
+        author.as().body(Map.of("article", Map.of("body", "New body"))).put("/api/articles/" + updated)
+                .then().statusCode(200).body("article.body", equalTo("New body"));
+        author.as().delete("/api/articles/" + deleted).then().statusCode(204);
+
+        anonymous().get("/api/articles/" + deleted).then().statusCode(404);
+        reader.as().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(3));
+        reader.as().get("/api/articles/" + commented + "/comments").then().body("comments.body", contains("Back again"));
+        assertEquals("0", SizedData.value(dataSource, SizedData.DRIFTED_COUNTERS), "counters after restoring");
+
+        // Restored counts as activity: the next run leaves them live.
+        run();
+        reader.as().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(3));
+    }
+
+    @Test
+    void aNewArticleDoesNotTakeTheSlugOfAnArchivedOne() throws Exception {
+        Account author = register("slugs");
+        String old = createArticle(author, "Same title " + uniqueName("x"), List.of());
+        idle(old);
+        run();
+        String title = SizedData.value(dataSource, "select title from archived_articles where slug = '" + old + "'");
+        String fresh = createArticle(author, title, List.of());
+        assertTrue(!fresh.equals(old), "a new slug");
+        author.as().body(Map.of("comment", Map.of("body", "revive"))).post("/api/articles/" + old + "/comments")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void onlyOneRunAtATime() throws Exception {
+        try (Connection other = dataSource.getConnection(); Statement statement = other.createStatement()) {
+            statement.execute("select pg_advisory_lock(hashtext('ballast.archive'))");
+            assertEquals(Outcome.SKIPPED, run(), "a run while another replica holds the lock");
+            statement.execute("select pg_advisory_unlock(hashtext('ballast.archive'))");
+        }
+        List<Outcome> both = Uni.join().all(job.run(), job.run()).andFailFast().await().indefinitely();
+        assertTrue(both.contains(Outcome.DONE), "one of two runs started at once archives: " + both);
+        assertEquals("0", SizedData.value(dataSource, SizedData.DRIFTED_COUNTERS), "counters after two runs at once");
+        assertEquals(Outcome.DONE, run(), "the lock is released after a run");
+    }
+
+    @Test
+    void anInterruptedRunResumesWhereItStopped() throws Exception {
+        Account author = register("resumed");
+        String before = createArticle(author, "Before the stop", List.of());
+        String afterStop = createArticle(author, "After the stop", List.of());
+        idle(before);
+        idle(afterStop);
+        // As a run that committed the batches up to and including "before", then stopped.
+        sql("update archive_state set cutoff = now() - interval '365 days',"
+                + " next_id = (select id from articles where slug = '" + before + "')");
+
+        assertEquals(Outcome.DONE, run());
+
+        assertTrue(!archived(before), "the resumed run starts after where the interrupted one stopped");
+        assertTrue(archived(afterStop));
+        assertEquals("1", SizedData.value(dataSource, "select count(*) from archive_state where cutoff is null and next_id is null"));
+        run();
+        assertTrue(archived(before), "the next run starts from the beginning");
+    }
+}
