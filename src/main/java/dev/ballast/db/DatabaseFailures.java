@@ -22,11 +22,12 @@ public final class DatabaseFailures {
     }
 
     /**
-     * The pool exhausted or its queue full, a statement cancelled by {@code statement_timeout}, the server
-     * unreachable, shutting down or out of connections.
+     * The pool exhausted or its queue full, a statement cancelled by {@code statement_timeout} or past its
+     * client-side deadline, the server unreachable, not answering, shutting down or out of connections.
      */
     public static boolean isUnavailable(Throwable failure) {
-        return anyCause(failure, cause -> cause instanceof ConnectionPoolTooBusyException
+        return anyCause(failure, cause -> cause instanceof DatabaseUnavailableException
+                || cause instanceof ConnectionPoolTooBusyException
                 || cause instanceof TimeoutException
                 || cause instanceof ConnectException
                 || cause instanceof ClosedConnectionException
