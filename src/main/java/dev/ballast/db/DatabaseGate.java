@@ -2,6 +2,8 @@ package dev.ballast.db;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.vertx.ContextLocals;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +29,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * context under {@value #REQUEST_DEADLINE}). Past it the call fails (503) and its connection is closed, not
  * handed back to the pool: a statement may still be running on it, its state is unknown. While the
  * heartbeat's circuit breaker is open, calls are refused at once and those in flight are failed the same way.
- * Connections are taken from the pool explicitly, so that the one to close is known.
+ * Connections are taken from the pool explicitly, so that the one to close is known. Deadlines are checked
+ * by one sweep every {@code DB_DEADLINE_SWEEP_MS} over the calls in flight, rather than by a timer per call.
  */
 @ApplicationScoped
 public class DatabaseGate {
@@ -38,21 +42,33 @@ public class DatabaseGate {
     private final Pool pool;
     private final Heartbeat heartbeat;
     private final long queryTimeoutNanos;
+    private final long sweepMillis;
+    private long sweeper = -1;
     private final Set<Call<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final Counter pastDeadline;
     private final Counter refused;
     private final Counter failedByBreaker;
 
     DatabaseGate(Vertx vertx, Pool pool, Heartbeat heartbeat, MeterRegistry registry,
-                 @ConfigProperty(name = "ballast.db.query-timeout-ms") long queryTimeoutMillis) {
+                 @ConfigProperty(name = "ballast.db.query-timeout-ms") long queryTimeoutMillis,
+                 @ConfigProperty(name = "ballast.db.deadline-sweep-ms") long sweepMillis) {
         this.vertx = vertx;
         this.pool = pool;
         this.heartbeat = heartbeat;
         this.queryTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(queryTimeoutMillis);
+        this.sweepMillis = sweepMillis;
         this.pastDeadline = registry.counter("ballast.db.calls.failed", "reason", "deadline");
         this.refused = registry.counter("ballast.db.calls.failed", "reason", "circuit-open");
         this.failedByBreaker = registry.counter("ballast.db.calls.failed", "reason", "circuit-opened-in-flight");
         heartbeat.whenOpened(this::failInFlight);
+    }
+
+    void start(@Observes StartupEvent event) {
+        sweeper = vertx.setPeriodic(sweepMillis, id -> failPastDeadline());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(sweeper);
     }
 
     /** Runs work on a connection of its own, within the deadline; the connection goes back to the pool after. */
@@ -63,13 +79,13 @@ public class DatabaseGate {
                 emitter.fail(new DatabaseUnavailableException("database is not answering (circuit breaker open)"));
                 return;
             }
-            long remaining = deadline() - System.nanoTime();
-            if (remaining <= 0) {
+            long deadline = deadline();
+            if (deadline - System.nanoTime() <= 0) {
                 pastDeadline.increment();
                 emitter.fail(new DatabaseUnavailableException("request deadline passed before the database call"));
                 return;
             }
-            new Call<>(emitter, work).start(remaining);
+            new Call<>(emitter, work, deadline).start();
         });
     }
 
@@ -92,6 +108,16 @@ public class DatabaseGate {
         return own;
     }
 
+    private void failPastDeadline() {
+        long now = System.nanoTime();
+        for (Call<?> call : inFlight) {
+            if (now - call.deadline >= 0
+                    && call.abort(new DatabaseUnavailableException("no answer from the database within the deadline"))) {
+                pastDeadline.increment();
+            }
+        }
+    }
+
     private void failInFlight() {
         for (Call<?> call : inFlight) {
             if (call.abort(new DatabaseUnavailableException("database is not answering (circuit breaker opened)"))) {
@@ -106,21 +132,17 @@ public class DatabaseGate {
         private final Function<SqlConnection, Uni<T>> work;
         private final Context context = Vertx.currentContext();
         private final AtomicBoolean settled = new AtomicBoolean();
+        private final long deadline;
         private volatile io.vertx.sqlclient.SqlConnection connection;
-        private volatile long timer = -1;
 
-        Call(UniEmitter<? super T> emitter, Function<SqlConnection, Uni<T>> work) {
+        Call(UniEmitter<? super T> emitter, Function<SqlConnection, Uni<T>> work, long deadline) {
             this.emitter = emitter;
             this.work = work;
+            this.deadline = deadline;
         }
 
-        void start(long remainingNanos) {
+        void start() {
             inFlight.add(this);
-            timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos)), id -> {
-                if (abort(new DatabaseUnavailableException("no answer from the database within the deadline"))) {
-                    pastDeadline.increment();
-                }
-            });
             pool.getDelegate().getConnection().onComplete(this::acquired);
         }
 
@@ -175,9 +197,6 @@ public class DatabaseGate {
                 return false;
             }
             inFlight.remove(this);
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-            }
             return true;
         }
     }
