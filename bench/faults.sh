@@ -42,9 +42,10 @@ log() { echo "[$(date -u +%T)] $*"; }
 
 # --- a private Postgres ---------------------------------------------------------------------------------------
 pgdata=$dir/pg
-pg_start() {
-  as_pg "$pg_bin/pg_ctl" -D "$pgdata" -l "$dir/pg.log" -w -t 60 \
-    -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=on -c synchronous_commit=on" start >/dev/null
+pg_start() { # without our descriptors above 2: a lock held by a wrapper (flock) must not live on in the server
+  ( for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    as_pg "$pg_bin/pg_ctl" -D "$pgdata" -l "$dir/pg.log" -w -t 60 \
+      -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=on -c synchronous_commit=on" start >/dev/null )
 }
 pg_pids() { local main; main=$(head -1 "$pgdata/postmaster.pid"); echo "$main $(pgrep -P "$main" | tr '\n' ' ')"; }
 if [ ! -f "$pgdata/PG_VERSION" ]; then
@@ -82,11 +83,12 @@ embedded_pids() { # the embedded Postgres processes (their command line names th
 }
 rules=()
 cleanup() {
+  local status=$?
   for rule in "${rules[@]}"; do iptables -D OUTPUT $rule 2>/dev/null || true; done
   [ -n "${stopped:-}" ] && kill -CONT $stopped 2>/dev/null
-  [ -n "$service" ] && kill "$service" 2>/dev/null && wait "$service" 2>/dev/null
-  as_pg "$pg_bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1 || pg_start
-  return 0
+  if [ -n "$service" ]; then kill "$service" 2>/dev/null; wait "$service" 2>/dev/null; fi
+  as_pg "$pg_bin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null 2>&1 || true
+  exit $status
 }
 trap cleanup EXIT
 
@@ -109,6 +111,8 @@ if [ ! -f "$out/capacity.txt" ]; then
   java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 15 >"$out/capacity.txt"
 fi
 capacity=$(cat "$out/capacity.txt")
+# A freshly started JVM and Postgres serve far less until warm: warm both before the measured run.
+java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 10 >/dev/null
 rate=$(( capacity * 70 / 100 ))
 run_id="$what$(date +%H%M%S)"
 run_dir=$out/$run_id
@@ -151,4 +155,8 @@ log "fault over after $(( (end - start) / 1000 )) s; load runs on"
 wait $load
 [ -n "${wait_slow:-}" ] && wait
 as_pg "$pg_bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1 || pg_start
-python3 bench/faults/analyze.py "$run_dir" "$what" "$run_id" "$results/summary.jsonl" "$results/$what.png"
+python=python3 # the first python3 on the PATH may lack matplotlib (pyenv); Debian's has it once installed
+for candidate in python3 /usr/bin/python3; do "$candidate" -c 'import matplotlib' 2>/dev/null && python=$candidate && break; done
+status=0
+$python bench/faults/analyze.py "$run_dir" "$what" "$run_id" "$results/summary.jsonl" "$results/$what.png" || status=$?
+exit $status

@@ -6,6 +6,7 @@ import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
@@ -30,6 +31,9 @@ public final class DatabaseFailures {
                 || cause instanceof ConnectionPoolTooBusyException
                 || cause instanceof TimeoutException
                 || cause instanceof ConnectException
+                // The server went away mid-statement (a restart, a crash): the database is the only peer
+                // whose failures reach the request path as exceptions.
+                || cause instanceof SocketException
                 || cause instanceof ClosedConnectionException
                 || cause instanceof PgException pg && isUnavailableState(pg.getSqlState())
                 // The pool's acquire timeout has no type of its own in Vert.x 4.5, only a message starting with
