@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 public final class DatabaseFailures {
 
     static final String ACQUIRE_TIMEOUT = "Timeout";
+    static final String CONNECTION_CLOSED = "Connection is not active now";
 
     private DatabaseFailures() {
     }
@@ -38,8 +39,10 @@ public final class DatabaseFailures {
                 || cause instanceof PgException pg && isUnavailableState(pg.getSqlState())
                 // The pool's acquire timeout has no type of its own in Vert.x 4.5, only a message starting with
                 // "Timeout" on a VertxException or a NoStackTraceThrowable, depending on how the connection was asked for.
+                // Nor a statement sent on a connection the server has just closed (a crash, a restart).
                 || (cause instanceof VertxException || cause instanceof NoStackTraceThrowable)
-                        && String.valueOf(cause.getMessage()).startsWith(ACQUIRE_TIMEOUT));
+                        && (String.valueOf(cause.getMessage()).startsWith(ACQUIRE_TIMEOUT)
+                            || String.valueOf(cause.getMessage()).startsWith(CONNECTION_CLOSED)));
     }
 
     /** Postgres' data exceptions (SQLSTATE class 22): a value it cannot store, such as a NUL character. */

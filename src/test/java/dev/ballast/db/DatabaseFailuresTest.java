@@ -20,6 +20,8 @@ class DatabaseFailuresTest {
         assertTrue(DatabaseFailures.isUnavailable(new CompletionException(new ConnectException("refused"))));
         assertTrue(DatabaseFailures.isUnavailable(new DatabaseUnavailableException("no answer within the deadline")));
         assertTrue(DatabaseFailures.isUnavailable(new SocketException("Connection reset")));
+        assertTrue(DatabaseFailures.isUnavailable(new io.vertx.core.impl.NoStackTraceThrowable(
+                "Connection is not active now, current status: CLOSED")));
         assertTrue(DatabaseFailures.isUnavailableState("57014"));
         assertTrue(DatabaseFailures.isUnavailableState("53300"));
         assertTrue(DatabaseFailures.isUnavailableState("08006"));
