@@ -85,8 +85,8 @@ rules=()
 cleanup() {
   local status=$?
   for rule in "${rules[@]}"; do iptables -D OUTPUT $rule 2>/dev/null || true; done
-  [ -n "${stopped:-}" ] && kill -CONT $stopped 2>/dev/null
-  if [ -n "$service" ]; then kill "$service" 2>/dev/null; wait "$service" 2>/dev/null; fi
+  [ -n "${stopped:-}" ] && { kill -CONT $stopped 2>/dev/null || true; }
+  if [ -n "$service" ]; then kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; fi # set -e holds here too
   as_pg "$pg_bin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null 2>&1 || true
   exit $status
 }
