@@ -82,6 +82,7 @@ embedded_pids() { # the embedded Postgres processes (their command line names th
   [ -n "$main" ] && echo "$main $(pgrep -P "$main" | tr '\n' ' ')"
 }
 rules=()
+slow_pids=()
 cleanup() {
   local status=$?
   for rule in "${rules[@]}"; do iptables -D OUTPUT $rule 2>/dev/null || true; done
@@ -138,10 +139,12 @@ case $what in
   crash)
     kill -9 $(pg_pids); sleep 10; end=$(now_ms); pg_start ;;
   slow)
+    slow_pids=()
     for _ in $(seq 1 24); do
       PGOPTIONS="-c statement_timeout=10s" psql -qc "select count(*) from generate_series(1, 1000000000)" >/dev/null 2>&1 &
+      slow_pids+=($!)
     done
-    sleep 10; end=$(now_ms); wait_slow=1 ;;
+    sleep 10; end=$(now_ms) ;;
   kill-service)
     kill -9 "$service"; wait "$service" 2>/dev/null || true; sleep 2; end=$(now_ms); service_start; service_ready ;;
   kill-embedded)
@@ -153,7 +156,7 @@ esac
 printf 'fault_start\t%s\nfault_end\t%s\n' "$start" "$end" >"$run_dir/events.tsv"
 log "fault over after $(( (end - start) / 1000 )) s; load runs on"
 wait $load
-[ -n "${wait_slow:-}" ] && wait
+for pid in "${slow_pids[@]}"; do wait "$pid" || true; done # not a bare wait: the service runs in the background too
 as_pg "$pg_bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1 || pg_start
 python=python3 # the first python3 on the PATH may lack matplotlib (pyenv); Debian's has it once installed
 for candidate in python3 /usr/bin/python3; do "$candidate" -c 'import matplotlib' 2>/dev/null && python=$candidate && break; done
