@@ -16,12 +16,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Bounds what Quarkus 3.33 leaves open: by default Vert.x lets requests wait for a connection in an
  * unbounded queue for 30 s. Here at most {@code DB_POOL_QUEUE_MAX} wait, none longer than
  * {@code DB_CONNECT_TIMEOUT_MS}; beyond that the client gets a 503 at once (see {@code DatabaseFailures}).
+ * Connections use TCP keepalive.
  */
 @Singleton
 public class BoundedPoolCreator implements PgPoolCreator {
 
+    private static final int KEEPALIVE_IDLE_SECONDS = 10;
+    private static final int KEEPALIVE_INTERVAL_SECONDS = 5;
+    private static final int KEEPALIVE_PROBES = 3;
+
     private final int waitQueueMax;
     private final int acquireTimeoutMillis;
+    private volatile PgConnectOptions heartbeatOptions;
 
     BoundedPoolCreator(@ConfigProperty(name = "ballast.db.wait-queue-max") int waitQueueMax,
                        @ConfigProperty(name = "ballast.db.acquire-timeout-ms") int acquireTimeoutMillis) {
@@ -37,12 +43,26 @@ public class BoundedPoolCreator implements PgPoolCreator {
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         List<SqlConnectOptions> servers = new ArrayList<>();
         for (PgConnectOptions server : input.pgConnectOptionsList()) {
-            servers.add(server.setConnectTimeout(acquireTimeoutMillis));
+            // Keepalive: a peer that vanished (host down, network cut) is noticed on idle connections too.
+            server.setConnectTimeout(acquireTimeoutMillis).setTcpKeepAlive(true);
+            server.setTcpKeepAliveIdleSeconds(KEEPALIVE_IDLE_SECONDS)
+                    .setTcpKeepAliveIntervalSeconds(KEEPALIVE_INTERVAL_SECONDS)
+                    .setTcpKeepAliveCount(KEEPALIVE_PROBES);
+            servers.add(server);
         }
+        heartbeatOptions = new PgConnectOptions(input.pgConnectOptionsList().get(0));
         return PgBuilder.pool()
                 .with(options)
                 .connectingTo(servers)
                 .using(input.vertx())
                 .build();
+    }
+
+    /** The first server's connect options, for the heartbeat's own connection; known once the pool is built. */
+    PgConnectOptions heartbeatOptions() {
+        if (heartbeatOptions == null) {
+            throw new IllegalStateException("the pool is not built yet");
+        }
+        return heartbeatOptions;
     }
 }

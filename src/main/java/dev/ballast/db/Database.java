@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -25,7 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The one way features reach Postgres: every statement runs through the reactive pool, is timed
+ * The one way features reach Postgres: every statement runs through the gate (a client-side deadline, the
+ * heartbeat's circuit breaker) on a pooled connection, is timed
  * ({@code ballast_db_query_seconds{statement=...}}), and is logged and counted when slower than
  * {@code ballast.db.slow-query}.
  */
@@ -35,16 +35,16 @@ public class Database {
     private static final Logger LOG = Logger.getLogger(Database.class);
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private final Pool pool;
+    private final DatabaseGate gate;
     private final Bulkheads bulkheads;
     private final MeterRegistry registry;
     private final long slowQueryNanos;
     private final Counter slowQueries;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-    Database(Pool pool, Bulkheads bulkheads, MeterRegistry registry,
+    Database(DatabaseGate gate, Bulkheads bulkheads, MeterRegistry registry,
              @ConfigProperty(name = "ballast.db.slow-query") Duration slowQuery) {
-        this.pool = pool;
+        this.gate = gate;
         this.bulkheads = bulkheads;
         this.registry = registry;
         this.slowQueryNanos = slowQuery.toNanos();
@@ -56,7 +56,7 @@ public class Database {
      * recorded is the statement's own, not the wait for a connection (that is {@code sql_pool_queue_delay_seconds}).
      */
     public Uni<RowSet<Row>> execute(Statement statement, Tuple arguments) {
-        Supplier<Uni<RowSet<Row>>> work = () -> pool.withConnection(connection -> execute(connection, statement, arguments));
+        Supplier<Uni<RowSet<Row>>> work = () -> gate.withConnection(connection -> execute(connection, statement, arguments));
         return statement.writes() ? bulkheads.writing(work) : bulkheads.reading(work);
     }
 
@@ -70,11 +70,11 @@ public class Database {
     }
 
     /**
-     * Runs work in one transaction (within the write bulkhead): committed when the returned Uni succeeds,
-     * rolled back when it fails. Its statements go through {@link #execute(SqlClient, Statement, Tuple)}.
+     * Runs work in one transaction (within the write bulkhead and one deadline): committed when the returned
+     * Uni succeeds, rolled back when it fails. Its statements go through {@link #execute(SqlClient, Statement, Tuple)}.
      */
     public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
-        return bulkheads.writing(() -> pool.withTransaction(work));
+        return bulkheads.writing(() -> gate.inTransaction(work));
     }
 
     /** The first row of a result, or empty when there is none. */

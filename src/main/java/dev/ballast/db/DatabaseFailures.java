@@ -6,6 +6,7 @@ import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
@@ -17,24 +18,31 @@ import java.util.function.Predicate;
 public final class DatabaseFailures {
 
     static final String ACQUIRE_TIMEOUT = "Timeout";
+    static final String CONNECTION_CLOSED = "Connection is not active now";
 
     private DatabaseFailures() {
     }
 
     /**
-     * The pool exhausted or its queue full, a statement cancelled by {@code statement_timeout}, the server
-     * unreachable, shutting down or out of connections.
+     * The pool exhausted or its queue full, a statement cancelled by {@code statement_timeout} or past its
+     * client-side deadline, the server unreachable, not answering, shutting down or out of connections.
      */
     public static boolean isUnavailable(Throwable failure) {
-        return anyCause(failure, cause -> cause instanceof ConnectionPoolTooBusyException
+        return anyCause(failure, cause -> cause instanceof DatabaseUnavailableException
+                || cause instanceof ConnectionPoolTooBusyException
                 || cause instanceof TimeoutException
                 || cause instanceof ConnectException
+                // The server went away mid-statement (a restart, a crash): the database is the only peer
+                // whose failures reach the request path as exceptions.
+                || cause instanceof SocketException
                 || cause instanceof ClosedConnectionException
                 || cause instanceof PgException pg && isUnavailableState(pg.getSqlState())
                 // The pool's acquire timeout has no type of its own in Vert.x 4.5, only a message starting with
                 // "Timeout" on a VertxException or a NoStackTraceThrowable, depending on how the connection was asked for.
+                // Nor a statement sent on a connection the server has just closed (a crash, a restart).
                 || (cause instanceof VertxException || cause instanceof NoStackTraceThrowable)
-                        && String.valueOf(cause.getMessage()).startsWith(ACQUIRE_TIMEOUT));
+                        && (String.valueOf(cause.getMessage()).startsWith(ACQUIRE_TIMEOUT)
+                            || String.valueOf(cause.getMessage()).startsWith(CONNECTION_CLOSED)));
     }
 
     /** Postgres' data exceptions (SQLSTATE class 22): a value it cannot store, such as a NUL character. */

@@ -35,24 +35,40 @@ public final class EmbeddedDatabase {
      */
     public static Map<String, String> start(Path dataDir) {
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("shared_buffers", "128MB")
-                    // A failed statement goes back to the service, which answers it (a taken username is a 422, a
-                    // cancelled statement a 503): the server's own log need not repeat it as an ERROR line.
-                    .setServerConfig("log_min_messages", "fatal");
-            if (dataDir != null) {
-                builder.setDataDirectory(dataDir.toFile()).setCleanDataDirectory(false);
-            }
-            EmbeddedPostgres postgres = builder.start();
-            String url = "postgresql://localhost:" + postgres.getPort() + "/postgres";
-            return Map.of(
-                    REACTIVE_URL, url,
-                    "quarkus.datasource.jdbc.url", "jdbc:" + url,
-                    "quarkus.datasource.username", "postgres",
-                    "quarkus.datasource.password", "postgres");
+            return datasource(builder(dataDir).start());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded Postgres", e);
         }
+    }
+
+    /**
+     * How the embedded Postgres is configured. With a data directory (the run command) it is durable:
+     * zonky starts Postgres with {@code fsync} and {@code synchronous_commit} off, so both are turned back on
+     * (a crash of the machine must not lose an acknowledged write). A throw-away one (tests) keeps them off.
+     */
+    public static EmbeddedPostgres.Builder builder(Path dataDir) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("shared_buffers", "128MB")
+                // A failed statement goes back to the service, which answers it (a taken username is a 422, a
+                // cancelled statement a 503): the server's own log need not repeat it as an ERROR line.
+                .setServerConfig("log_min_messages", "fatal");
+        if (dataDir != null) {
+            builder.setDataDirectory(dataDir.toFile()).setCleanDataDirectory(false)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on");
+        }
+        return builder;
+    }
+
+    /** The datasource configuration that points at a running embedded Postgres. */
+    public static Map<String, String> datasource(EmbeddedPostgres postgres) {
+        String url = "postgresql://localhost:" + postgres.getPort() + "/postgres";
+        return Map.of(
+                REACTIVE_URL, url,
+                "quarkus.datasource.jdbc.url", "jdbc:" + url,
+                "quarkus.datasource.username", "postgres",
+                "quarkus.datasource.password", "postgres");
     }
 }

@@ -3,7 +3,6 @@ package dev.ballast.db;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
@@ -21,11 +20,11 @@ class PoolWarmer {
 
     private static final Logger LOG = Logger.getLogger(PoolWarmer.class);
 
-    private final Pool pool;
+    private final DatabaseGate gate;
     private final int minimum;
 
-    PoolWarmer(Pool pool, @ConfigProperty(name = "ballast.db.pool-min") int minimum) {
-        this.pool = pool;
+    PoolWarmer(DatabaseGate gate, @ConfigProperty(name = "ballast.db.pool-min") int minimum) {
+        this.gate = gate;
         this.minimum = minimum;
     }
 
@@ -41,11 +40,14 @@ class PoolWarmer {
         return warm().onFailure().recoverWithItem(0).replaceWithVoid();
     }
 
-    /** Runs a trivial query on {@code minimum} connections at once, so the pool opens (or keeps) that many. */
+    /**
+     * Runs a trivial query on {@code minimum} connections at once, so the pool opens (or keeps) that many;
+     * through the gate, so that a database that stopped answering does not hold them.
+     */
     Uni<Integer> warm() {
         List<Uni<Integer>> touches = new ArrayList<>(minimum);
         for (int i = 0; i < minimum; i++) {
-            touches.add(pool.withConnection(connection -> connection.query("select 1").execute()).replaceWith(1));
+            touches.add(gate.withConnection(connection -> connection.query("select 1").execute()).replaceWith(1));
         }
         return touches.isEmpty()
                 ? Uni.createFrom().item(0)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,10 @@ class DatabaseFailuresTest {
         assertTrue(DatabaseFailures.isUnavailable(new VertxException("Timeout waiting for connection", true)));
         assertTrue(DatabaseFailures.isUnavailable(new io.vertx.core.impl.NoStackTraceThrowable("Timeout")));
         assertTrue(DatabaseFailures.isUnavailable(new CompletionException(new ConnectException("refused"))));
+        assertTrue(DatabaseFailures.isUnavailable(new DatabaseUnavailableException("no answer within the deadline")));
+        assertTrue(DatabaseFailures.isUnavailable(new SocketException("Connection reset")));
+        assertTrue(DatabaseFailures.isUnavailable(new io.vertx.core.impl.NoStackTraceThrowable(
+                "Connection is not active now, current status: CLOSED")));
         assertTrue(DatabaseFailures.isUnavailableState("57014"));
         assertTrue(DatabaseFailures.isUnavailableState("53300"));
         assertTrue(DatabaseFailures.isUnavailableState("08006"));

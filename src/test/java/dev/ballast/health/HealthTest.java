@@ -60,7 +60,7 @@ class HealthTest {
         });
         try {
             given().get("/q/health/ready").then().statusCode(503)
-                    .body("checks.find { it.name == 'Database' }.status", equalTo("DOWN"));
+                    .body("checks.find { it.name == 'database' }.status", equalTo("DOWN"));
             // Vert.x's pool.query() path failed the result again when its acquire timer (1 s here) fired.
             Thread.sleep(1500);
             assertEquals(List.of(), uncaught);

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The fault harness: the mixed workload at about 70 % of the measured capacity (open model,
+# bench/faults/FaultLoad.java) while one fault hits the database or the service, then a check that every
+# acknowledged write is in the database and nothing is half done (bench/faults/analyze.py), with the
+# figures and a PNG per fault. Exits non-zero when a write is lost.
+#
+# Faults: pause (Postgres SIGSTOPped 10 s), drop (its packets dropped by iptables 10 s), restart (stopped,
+# started again 10 s later), crash (every Postgres process SIGKILLed, started again 10 s later: crash
+# recovery), slow (24 sessions of CPU-heavy queries for 10 s), kill-service (the service SIGKILLed and
+# started again), kill-embedded (the run command's process tree: service and its embedded Postgres
+# SIGKILLed, then started again on the same data directory).
+#
+# Postgres here is a private instance (initdb in FAULTS_DIR, port FAULTS_PG_PORT), never a shared one.
+# Needs: the packaged jar (./mvnw -B package -DskipTests), PostgreSQL 15 binaries (PG_BIN), psql, python3
+# with matplotlib, iptables (root) for the drop fault. Loads only 127.0.0.1.
+#
+# Usage: bench/faults.sh all|pause|drop|restart|crash|slow|kill-service|kill-embedded
+#   BENCH_WRAP=/work/tools/cpu-bench bench/faults.sh all   runs each fault under that wrapper
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+what=${1:-all}
+faults="pause drop restart crash slow kill-service kill-embedded"
+if [ "$what" = all ]; then
+  status=0
+  for fault in $faults; do ${BENCH_WRAP:-} bench/faults.sh "$fault" || status=1; done
+  exit $status
+fi
+
+dir=${FAULTS_DIR:-/tmp/ballast-faults}
+pg_port=${FAULTS_PG_PORT:-18950}
+port=${FAULTS_PORT:-18901}
+pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+out=bench/out/faults
+results=bench/results/faults
+seconds=${FAULTS_SECONDS:-45}
+fault_at=10
+mkdir -p "$dir" "$out" "$results"
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+now_ms() { date +%s%3N; }
+log() { echo "[$(date -u +%T)] $*"; }
+
+# --- a private Postgres ---------------------------------------------------------------------------------------
+pgdata=$dir/pg
+pg_start() { # without our descriptors above 2: a lock held by a wrapper (flock) must not live on in the server
+  ( for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    as_pg "$pg_bin/pg_ctl" -D "$pgdata" -l "$dir/pg.log" -w -t 60 \
+      -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=on -c synchronous_commit=on" start >/dev/null )
+}
+pg_pids() { local main; main=$(head -1 "$pgdata/postmaster.pid"); echo "$main $(pgrep -P "$main" | tr '\n' ' ')"; }
+if [ ! -f "$pgdata/PG_VERSION" ]; then
+  mkdir -p "$pgdata"
+  [ "$(id -u)" = 0 ] && chown -R postgres "$dir"
+  as_pg "$pg_bin/initdb" -D "$pgdata" -U postgres --auth=trust >/dev/null
+fi
+[ "$(id -u)" = 0 ] && chown postgres "$dir"
+as_pg "$pg_bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1 || pg_start
+export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=postgres PGDATABASE=ballast_faults
+psql -d postgres -qtAc "select 1 from pg_database where datname = 'ballast_faults'" | grep -q 1 \
+  || psql -d postgres -qc "create database ballast_faults"
+
+# --- the service ----------------------------------------------------------------------------------------------
+if [ ! -f bench/out/jwt-private.pem ]; then
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out bench/out/jwt-private.pem 2>/dev/null
+  openssl pkey -in bench/out/jwt-private.pem -pubout -out bench/out/jwt-public.pem
+fi
+export JWT_PRIVATE_KEY="$(cat bench/out/jwt-private.pem)" JWT_PUBLIC_KEY="$(cat bench/out/jwt-public.pem)"
+export PORT=$port LOG_JSON=false RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1
+service=
+service_start() { # [embedded]
+  if [ "${1:-}" = embedded ]; then
+    EMBEDDED_PG_DATA_DIR=$dir/embedded java -Xmx256m -jar target/quarkus-app/quarkus-run.jar >>"$results/service-$what.log" 2>&1 &
+  else
+    QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$pg_port/ballast_faults" QUARKUS_DATASOURCE_USERNAME=postgres \
+    QUARKUS_DATASOURCE_PASSWORD=postgres java -Xmx256m -jar target/quarkus-app/quarkus-run.jar >>"$results/service-$what.log" 2>&1 &
+  fi
+  service=$!
+}
+service_ready() { for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+embedded_pids() { # the embedded Postgres processes (their command line names the data directory), with their children
+  local main; main=$(pgrep -f -- "-D $dir/embedded" | head -1 || true)
+  [ -n "$main" ] && echo "$main $(pgrep -P "$main" | tr '\n' ' ')"
+}
+rules=()
+slow_pids=()
+cleanup() {
+  local status=$?
+  for rule in "${rules[@]}"; do iptables -D OUTPUT $rule 2>/dev/null || true; done
+  [ -n "${stopped:-}" ] && { kill -CONT $stopped 2>/dev/null || true; }
+  if [ -n "$service" ]; then kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; fi # set -e holds here too
+  as_pg "$pg_bin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null 2>&1 || true
+  exit $status
+}
+trap cleanup EXIT
+
+mode=pooled; seed=$out/seed
+if [ "$what" = kill-embedded ]; then
+  mode=embedded; seed=$out/seed-embedded
+fi
+service_start $([ $mode = embedded ] && echo embedded)
+service_ready || { log "service did not become ready"; exit 1; }
+if [ $mode = embedded ]; then # the checker reads the embedded Postgres directly
+  export PGPORT=$(sed -n 4p "$dir/embedded/postmaster.pid") PGDATABASE=postgres PGPASSWORD=postgres PGHOST=localhost
+fi
+if [ ! -f "$seed/tokens.txt" ]; then
+  python3 bench/seed.py --api "http://127.0.0.1:$port/api" --out "$seed" --users 50 --articles 200 --comments 500 \
+    --favorites 300 --follows 100 --threads 4
+fi
+if [ ! -f "$out/capacity.txt" ]; then
+  log "measuring capacity: closed loop, 64 concurrent, 15 s"
+  java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 5 >/dev/null # warm-up
+  java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 15 >"$out/capacity.txt"
+fi
+capacity=$(cat "$out/capacity.txt")
+# A freshly started JVM and Postgres serve far less until warm: warm both before the measured run.
+java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 10 >/dev/null
+rate=$(( capacity * 70 / 100 ))
+run_id="$what$(date +%H%M%S)"
+run_dir=$out/$run_id
+mkdir -p "$run_dir"
+cp "$seed/tokens.txt" "$run_dir/"
+log "fault $what: capacity $capacity req/s, offering $rate req/s for $seconds s, fault at $fault_at s; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+java bench/faults/FaultLoad.java load "http://127.0.0.1:$port" "$seed" "$run_dir" "$rate" "$seconds" "$run_id" &
+load=$!
+sleep $fault_at
+start=$(now_ms)
+case $what in
+  pause)
+    stopped=$(pg_pids); kill -STOP $stopped; sleep 10; end=$(now_ms); kill -CONT $stopped; stopped= ;;
+  drop)
+    command -v iptables >/dev/null || apt-get install -y iptables >/dev/null
+    rules=("-o lo -p tcp --dport $pg_port -j DROP" "-o lo -p tcp --sport $pg_port -j DROP")
+    for rule in "${rules[@]}"; do iptables -I OUTPUT $rule; done
+    sleep 10; end=$(now_ms)
+    for rule in "${rules[@]}"; do iptables -D OUTPUT $rule; done; rules=() ;;
+  restart)
+    as_pg "$pg_bin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null; sleep 10; end=$(now_ms); pg_start ;;
+  crash)
+    kill -9 $(pg_pids); sleep 10; end=$(now_ms); pg_start ;;
+  slow)
+    slow_pids=()
+    for _ in $(seq 1 24); do
+      PGOPTIONS="-c statement_timeout=10s" psql -qc "select count(*) from generate_series(1, 1000000000)" >/dev/null 2>&1 &
+      slow_pids+=($!)
+    done
+    sleep 10; end=$(now_ms) ;;
+  kill-service)
+    kill -9 "$service"; wait "$service" 2>/dev/null || true; sleep 2; end=$(now_ms); service_start; service_ready ;;
+  kill-embedded)
+    victims="$service $(embedded_pids)"; kill -9 $victims; wait "$service" 2>/dev/null || true
+    sleep 2; end=$(now_ms); service_start embedded; service_ready
+    export PGPORT=$(sed -n 4p "$dir/embedded/postmaster.pid") ;;
+  *) echo "unknown fault $what"; exit 2 ;;
+esac
+printf 'fault_start\t%s\nfault_end\t%s\n' "$start" "$end" >"$run_dir/events.tsv"
+log "fault over after $(( (end - start) / 1000 )) s; load runs on"
+wait $load
+for pid in "${slow_pids[@]}"; do wait "$pid" || true; done # not a bare wait: the service runs in the background too
+as_pg "$pg_bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1 || pg_start
+python=python3 # the first python3 on the PATH may lack matplotlib (pyenv); Debian's has it once installed
+for candidate in python3 /usr/bin/python3; do "$candidate" -c 'import matplotlib' 2>/dev/null && python=$candidate && break; done
+status=0
+$python bench/faults/analyze.py "$run_dir" "$what" "$run_id" "$results/summary.jsonl" "$results/$what.png" || status=$?
+exit $status

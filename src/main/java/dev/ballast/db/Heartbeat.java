@@ -1,0 +1,170 @@
+package dev.ballast.db;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Notices a database that stopped answering sooner than any statement deadline could: every
+ * {@code DB_HEARTBEAT_INTERVAL_MS} it runs {@code select 1} on a connection of its own (not from the pool,
+ * so an exhausted pool does not look like an outage), with a deadline of {@code DB_HEARTBEAT_TIMEOUT_MS}.
+ * The answers feed a circuit breaker (SmallRye Fault Tolerance): after {@code DB_HEARTBEAT_FAILURES}
+ * failures in a row it opens, the calls in flight are failed and new ones refused at once
+ * ({@link DatabaseGate}); the next heartbeat that answers closes it again.
+ */
+@ApplicationScoped
+public class Heartbeat {
+
+    private static final Logger LOG = Logger.getLogger(Heartbeat.class);
+
+    private final Vertx vertx;
+    private final BoundedPoolCreator poolCreator;
+    private final io.vertx.mutiny.sqlclient.Pool pool;
+    private final long intervalMillis;
+    private final long timeoutMillis;
+    private final Guard breaker;
+    private final List<Runnable> openListeners = new CopyOnWriteArrayList<>();
+    private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
+    private volatile boolean everAnswered;
+    // Touched only on the heartbeat timer's event loop.
+    private PgConnection connection;
+    private boolean beating;
+    private long timerId = -1;
+
+    Heartbeat(Vertx vertx, BoundedPoolCreator poolCreator, io.vertx.mutiny.sqlclient.Pool pool, MeterRegistry registry,
+              @ConfigProperty(name = "ballast.db.heartbeat.interval-ms") long intervalMillis,
+              @ConfigProperty(name = "ballast.db.heartbeat.timeout-ms") long timeoutMillis,
+              @ConfigProperty(name = "ballast.db.heartbeat.failures") int failures) {
+        this.vertx = vertx;
+        this.poolCreator = poolCreator;
+        this.pool = pool;
+        this.intervalMillis = intervalMillis;
+        this.timeoutMillis = timeoutMillis;
+        this.breaker = Guard.create()
+                .withDescription("database heartbeat")
+                .withCircuitBreaker()
+                .requestVolumeThreshold(failures).failureRatio(1.0).successThreshold(1)
+                // Open, the breaker lets the next heartbeat through after this delay, as a trial.
+                .delay(intervalMillis, ChronoUnit.MILLIS)
+                .onStateChange(this::changed)
+                .done()
+                .withThreadOffload(false)
+                .build();
+        Gauge.builder("ballast.db.circuit.open", this, heartbeat -> heartbeat.state == CircuitBreakerState.OPEN ? 1 : 0)
+                .description("1 while the database circuit breaker is open (the heartbeat gets no answer)")
+                .register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        pool.size(); // builds the pool, hence the connect options the heartbeat uses too
+        timerId = vertx.setPeriodic(intervalMillis, id -> beat());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(timerId);
+    }
+
+    /** Whether database calls may go ahead: the breaker is closed (not open, nor trying a heartbeat). */
+    public boolean closed() {
+        return state == CircuitBreakerState.CLOSED;
+    }
+
+    /** Ready for traffic: a heartbeat has answered since start-up and none of the last ones failed. */
+    public boolean healthy() {
+        return everAnswered && closed();
+    }
+
+    /** Runs the listener (on the heartbeat's thread) each time the breaker opens. */
+    void whenOpened(Runnable listener) {
+        openListeners.add(listener);
+    }
+
+    private void beat() {
+        if (beating) {
+            return;
+        }
+        beating = true;
+        guarded(this::ping).subscribe().with(
+                answered -> {
+                    beating = false;
+                    everAnswered = true;
+                },
+                failure -> beating = false);
+    }
+
+    private Uni<Void> ping() {
+        Promise<Void> answer = Promise.promise();
+        long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(
+                new DatabaseUnavailableException("heartbeat: no answer within " + timeoutMillis + " ms")));
+        connection(answer).compose(open -> open.query("select 1").execute()).onComplete(result -> {
+            vertx.cancelTimer(timer);
+            if (result.succeeded()) {
+                answer.tryComplete();
+            } else {
+                answer.tryFail(result.cause());
+            }
+        });
+        return UniHelper.toUni(answer.future().onFailure(failure -> dropConnection()));
+    }
+
+    private Future<PgConnection> connection(Promise<Void> answer) {
+        if (connection != null) {
+            return Future.succeededFuture(connection);
+        }
+        return PgConnection.connect(vertx, poolCreator.heartbeatOptions()).map(opened -> {
+            if (answer.future().isComplete()) { // the deadline passed while connecting
+                Connections.closeSocket(opened);
+                throw new DatabaseUnavailableException("heartbeat: connected too late");
+            }
+            connection = opened;
+            opened.closeHandler(closed -> {
+                if (connection == opened) {
+                    connection = null;
+                }
+            });
+            return opened;
+        });
+    }
+
+    private void dropConnection() {
+        if (connection != null) {
+            Connections.closeSocket(connection);
+            connection = null;
+        }
+    }
+
+    private void changed(CircuitBreakerState newState) {
+        CircuitBreakerState previous = state;
+        state = newState;
+        if (newState == CircuitBreakerState.OPEN) {
+            if (previous == CircuitBreakerState.CLOSED) { // not each failed trial of an ongoing outage
+                LOG.warnf("Database not answering the heartbeat: circuit breaker open, database calls refused with 503");
+            }
+            openListeners.forEach(Runnable::run);
+        } else if (newState == CircuitBreakerState.CLOSED) {
+            LOG.infof("Database answering again: circuit breaker closed");
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Uni<Void> guarded(Supplier<Uni<Void>> work) {
+        return (Uni<Void>) breaker.get((Supplier) work, Uni.class);
+    }
+}
