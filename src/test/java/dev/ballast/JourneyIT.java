@@ -42,6 +42,6 @@ class JourneyIT {
         anonymous().get("/api/tags").then().statusCode(200).body("tags", hasItem("travel"));
         anonymous().get("/q/swagger-ui/").then().statusCode(200);
         anonymous().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'Database' }.status", equalTo("UP"));
+                .body("checks.find { it.name == 'database' }.status", equalTo("UP"));
     }
 }
