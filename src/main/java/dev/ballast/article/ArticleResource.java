@@ -5,6 +5,7 @@ import static dev.ballast.http.Validation.requireBody;
 import dev.ballast.article.ArticleRequests.NewArticleRequest;
 import dev.ballast.article.ArticleRequests.UpdateArticleRequest;
 import dev.ballast.auth.CurrentUser;
+import dev.ballast.cache.ReadCaches;
 import dev.ballast.http.ApiDocumentation;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
@@ -48,7 +49,7 @@ public class ArticleResource {
                                       @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         Page page = page(limit, offset);
         return currentUser.optionalId().chain(viewer -> viewer == null
-                ? articles.anonymousList(tag, author, favorited, page.limit(), page.offset())
+                ? ReadCaches.ownCopy(articles.anonymousList(tag, author, favorited, page.limit(), page.offset()))
                 : articles.list(new ArticleFilter(tag, author, favorited, null), viewer, page));
     }
 
@@ -66,7 +67,9 @@ public class ArticleResource {
     @Path("{slug}")
     public Uni<ArticleResponse> get(@PathParam("slug") String slug) {
         return currentUser.optionalId()
-                .chain(viewer -> viewer == null ? articles.anonymousBySlug(slug) : articles.bySlug(slug, viewer))
+                .chain(viewer -> viewer == null
+                        ? ReadCaches.ownCopy(articles.anonymousBySlug(slug))
+                        : articles.bySlug(slug, viewer))
                 .map(ArticleResponse::new);
     }
 

@@ -3,6 +3,7 @@ package dev.ballast.comment;
 import static dev.ballast.http.Validation.requireBody;
 
 import dev.ballast.auth.CurrentUser;
+import dev.ballast.cache.ReadCaches;
 import dev.ballast.comment.CommentBodies.CommentResponse;
 import dev.ballast.comment.CommentBodies.CommentsResponse;
 import dev.ballast.comment.CommentBodies.NewCommentRequest;
@@ -43,7 +44,7 @@ public class CommentResource {
     public Uni<CommentsResponse> list(@PathParam("slug") String slug) {
         return currentUser.optionalId()
                 .chain(viewer -> viewer == null
-                        ? comments.anonymousByArticle(slug, limits.commentsPerPage())
+                        ? ReadCaches.ownCopy(comments.anonymousByArticle(slug, limits.commentsPerPage()))
                         : comments.byArticle(slug, viewer, limits.commentsPerPage()))
                 .map(CommentsResponse::new);
     }

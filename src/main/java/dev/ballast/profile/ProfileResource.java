@@ -1,6 +1,7 @@
 package dev.ballast.profile;
 
 import dev.ballast.auth.CurrentUser;
+import dev.ballast.cache.ReadCaches;
 import dev.ballast.http.ApiDocumentation;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -33,7 +34,9 @@ public class ProfileResource {
     @GET
     public Uni<ProfileResponse> get(@PathParam("username") String username) {
         return currentUser.optionalId()
-                .chain(viewer -> viewer == null ? profiles.anonymousByUsername(username) : profiles.byUsername(username, viewer))
+                .chain(viewer -> viewer == null
+                        ? ReadCaches.ownCopy(profiles.anonymousByUsername(username))
+                        : profiles.byUsername(username, viewer))
                 .map(ProfileResponse::new);
     }
 

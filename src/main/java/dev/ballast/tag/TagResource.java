@@ -1,5 +1,6 @@
 package dev.ballast.tag;
 
+import dev.ballast.cache.ReadCaches;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,6 +24,6 @@ public class TagResource {
 
     @GET
     public Uni<TagsResponse> list() {
-        return tags.inUse().map(TagsResponse::new);
+        return ReadCaches.ownCopy(tags.inUse()).map(TagsResponse::new);
     }
 }

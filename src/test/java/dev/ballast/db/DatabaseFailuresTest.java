@@ -7,6 +7,7 @@ import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import java.net.ConnectException;
 import java.net.SocketException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,9 @@ class DatabaseFailuresTest {
     void bugsAreNot() {
         assertFalse(DatabaseFailures.isUnavailable(new IllegalStateException("bug")));
         assertFalse(DatabaseFailures.isUnavailable(new VertxException("something else", true)));
+        // A cancelled future says nothing about the database: the one seen under the slow-query burst was a
+        // cached read's shared load cancelled by a caller that went away (fixed: ReadCaches.ownCopy), a bug.
+        assertFalse(DatabaseFailures.isUnavailable(new CancellationException()));
         assertFalse(DatabaseFailures.isUnavailableState("23505"));
         assertFalse(DatabaseFailures.isUnavailableState("42P01"));
         assertFalse(DatabaseFailures.isUnavailableState(null));
