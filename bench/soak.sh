@@ -11,7 +11,8 @@
 #
 # Needs the packaged jar, PostgreSQL on 127.0.0.1:5432 (trust auth), wrk2 (WRK2, default
 # /work/tools/wrk2/wrk), python3, gnuplot. Memory flags: the README's (-Xmx256m -XX:MaxMetaspaceSize=128m).
-# Results: bench/results/soak-<time>.csv (samples) and .txt (summary), docs/resilience/soak.png.
+# Results: bench/results/soak-<time>.csv (samples, copied to docs/resilience/soak.csv) and .txt (summary),
+# docs/resilience/soak.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -92,7 +93,8 @@ load=
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "wrk2: $(grep -E 'Requests/sec|^status|socket errors|^p50|wrk2 cpu' "$out/wrk2.txt" | tr '\n' ';')"
 log "rejections: $(grep -E '^ballast_rejections_total' "$out/metrics.txt" | tr '\n' ' ')"
-log "samples: $csv"
+cp "$csv" docs/resilience/soak.csv
+log "samples: $csv (copied to docs/resilience/soak.csv)"
 # Least-squares slope per hour of each column, over the samples after the first 5 minutes (warm-up, pools
 # and caches filling), with the first and last values.
 python3 - "$csv" <<'PY' | tee -a "$summary"
