@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The soak: the bench mix (bench/wrk/scenario.lua) offered by wrk2 at a fixed rate (SOAK_RATE, default
+# 2,000 req/s: about half the mix's closed-loop capacity on the 2-core bench machine, docs/open-model.md)
+# for SOAK_MINUTES (default 30), from 100,000 distinct clients behind a trusted proxy (X-Forwarded-For,
+# bench/wrk/distinct-clients.lua). Default rate limits. Every SOAK_SAMPLE_S (default 30) seconds it records
+# the JVM's resident memory, heap, old generation, live data after the last major GC, open descriptors,
+# TCP connections to the service and the service's Postgres connections; at the end the least-squares slope
+# per hour of each, and a plot. It measures memory, not latency: it may run beside builds (cpu-build).
+#
+#   bench/soak.sh
+#
+# Needs the packaged jar, PostgreSQL on 127.0.0.1:5432 (trust auth), wrk2 (WRK2, default
+# /work/tools/wrk2/wrk), python3, gnuplot. Memory flags: the README's (-Xmx256m -XX:MaxMetaspaceSize=128m).
+# Results: bench/results/soak-<time>.csv (samples, copied to docs/resilience/soak.csv) and .txt (summary),
+# docs/resilience/soak.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port=${SOAK_PORT:-19100}
+db=${SOAK_DB:-ballast_soak}
+rate=${SOAK_RATE:-2000}
+minutes=${SOAK_MINUTES:-30}
+every=${SOAK_SAMPLE_S:-30}
+out=bench/out/soak
+url="http://127.0.0.1:$port"
+pg="psql -h 127.0.0.1 -U postgres -qtA"
+wrk2=${WRK2:-/work/tools/wrk2/wrk}
+[ -x "$wrk2" ] || { echo "no wrk2 at $wrk2: set WRK2 to its binary" >&2; exit 1; }
+mkdir -p bench/results "$out" docs/resilience
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+csv="bench/results/soak-$stamp.csv" summary="bench/results/soak-$stamp.txt"
+
+if [ ! -f "$out/jwt-private.pem" ]; then
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/jwt-private.pem" 2>/dev/null
+  openssl pkey -in "$out/jwt-private.pem" -pubout -out "$out/jwt-public.pem"
+fi
+export JWT_PRIVATE_KEY="$(cat "$out/jwt-private.pem")" JWT_PUBLIC_KEY="$(cat "$out/jwt-public.pem")"
+
+service=
+start_service() { # extra environment assignments
+  # setsid and closed descriptors: the service must not hold the caller's lock (cpu-build/cpu-bench flock).
+  env QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
+    QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false TRUSTED_PROXIES=127.0.0.1 "$@" \
+    setsid java -Xmx256m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError -jar target/quarkus-app/quarkus-run.jar \
+    </dev/null >"$out/service.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+  service=$!
+  for _ in $(seq 1 60); do curl -fs "$url/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
+  echo "service did not become ready" >&2; exit 1
+}
+stop_service() { if [ -n "$service" ]; then kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true; fi; service=; }
+trap 'stop_service || true; [ -n "${load:-}" ] && kill "$load" 2>/dev/null; true' EXIT
+
+# Seeded through the API by one address: rate limits, the hashing share and the queues are lifted for the seeding only.
+$pg -d postgres -c "drop database if exists $db" -c "create database $db"
+start_service PASSWORD_HASH_RATE=10000 PASSWORD_HASH_QUEUE=64 BULKHEAD_QUEUE_FACTOR=64 ADMISSION_QUEUE_TIMEOUT=10s \
+  RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000
+python3 bench/seed.py --api "$url/api" --out "$out" >/dev/null
+stop_service
+
+start_service
+log() { echo "$*" | tee -a "$summary"; }
+log "# soak, $(date -u '+%Y-%m-%d %H:%M UTC'): the mix at $rate req/s for $minutes min, ${BENCH_CLIENTS:-100000} clients (X-Forwarded-For)"
+log "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr); $(java -version 2>&1 | head -1)"
+log "service: java -Xmx256m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError, TRUSTED_PROXIES=127.0.0.1, default rate limits"
+log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+connections=$(( rate / 20 < 8 ? 8 : (rate / 20 > 256 ? 256 : rate / 20) ))
+log "load: $wrk2 -t2 -c$connections -d$((minutes * 60))s -R$rate --latency -s bench/wrk/distinct-clients.lua $url -- mix $out"
+/usr/bin/time -f "wrk2 cpu: user %U s, system %S s, elapsed %e s" "$wrk2" -t2 -c"$connections" -d"$((minutes * 60))s" \
+  -R"$rate" --latency -s bench/wrk/distinct-clients.lua "$url" -- mix "$out" >"$out/wrk2.txt" 2>&1 &
+load=$!
+
+metric() { # name and label filter: the sum of the matching series of /q/metrics
+  awk -v name="$1" -v filter="${2:-}" '$1 ~ "^"name"({|$)" && index($0, filter) { sum += $NF } END { printf "%.0f", sum }' "$out/metrics.txt"
+}
+echo "t_s,rss_kib,heap_used_bytes,old_gen_used_bytes,gc_live_data_bytes,fds,tcp_established,pg_connections,served_total" > "$csv"
+start=$(date +%s)
+while :; do
+  curl -s "$url/q/metrics" > "$out/metrics.txt" || true
+  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$(( $(date +%s) - start ))" \
+    "$(awk '/^VmRSS/{print $2}' /proc/$service/status)" \
+    "$(metric jvm_memory_used_bytes 'area="heap"')" "$(metric jvm_memory_used_bytes 'Old Gen')" \
+    "$(metric jvm_gc_live_data_size_bytes)" "$(ls /proc/$service/fd | wc -l)" \
+    "$(ss -Htn state established "( sport = :$port )" | wc -l)" \
+    "$($pg -d postgres -c "select count(*) from pg_stat_activity where datname = '$db'")" \
+    "$(metric http_server_requests_seconds_count)" >> "$csv"
+  sleep "$every"
+  kill -0 "$load" 2>/dev/null || break   # samples are taken under load only
+done
+wait "$load" || true
+load=
+
+log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "wrk2: $(grep -E 'Requests/sec|^status|socket errors|^p50|wrk2 cpu' "$out/wrk2.txt" | tr '\n' ';')"
+log "rejections: $(grep -E '^ballast_rejections_total' "$out/metrics.txt" | tr '\n' ' ')"
+cp "$csv" docs/resilience/soak.csv
+log "samples: $csv (copied to docs/resilience/soak.csv)"
+# Least-squares slope per hour of each column, over the samples after the first 5 minutes (warm-up, pools
+# and caches filling), with the first and last values.
+python3 - "$csv" <<'PY' | tee -a "$summary"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+steady = [r for r in rows if int(r["t_s"]) >= 300] or rows
+def slope(name):
+    xs = [int(r["t_s"]) / 3600 for r in steady]; ys = [float(r[name]) for r in steady]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
+units = {"rss_kib": ("MiB", 1 / 1024), "heap_used_bytes": ("MiB", 1 / 2**20), "old_gen_used_bytes": ("MiB", 1 / 2**20),
+         "gc_live_data_bytes": ("MiB", 1 / 2**20)}
+print(f"slopes per hour over t >= {steady[0]['t_s']} s ({len(steady)} samples); first sample, at 5 min, last sample:")
+at5 = steady[0]
+for name in rows[0]:
+    if name in ("t_s", "served_total"): continue
+    unit, k = units.get(name, ("", 1))
+    print(f"  {name}: {slope(name) * k:+.2f} {unit}/h; {float(rows[0][name]) * k:.1f}, {float(at5[name]) * k:.1f}, {float(rows[-1][name]) * k:.1f} {unit}")
+PY
+
+gnuplot <<PLOT
+set terminal pngcairo size 900,560 font ",11"
+set datafile separator ","
+set key autotitle columnhead top left
+set grid
+set output "docs/resilience/soak.png"
+set title "ballast soak: the mix at $rate req/s, ${BENCH_CLIENTS:-100000} clients, -Xmx256m ($(date -u +%Y-%m-%d))"
+set xlabel "minutes"
+set ylabel "MiB"
+set y2label "connections, descriptors"
+set ytics nomirror
+set y2tics
+set yrange [0:*]
+set y2range [0:*]
+plot "$csv" using (\$1/60):(\$2/1024) with lines lw 2 title "resident (RSS)", \
+     "$csv" using (\$1/60):(\$3/1048576) with lines title "heap used", \
+     "$csv" using (\$1/60):(\$4/1048576) with lines lw 2 title "old generation used", \
+     "$csv" using (\$1/60):6 axes x1y2 with lines dt 2 title "open descriptors", \
+     "$csv" using (\$1/60):7 axes x1y2 with lines dt 3 title "TCP connections", \
+     "$csv" using (\$1/60):8 axes x1y2 with lines lw 2 dt 4 title "Postgres connections"
+PLOT
+echo "plot: docs/resilience/soak.png; summary: $summary"
