@@ -60,11 +60,8 @@ psql -d postgres -qtAc "select 1 from pg_database where datname = 'ballast_fault
   || psql -d postgres -qc "create database ballast_faults"
 
 # --- the service ----------------------------------------------------------------------------------------------
-if [ ! -f bench/out/jwt-private.pem ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out bench/out/jwt-private.pem 2>/dev/null
-  openssl pkey -in bench/out/jwt-private.pem -pubout -out bench/out/jwt-public.pem
-fi
-export JWT_PRIVATE_KEY="$(cat bench/out/jwt-private.pem)" JWT_PUBLIC_KEY="$(cat bench/out/jwt-public.pem)"
+source bench/jwt-keys.sh
+bench_jwt_keys bench/out
 export PORT=$port LOG_JSON=false RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1
 service=
 service_start() { # [embedded]

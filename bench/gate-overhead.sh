@@ -14,11 +14,8 @@ port=${BENCH_PORT:-18902}
 seed=bench/out/gate-seed
 mkdir -p bench/out
 psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db" -c "create database $db"
-if [ ! -f bench/out/jwt-private.pem ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out bench/out/jwt-private.pem 2>/dev/null
-  openssl pkey -in bench/out/jwt-private.pem -pubout -out bench/out/jwt-public.pem
-fi
-export JWT_PRIVATE_KEY="$(cat bench/out/jwt-private.pem)" JWT_PUBLIC_KEY="$(cat bench/out/jwt-public.pem)"
+source bench/jwt-keys.sh
+bench_jwt_keys bench/out
 export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
   QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false MALLOC_ARENA_MAX=1 \
   RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000

@@ -33,11 +33,8 @@ if [ -d "$wrk2" ]; then
 fi
 [ -x "$wrk2" ] || { echo "no wrk2 at $wrk2: set WRK2 to its binary or source checkout" >&2; exit 1; }
 
-if [ ! -f "$out/jwt-private.pem" ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/jwt-private.pem" 2>/dev/null
-  openssl pkey -in "$out/jwt-private.pem" -pubout -out "$out/jwt-public.pem"
-fi
-export JWT_PRIVATE_KEY="$(cat "$out/jwt-private.pem")" JWT_PUBLIC_KEY="$(cat "$out/jwt-public.pem")"
+source bench/jwt-keys.sh
+bench_jwt_keys "$out"
 
 service=
 start_service() { # extra environment assignments

@@ -22,11 +22,8 @@ log=bench/results/service.log
 $pg -d postgres -c "drop database if exists $db" -c "create database $db"
 
 # A fixed key pair for the run, so that the seeded tokens stay valid if the service is restarted by hand.
-if [ ! -f bench/out/jwt-private.pem ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out bench/out/jwt-private.pem 2>/dev/null
-  openssl pkey -in bench/out/jwt-private.pem -pubout -out bench/out/jwt-public.pem
-fi
-export JWT_PRIVATE_KEY="$(cat bench/out/jwt-private.pem)" JWT_PUBLIC_KEY="$(cat bench/out/jwt-public.pem)"
+source bench/jwt-keys.sh
+bench_jwt_keys bench/out
 
 # Rate limits are raised for the run: one address plays every client.
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \

@@ -30,11 +30,8 @@ mkdir -p bench/results "$out" docs/resilience
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 csv="bench/results/soak-$stamp.csv" summary="bench/results/soak-$stamp.txt"
 
-if [ ! -f "$out/jwt-private.pem" ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/jwt-private.pem" 2>/dev/null
-  openssl pkey -in "$out/jwt-private.pem" -pubout -out "$out/jwt-public.pem"
-fi
-export JWT_PRIVATE_KEY="$(cat "$out/jwt-private.pem")" JWT_PUBLIC_KEY="$(cat "$out/jwt-public.pem")"
+source bench/jwt-keys.sh
+bench_jwt_keys "$out"
 
 service=
 start_service() { # extra environment assignments
