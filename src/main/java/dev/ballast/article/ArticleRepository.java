@@ -63,16 +63,20 @@ class ArticleRepository {
                                 description = coalesce($4, description), body = coalesce($5, body), updated_at = now()
             where id = $1 returning slug""");
     private static final Statement DELETE = Statement.write("article.delete", "delete from articles where id = $1");
+    /** A row (the article's id and the user's name) only when the favorite is new: a repeat changes nothing. */
     private static final Statement FAVORITE = Statement.write("article.favorite", """
             with added as (
                 insert into favorites (user_id, article_id) select $1, id from articles where slug = $2
-                on conflict do nothing returning article_id)
-            update articles set favorites_count = favorites_count + 1 where id in (select article_id from added)""");
+                on conflict do nothing returning article_id),
+            counted as (update articles set favorites_count = favorites_count + 1 where id in (select article_id from added) returning id)
+            select c.id as article_id, (select username from users where id = $1) as username from counted c""");
+    /** A row only when there was a favorite to remove. */
     private static final Statement UNFAVORITE = Statement.write("article.unfavorite", """
             with removed as (
                 delete from favorites where user_id = $1 and article_id = (select id from articles where slug = $2)
-                returning article_id)
-            update articles set favorites_count = favorites_count - 1 where id in (select article_id from removed)""");
+                returning article_id),
+            counted as (update articles set favorites_count = favorites_count - 1 where id in (select article_id from removed) returning id)
+            select c.id as article_id, (select username from users where id = $1) as username from counted c""");
 
     private final Database db;
     private final ReadCaches caches;
@@ -231,14 +235,18 @@ class ArticleRepository {
 
     /** Favorites an article (again: no change); 404 when the slug is unknown. */
     Uni<Article> favorite(String slug, long userId) {
-        return archive.restore(slug).chain(() -> db.execute(FAVORITE, Tuple.of(userId, slug)))
-                .call(() -> caches.articleChanged(slug))
-                .chain(() -> bySlug(slug, userId));
+        return changeFavorite(FAVORITE, slug, userId);
     }
 
     Uni<Article> unfavorite(String slug, long userId) {
-        return archive.restore(slug).chain(() -> db.execute(UNFAVORITE, Tuple.of(userId, slug)))
-                .call(() -> caches.articleChanged(slug))
+        return changeFavorite(UNFAVORITE, slug, userId);
+    }
+
+    private Uni<Article> changeFavorite(Statement change, String slug, long userId) {
+        return archive.restore(slug).chain(() -> db.execute(change, Tuple.of(userId, slug)))
+                .call(rows -> Database.firstRow(rows)
+                        .map(row -> caches.favoritesChanged(slug, row.getLong("article_id"), row.getString("username")))
+                        .orElseGet(() -> Uni.createFrom().voidItem()))
                 .chain(() -> bySlug(slug, userId));
     }
 

@@ -3,6 +3,7 @@ package dev.ballast.cache;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,6 +11,8 @@ import java.util.Set;
  * One write's {@link CacheChanges} as the payload of a Postgres notification, sent by the replica
  * {@code from} at {@code sentAtMillis} (its wall clock). A compact JSON object, for example
  * <pre>{"v":1,"from":"5f2c9a1e","at":1764233000123,"all":["article-lists","tags"],"keys":{"article":["how-to"],"comments":["how-to"]}}</pre>
+ * and, for a favorite, {@code "showing":{"article-lists":[42]},"naming":{"article-lists":["jake"]}} (the lists
+ * showing article 42, and those whose key names the user jake: the lists of jake's favorites).
  * Keys travel exactly when they are strings or longs (what a JSON reader gives back as the same key); a
  * cache with a key of any other type is announced whole. A payload that would not fit well under Postgres'
  * 8000-byte limit announces each cache with keys whole instead: emptying more is always safe.
@@ -48,6 +51,8 @@ record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
                 whole.add(entry.getKey());
             }
         }
+        JsonObject showing = selected(changes.showing(), keyedAsWhole, whole);
+        JsonObject naming = selected(changes.naming(), keyedAsWhole, whole);
         JsonObject notice = new JsonObject().put("v", VERSION).put("from", from).put("at", sentAtMillis);
         if (!whole.isEmpty()) {
             notice.put("all", whole);
@@ -55,7 +60,26 @@ record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
         if (!keyed.isEmpty()) {
             notice.put("keys", keyed);
         }
+        if (!showing.isEmpty()) {
+            notice.put("showing", showing);
+        }
+        if (!naming.isEmpty()) {
+            notice.put("naming", naming);
+        }
         return notice.encode();
+    }
+
+    /** Article ids or key values per cache, or (when they do not fit) their caches added to {@code whole}. */
+    private static <T> JsonObject selected(Map<String, Set<T>> selections, boolean asWhole, JsonArray whole) {
+        JsonObject selected = new JsonObject();
+        selections.forEach((cacheName, values) -> {
+            if (asWhole) {
+                whole.add(cacheName);
+            } else {
+                selected.put(cacheName, new JsonArray(List.copyOf(values)));
+            }
+        });
+        return selected;
     }
 
     /** Reads a payload; throws {@link IllegalArgumentException} when it is not a notice of a known version. */
@@ -81,6 +105,14 @@ record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
                 Object key = keys.getValue(i);
                 changes.key(cacheName, key instanceof Number number ? (Object) number.longValue() : key);
             }
+        }
+        JsonObject showing = notice.getJsonObject("showing", new JsonObject());
+        for (String cacheName : showing.fieldNames()) {
+            showing.getJsonArray(cacheName).forEach(id -> changes.showing(cacheName, ((Number) id).longValue()));
+        }
+        JsonObject naming = notice.getJsonObject("naming", new JsonObject());
+        for (String cacheName : naming.fieldNames()) {
+            naming.getJsonArray(cacheName).forEach(value -> changes.naming(cacheName, (String) value));
         }
         return new CacheNotice(notice.getString("from"), notice.getLong("at", 0L), changes);
     }

@@ -41,13 +41,21 @@ public class ReadCaches {
         return Uni.createFrom().emitter(emitter -> cached.subscribe().with(emitter::complete, emitter::fail));
     }
 
-    /** An article was created, changed, deleted, favorited or unfavorited: its view, every list, the tags. */
+    /** An article was created, changed or deleted: its view, every list, the tags. */
     public Uni<Void> articleChanged(String... slugs) {
         CacheChanges changes = new CacheChanges().all(ARTICLE_LISTS).all(TAGS);
         for (String slug : slugs) {
             changes.key(ARTICLE, slug).key(COMMENTS, slug);
         }
         return invalidate(changes);
+    }
+
+    /**
+     * {@code username} favorited or unfavorited an article: its view (its count), the lists showing it and the
+     * lists of that user's favorites (keyed by their name). Every other list and the tags are unchanged.
+     */
+    public Uni<Void> favoritesChanged(String slug, long articleId, String username) {
+        return invalidate(new CacheChanges().key(ARTICLE, slug).showing(ARTICLE_LISTS, articleId).naming(ARTICLE_LISTS, username));
     }
 
     /** A comment was added or deleted. */

@@ -64,6 +64,12 @@ class QueryCountTest {
                         .body("articles.author.following", everyItem(equalTo(true))));
         assertStatements(1, "a signed-in list page cached (the viewer's flags)", () ->
                 byTag.apply(reader.as()).get("/api/articles").then().statusCode(200).body("articles.size()", equalTo(20)));
+        // A favorite empties only the lists that show its article (or list its user's favorites): not this page.
+        String elsewhere = createArticle(register("elsewhere"), "Not on the page", List.of(uniqueName("elsewhere")));
+        byTag.apply(reader.as()).get("/api/articles").then().statusCode(200); // a new article empties every list: fill it again
+        favorite(reader, elsewhere);
+        assertStatements(1, "a signed-in list page cached, after a favorite of an article it does not show", () ->
+                byTag.apply(reader.as()).get("/api/articles").then().statusCode(200).body("articles.size()", equalTo(20)));
         assertStatements(0, "an anonymous list page cached", () ->
                 byTag.apply(anonymous()).get("/api/articles").then().statusCode(200)
                         .body("articles.favorited", everyItem(equalTo(false))));

@@ -24,6 +24,15 @@ class CacheNoticeTest {
     }
 
     @Test
+    void aFavoriteTravelsAsTheListsShowingItsArticleAndNamingItsUser() {
+        CacheChanges changes = new CacheChanges().key("article", "a-slug").showing("article-lists", 42L).naming("article-lists", "jake");
+        CacheNotice decoded = CacheNotice.decode(new CacheNotice("abc", 1L, changes).encode());
+        assertEquals(Set.of(42L), decoded.changes().showing().get("article-lists"));
+        assertEquals(Set.of("jake"), decoded.changes().naming().get("article-lists"));
+        assertEquals(Set.of(), decoded.changes().whole());
+    }
+
+    @Test
     void aKeyThatCannotTravelAnnouncesItsWholeCache() {
         CacheChanges changes = new CacheChanges().key("article", "a-slug").key("odd", new Object());
         CacheNotice decoded = CacheNotice.decode(new CacheNotice("abc", 1L, changes).encode());

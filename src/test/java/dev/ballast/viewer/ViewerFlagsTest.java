@@ -38,6 +38,8 @@ class ViewerFlagsTest {
                 .then().statusCode(200);
 
         // Everyone reads once, so that every view is cached before the writes.
+        String alicesFavorites = "/api/articles?favorited=" + alice.username();
+        anonymous().get(alicesFavorites).then().statusCode(200).body("articlesCount", equalTo(0));
         assertSees(alice::as, views, false, false, 0);
         assertSees(bob::as, views, false, false, 0);
         assertSees(() -> anonymous(), views, false, false, 0);
@@ -47,6 +49,8 @@ class ViewerFlagsTest {
         assertSees(alice::as, views, true, true, 1);
         assertSees(bob::as, views, false, false, 1);
         assertSees(() -> anonymous(), views, false, false, 1);
+        anonymous().get(alicesFavorites).then().statusCode(200).body("articlesCount", equalTo(1))
+                .body("articles[0].slug", equalTo(views.slug()));
         alice.as().queryParam("limit", 20).get("/api/articles/feed").then().statusCode(200)
                 .body("articles[0].slug", equalTo(views.slug())).body("articles[0].favorited", equalTo(true));
 
@@ -61,6 +65,7 @@ class ViewerFlagsTest {
                 .body("profile.following", equalTo(false));
         assertSees(alice::as, views, false, false, 1);
         assertSees(bob::as, views, true, false, 1);
+        anonymous().get(alicesFavorites).then().statusCode(200).body("articlesCount", equalTo(0));
         alice.as().queryParam("limit", 20).get("/api/articles/feed").then().statusCode(200).body("articlesCount", equalTo(0));
     }
 
