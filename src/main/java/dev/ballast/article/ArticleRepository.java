@@ -245,7 +245,7 @@ class ArticleRepository {
     private Uni<Article> changeFavorite(Statement change, String slug, long userId) {
         return archive.restore(slug).chain(() -> db.execute(change, Tuple.of(userId, slug)))
                 .call(rows -> Database.firstRow(rows)
-                        .map(row -> caches.favoritesChanged(slug, row.getLong("article_id"), row.getString("username")))
+                        .map(row -> caches.favoritesChanged(slug, row.getLong("article_id"), userId, row.getString("username")))
                         .orElseGet(() -> Uni.createFrom().voidItem()))
                 .chain(() -> bySlug(slug, userId));
     }

@@ -21,6 +21,8 @@ public class ReadCaches {
     public static final String COMMENTS = "comments";
     public static final String PROFILE = "profile";
     public static final String TAGS = "tags";
+    /** Per signed-in viewer: their favorites and follows (viewer/ViewerFlags), emptied by their own writes. */
+    public static final String VIEWER_FLAGS = "viewer-flags";
 
     private final CacheManager caches;
     private final CacheNotices notices;
@@ -51,11 +53,18 @@ public class ReadCaches {
     }
 
     /**
-     * {@code username} favorited or unfavorited an article: its view (its count), the lists showing it and the
-     * lists of that user's favorites (keyed by their name). Every other list and the tags are unchanged.
+     * {@code username} favorited or unfavorited an article: its view (its count), the lists showing it, the
+     * lists of that user's favorites (keyed by their name) and their flags. Every other list and the tags are
+     * unchanged.
      */
-    public Uni<Void> favoritesChanged(String slug, long articleId, String username) {
-        return invalidate(new CacheChanges().key(ARTICLE, slug).showing(ARTICLE_LISTS, articleId).naming(ARTICLE_LISTS, username));
+    public Uni<Void> favoritesChanged(String slug, long articleId, long userId, String username) {
+        return invalidate(new CacheChanges().key(ARTICLE, slug).showing(ARTICLE_LISTS, articleId).naming(ARTICLE_LISTS, username)
+                .key(VIEWER_FLAGS, userId));
+    }
+
+    /** The user followed or unfollowed someone: only their own flags change (views show no follower counts). */
+    public Uni<Void> followsChanged(long userId) {
+        return invalidate(new CacheChanges().key(VIEWER_FLAGS, userId));
     }
 
     /** A comment was added or deleted. */

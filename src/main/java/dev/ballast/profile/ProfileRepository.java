@@ -27,10 +27,12 @@ class ProfileRepository {
 
     private final Database db;
     private final ViewerFlags viewerFlags;
+    private final ReadCaches caches;
 
-    ProfileRepository(Database db, ViewerFlags viewerFlags) {
+    ProfileRepository(Database db, ViewerFlags viewerFlags, ReadCaches caches) {
         this.db = db;
         this.viewerFlags = viewerFlags;
+        this.caches = caches;
     }
 
     /** A profile as every reader sees it before their own flag; cached. 404 for an unknown username. */
@@ -52,12 +54,14 @@ class ProfileRepository {
             if (profile.id() == followerId) {
                 return Uni.createFrom().failure(ApiException.unprocessable("you cannot follow yourself"));
             }
-            return db.execute(FOLLOW, Tuple.of(followerId, profile.id())).map(done -> profile.withFollowing(true));
+            return db.execute(FOLLOW, Tuple.of(followerId, profile.id())).call(() -> caches.followsChanged(followerId))
+                    .map(done -> profile.withFollowing(true));
         });
     }
 
     Uni<Profile> unfollow(long followerId, String username) {
         return ReadCaches.ownCopy(sharedByUsername(username)).chain(profile ->
-                db.execute(UNFOLLOW, Tuple.of(followerId, profile.id())).map(done -> profile.withFollowing(false)));
+                db.execute(UNFOLLOW, Tuple.of(followerId, profile.id())).call(() -> caches.followsChanged(followerId))
+                        .map(done -> profile.withFollowing(false)));
     }
 }

@@ -111,5 +111,11 @@ class PlanTest {
         // 20 primary-key probes, or the viewer's own favorites when they are fewer: the planner picks by their number
         assertReadsIndex(plan, Set.of("favorites_pkey", "favorites_user_created_idx"), false);
         assertReadsIndex(plan, "follows_pkey", false);
+
+        // all of a viewer's flags, the cached form: their own index entries only, archived favorites included (V14)
+        JsonNode all = explain(dataSource, ViewerFlags.ALL_OF_VIEWER.sql(), viewer, 501);
+        assertReadsIndex(all, "favorites_user_created_idx", false);
+        assertReadsIndex(all, "archived_favorites_user_idx", false);
+        assertReadsIndex(all, "follows_pkey", false);
     }
 }
