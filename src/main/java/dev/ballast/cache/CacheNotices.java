@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -47,6 +48,8 @@ public class CacheNotices {
     private static final Logger LOG = Logger.getLogger(CacheNotices.class);
     private static final Statement NOTIFY = Statement.write("cache.notify", "select pg_notify($1, $2)");
     private static final long FIRST_RECONNECT_MILLIS = 50;
+    /** A Postgres identifier: NAMEDATALEN - 1. */
+    private static final int MAX_CHANNEL_BYTES = 63;
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -112,6 +115,10 @@ public class CacheNotices {
         if (!enabled) {
             LOG.infof("Cache notices off (CACHE_NOTIFY=false): other replicas' writes show here within CACHE_TTL");
             return;
+        }
+        if (channel.getBytes(StandardCharsets.UTF_8).length > MAX_CHANNEL_BYTES) {
+            LOG.warnf("CACHE_NOTIFY_CHANNEL is longer than %d bytes: Postgres refuses notices on it, so every one will fail "
+                    + "(and other replicas catch up within CACHE_TTL only)", MAX_CHANNEL_BYTES);
         }
         pool.size(); // builds the pool, hence the connect options the listener uses too
         PgSubscriber listener = PgSubscriber.subscriber(vertx, poolCreator.dedicatedConnectionOptions(APPLICATION_NAME));
