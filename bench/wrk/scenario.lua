@@ -2,9 +2,10 @@
 --   [BENCH_PAUSE_MS=n] wrk -t2 -c32 -d10s -s bench/wrk/scenario.lua http://127.0.0.1:8080 -- <scenario> <data dir>
 -- With BENCH_PAUSE_MS each connection waits that long between requests: an offered rate of about
 -- connections * 1000 / (pause + latency) requests a second, instead of as many as the server can take.
--- With BENCH_SIGNED=1 every read is sent with a token (signed-in pages are never cached: their real cost).
+-- With BENCH_SIGNED=1 every read is sent with a token (a signed-in reader gets the shared views plus their own flags).
 -- Scenarios: tags, list, tag, author, favorited, deep (offset 90,000), article, comments, feed, login,
--- comment-write, mix.
+-- comment-write, favorite (favorites or unfavorites, at random), and three mixes: mix, mix-no-login (the same
+-- without its logins) and signed-mix (every request signed in, with comment writes and favorites, no logins).
 -- Data files (from bench/seed.py): tokens.txt, users.txt, slugs.txt, tags.txt; authors.txt (usernames) is
 -- optional (default: the usernames of users.txt).
 -- At the end it prints the count of each status code and of socket errors, one line each.
@@ -31,15 +32,28 @@ end
 
 local data = {}
 local scenario
+-- Read at load time, like the pause below; signed-mix signs every request.
+local signed = os.getenv("BENCH_SIGNED") == "1"
 
--- The mix: per 1,000 requests.
-local mix = {
-  {300, "list"}, {200, "article"}, {150, "comments"}, {100, "tags"}, {100, "tag"},
-  {100, "feed"}, {48, "comment-write"}, {2, "login"},
+-- The mixes: per 1,000 requests.
+local mixes = {
+  mix = {
+    {300, "list"}, {200, "article"}, {150, "comments"}, {100, "tags"}, {100, "tag"},
+    {100, "feed"}, {48, "comment-write"}, {2, "login"},
+  },
+  ["mix-no-login"] = {
+    {300, "list"}, {200, "article"}, {150, "comments"}, {100, "tags"}, {100, "tag"},
+    {100, "feed"}, {50, "comment-write"},
+  },
+  ["signed-mix"] = {
+    {300, "list"}, {200, "article"}, {150, "comments"}, {100, "tags"}, {100, "tag"},
+    {100, "feed"}, {30, "comment-write"}, {20, "favorite"},
+  },
 }
 
 function init(args)
   scenario = args[1] or "tags"
+  if scenario == "signed-mix" then signed = true end
   local dir = args[2] or "bench/out"
   data.tokens = lines(dir .. "/tokens.txt")
   data.users = lines(dir .. "/users.txt")
@@ -58,8 +72,6 @@ local function authorized(index)
   return { ["Content-Type"] = "application/json", ["Authorization"] = "Token " .. data.tokens[index] }
 end
 
--- Read at load time, like the pause below.
-local signed = os.getenv("BENCH_SIGNED") == "1"
 
 local function read(path)
   if signed then return wrk.format("GET", path, authorized(math.random(#data.tokens))) end
@@ -82,13 +94,17 @@ local builders = {
     local body = '{"user":{"email":"' .. pick(data.users) .. '","password":"bench-password"}}'
     return wrk.format("POST", "/api/users/login", json, body)
   end,
+  favorite = function()
+    local method = math.random(2) == 1 and "POST" or "DELETE"
+    return wrk.format(method, "/api/articles/" .. pick(data.slugs) .. "/favorite", authorized(math.random(#data.tokens)))
+  end,
   ["comment-write"] = function()
     local body = '{"comment":{"body":"A comment written under load."}}'
     return wrk.format("POST", "/api/articles/" .. pick(data.slugs) .. "/comments", authorized(math.random(#data.tokens)), body)
   end,
 }
 
-local function from_mix()
+local function from_mix(mix)
   local roll = math.random(1000)
   for _, entry in ipairs(mix) do
     roll = roll - entry[1]
@@ -106,7 +122,8 @@ if pause then
 end
 
 function request()
-  if scenario == "mix" then return from_mix() end
+  local mix = mixes[scenario]
+  if mix then return from_mix(mix) end
   return builders[scenario]()
 end
 

@@ -2,6 +2,7 @@ package dev.ballast.archive;
 
 import dev.ballast.archive.ArchiveRepository.Batch;
 import dev.ballast.archive.ArchiveRepository.Run;
+import dev.ballast.cache.ReadCaches;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -37,6 +38,7 @@ public class ArchiveJob {
 
     private final Pool pool;
     private final ArchiveRepository archive;
+    private final ReadCaches caches;
     private final Duration after;
     private final int batchSize;
     private final String lockTimeout;
@@ -47,12 +49,13 @@ public class ArchiveJob {
     private final Timer runs;
     private final AtomicLong lastSuccess = new AtomicLong();
 
-    ArchiveJob(Pool pool, ArchiveRepository archive, MeterRegistry registry,
+    ArchiveJob(Pool pool, ArchiveRepository archive, ReadCaches caches, MeterRegistry registry,
                @ConfigProperty(name = "ballast.archive.after-days") int afterDays,
                @ConfigProperty(name = "ballast.archive.batch-size") int batchSize,
                @ConfigProperty(name = "ballast.archive.lock-timeout") Duration lockTimeout) {
         this.pool = pool;
         this.archive = archive;
+        this.caches = caches;
         this.after = Duration.ofDays(afterDays);
         this.batchSize = batchSize;
         this.lockTimeout = lockTimeout.toMillis() + "ms";
@@ -101,6 +104,8 @@ public class ArchiveJob {
         }
         return archive.moveBatch(connection, run, after, batchSize, batchSize * 10, lockTimeout)
                 .invoke(this::count)
+                // archived articles leave the lists, counts and tags every reader shares (their own pages stay)
+                .call(batch -> batch.articles() > 0 ? caches.articleChanged() : Uni.createFrom().voidItem())
                 .chain(batch -> batches(connection, run, batch.nextId()));
     }
 

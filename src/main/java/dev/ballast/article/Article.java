@@ -1,7 +1,9 @@
 package dev.ballast.article;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ballast.profile.Profile;
+import dev.ballast.viewer.ViewerFlags.Flags;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.util.List;
@@ -9,9 +11,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * An article as RealWorld returns it. {@code body} is left out of list pages (as the spec's list schema
- * does); {@code favorited} and the author's {@code following} are from the caller's point of view.
+ * does); {@code favorited} and the author's {@code following} are from the caller's point of view. The
+ * article's {@code id} is kept (not served) so that a shared view can be given a viewer's flags.
  */
-public record Article(@Schema(example = "how-to-train-your-dragon") String slug, @Schema(example = "How to train your dragon") String title,
+public record Article(@JsonIgnore @Schema(hidden = true) long id,
+                      @Schema(example = "how-to-train-your-dragon") String slug, @Schema(example = "How to train your dragon") String title,
                       @Schema(example = "Ever wonder how?") String description,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String body,
                       @Schema(example = "[\"dragons\", \"training\"]") List<String> tagList,
@@ -19,9 +23,15 @@ public record Article(@Schema(example = "how-to-train-your-dragon") String slug,
                       boolean favorited, int favoritesCount, Profile author) {
 
     static Article from(Row row) {
-        return new Article(row.getString("slug"), row.getString("title"), row.getString("description"),
-                row.getString("body"), List.of(row.getArrayOfStrings("tag_list")),
+        return new Article(row.getLong("article_id"), row.getString("slug"), row.getString("title"),
+                row.getString("description"), row.getString("body"), List.of(row.getArrayOfStrings("tag_list")),
                 row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant(),
                 row.getBoolean("favorited"), row.getInteger("favorites_count"), Profile.from(row));
+    }
+
+    /** This shared view as the viewer with these flags sees it. */
+    Article seenWith(Flags flags) {
+        return new Article(id, slug, title, description, body, tagList, createdAt, updatedAt,
+                flags.favorited(id), favoritesCount, author.seenWith(flags));
     }
 }

@@ -86,13 +86,13 @@ record ArticleFilter(String tag, String author, String favoritedBy, Long followe
         };
     }
 
-    /** A statement returning how many articles match, whose first placeholder is {@code $1}. */
-    String count() {
+    /** A statement returning how many articles match, whose first placeholder is {@code $firstIndex}. */
+    String count(int firstIndex) {
         List<Condition> conditions = conditions();
         return switch (conditions.size()) {
             case 0 -> ALL_COUNT;
-            case 1 -> numbered(conditions.get(0).count(), 1);
-            default -> "select count(*) from articles a" + where(1);
+            case 1 -> numbered(conditions.get(0).count(), firstIndex);
+            default -> "select count(*) from articles a" + where(firstIndex);
         };
     }
 

@@ -5,7 +5,6 @@ import static dev.ballast.http.Validation.requireBody;
 import dev.ballast.article.ArticleRequests.NewArticleRequest;
 import dev.ballast.article.ArticleRequests.UpdateArticleRequest;
 import dev.ballast.auth.CurrentUser;
-import dev.ballast.cache.ReadCaches;
 import dev.ballast.http.ApiDocumentation;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
@@ -48,9 +47,7 @@ public class ArticleResource {
                                       @QueryParam("favorited") String favorited,
                                       @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         Page page = page(limit, offset);
-        return currentUser.optionalId().chain(viewer -> viewer == null
-                ? ReadCaches.ownCopy(articles.anonymousList(tag, author, favorited, page.limit(), page.offset()))
-                : articles.list(new ArticleFilter(tag, author, favorited, null), viewer, page));
+        return currentUser.optionalId().chain(viewer -> articles.list(tag, author, favorited, page, viewer));
     }
 
     @SecurityRequirement(name = ApiDocumentation.TOKEN)
@@ -58,7 +55,7 @@ public class ArticleResource {
     @Path("feed")
     public Uni<ArticlesResponse> feed(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         Page page = page(limit, offset);
-        return currentUser.requiredId().chain(me -> articles.list(ArticleFilter.feedOf(me), me, page));
+        return currentUser.requiredId().chain(me -> articles.feed(me, page));
     }
 
     @SecurityRequirementsSet
@@ -66,11 +63,7 @@ public class ArticleResource {
     @GET
     @Path("{slug}")
     public Uni<ArticleResponse> get(@PathParam("slug") String slug) {
-        return currentUser.optionalId()
-                .chain(viewer -> viewer == null
-                        ? ReadCaches.ownCopy(articles.anonymousBySlug(slug))
-                        : articles.bySlug(slug, viewer))
-                .map(ArticleResponse::new);
+        return currentUser.optionalId().chain(viewer -> articles.bySlug(slug, viewer)).map(ArticleResponse::new);
     }
 
     @SecurityRequirement(name = ApiDocumentation.TOKEN)

@@ -1,7 +1,6 @@
 package dev.ballast.cache;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
+import io.quarkus.cache.CacheManager;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,8 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
  * The caches of hot anonymous reads (filled by {@code @CacheResult} in the repositories) and what each
  * write empties. Only views that are the same for every anonymous caller are cached, so a user's own
  * flags ({@code favorited}, {@code following}) can never be served to someone else. Invalidation runs
- * after the write has committed; caches are per replica, so other replicas may serve a view up to its
- * time-to-live old ({@code CACHE_TTL}).
+ * after the write has committed, through one primitive, {@link #invalidate(CacheChanges)}: it empties the
+ * entries on this replica, then announces them to every other replica in one Postgres notice
+ * ({@link CacheNotices}), which empty them within milliseconds. A notice lost (listener reconnecting, a
+ * failed send) leaves the other replicas serving a view at most {@code CACHE_TTL} old.
  */
 @ApplicationScoped
 public class ReadCaches {
@@ -20,20 +21,15 @@ public class ReadCaches {
     public static final String COMMENTS = "comments";
     public static final String PROFILE = "profile";
     public static final String TAGS = "tags";
+    /** Per signed-in viewer: their favorites and follows (viewer/ViewerFlags), emptied by their own writes. */
+    public static final String VIEWER_FLAGS = "viewer-flags";
 
-    private final Cache article;
-    private final Cache articleLists;
-    private final Cache comments;
-    private final Cache profile;
-    private final Cache tags;
+    private final CacheManager caches;
+    private final CacheNotices notices;
 
-    ReadCaches(@CacheName(ARTICLE) Cache article, @CacheName(ARTICLE_LISTS) Cache articleLists,
-               @CacheName(COMMENTS) Cache comments, @CacheName(PROFILE) Cache profile, @CacheName(TAGS) Cache tags) {
-        this.article = article;
-        this.articleLists = articleLists;
-        this.comments = comments;
-        this.profile = profile;
-        this.tags = tags;
+    ReadCaches(CacheManager caches, CacheNotices notices) {
+        this.caches = caches;
+        this.notices = notices;
     }
 
     /**
@@ -47,23 +43,56 @@ public class ReadCaches {
         return Uni.createFrom().emitter(emitter -> cached.subscribe().with(emitter::complete, emitter::fail));
     }
 
-    /** An article was created, changed, deleted, favorited or unfavorited: its view, every list, the tags. */
+    /** An article was created, changed or deleted: its view, every list, the tags. */
     public Uni<Void> articleChanged(String... slugs) {
-        Uni<Void> done = Uni.join().all(articleLists.invalidateAll(), tags.invalidateAll()).andFailFast().replaceWithVoid();
+        CacheChanges changes = new CacheChanges().all(ARTICLE_LISTS).all(TAGS);
         for (String slug : slugs) {
-            done = done.chain(() -> article.invalidate(slug)).chain(() -> comments.invalidate(slug));
+            changes.key(ARTICLE, slug).key(COMMENTS, slug);
         }
-        return done;
+        return invalidate(changes);
+    }
+
+    /**
+     * {@code username} favorited or unfavorited an article: its view (its count), the lists showing it, the
+     * lists of that user's favorites (keyed by their name) and their flags. Every other list and the tags are
+     * unchanged.
+     */
+    public Uni<Void> favoritesChanged(String slug, long articleId, long userId, String username) {
+        return invalidate(new CacheChanges().key(ARTICLE, slug).showing(ARTICLE_LISTS, articleId).naming(ARTICLE_LISTS, username)
+                .key(VIEWER_FLAGS, userId));
+    }
+
+    /** The user followed or unfollowed someone: only their own flags change (views show no follower counts). */
+    public Uni<Void> followsChanged(long userId) {
+        return invalidate(new CacheChanges().key(VIEWER_FLAGS, userId));
     }
 
     /** A comment was added or deleted. */
     public Uni<Void> commentsChanged(String slug) {
-        return comments.invalidate(slug);
+        return invalidate(new CacheChanges().key(COMMENTS, slug));
     }
 
     /** A user changed name, bio or image, which every view of their articles, comments and profile shows. */
     public Uni<Void> userChanged() {
-        return Uni.join().all(article.invalidateAll(), articleLists.invalidateAll(), comments.invalidateAll(),
-                profile.invalidateAll()).andFailFast().replaceWithVoid();
+        return invalidate(new CacheChanges().all(ARTICLE).all(ARTICLE_LISTS).all(COMMENTS).all(PROFILE));
+    }
+
+    /** Empties one entry of the named cache, here and on every replica. */
+    public Uni<Void> invalidate(String cacheName, Object key) {
+        return invalidate(new CacheChanges().key(cacheName, key));
+    }
+
+    /** Empties the named cache, here and on every replica. */
+    public Uni<Void> invalidateAll(String cacheName) {
+        return invalidate(new CacheChanges().all(cacheName));
+    }
+
+    /**
+     * Empties what one write changed: here first (so this replica's next read sees the write), then on every
+     * other replica through one notice. Call it after the write has committed. It fails only when this
+     * replica's own caches cannot be emptied; a notice that cannot be sent is logged and counted, never a failure.
+     */
+    public Uni<Void> invalidate(CacheChanges changes) {
+        return changes.applyTo(caches).chain(() -> notices.announce(changes));
     }
 }

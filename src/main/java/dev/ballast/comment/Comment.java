@@ -1,6 +1,7 @@
 package dev.ballast.comment;
 
 import dev.ballast.profile.Profile;
+import dev.ballast.viewer.ViewerFlags.Flags;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -11,5 +12,10 @@ public record Comment(@Schema(example = "1") long id, @Schema(example = "2026-02
     static Comment from(Row row) {
         return new Comment(row.getLong("id"), row.getOffsetDateTime("created_at").toInstant(),
                 row.getOffsetDateTime("updated_at").toInstant(), row.getString("body"), Profile.from(row));
+    }
+
+    /** This shared view as the viewer with these flags sees it. */
+    Comment seenWith(Flags flags) {
+        return new Comment(id, createdAt, updatedAt, body, author.seenWith(flags));
     }
 }

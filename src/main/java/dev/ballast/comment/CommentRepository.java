@@ -5,6 +5,7 @@ import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
+import dev.ballast.viewer.ViewerFlags;
 import io.quarkus.cache.CacheKey;
 import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
@@ -13,21 +14,24 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
-/** The SQL of comments. Each operation finds its article by slug in the same statement. */
+/**
+ * The SQL of comments. Each operation finds its article by slug in the same statement. An article's comments
+ * are read once for every reader (cached); a signed-in viewer gets them with their own follow flags added.
+ */
 @ApplicationScoped
 class CommentRepository {
 
     /** Newest first; the left joins keep one row for an article without comments, so one statement tells 404 from empty. */
     static final Statement BY_ARTICLE = Statement.read("comment.byArticle", """
-            select c.id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
-                   exists(select 1 from follows fo where fo.follower_id = $2 and fo.followee_id = c.author_id) as following
+            select c.id, c.body, c.created_at, c.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
             from articles a
                  left join comments c on c.article_id = a.id
                  left join users u on u.id = c.author_id
             where a.slug = $1
             order by c.created_at desc, c.id desc
-            limit $3""");
+            limit $2""");
     /**
      * The same from the archive tables (V13), read only when the slug is not live: reading a live article's
      * comments costs what it did before archiving.
@@ -39,7 +43,7 @@ class CommentRepository {
             with inserted as (
                 insert into comments (article_id, author_id, body) select id, $2, $3 from articles where slug = $1
                 returning id, author_id, body, created_at, updated_at)
-            select i.id, i.body, i.created_at, i.updated_at, u.username, u.bio, u.image, false as following
+            select i.id, i.body, i.created_at, i.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
             from inserted i join users u on u.id = i.author_id""");
     private static final Statement AUTHOR = Statement.read("comment.author", """
             select c.author_id from comments c join articles a on a.id = c.article_id where a.slug = $1 and c.id = $2""");
@@ -48,22 +52,27 @@ class CommentRepository {
     private final Database db;
     private final ReadCaches caches;
     private final ArchiveRepository archive;
+    private final ViewerFlags viewerFlags;
 
-    CommentRepository(Database db, ReadCaches caches, ArchiveRepository archive) {
+    CommentRepository(Database db, ReadCaches caches, ArchiveRepository archive, ViewerFlags viewerFlags) {
         this.db = db;
         this.caches = caches;
         this.archive = archive;
+        this.viewerFlags = viewerFlags;
     }
 
-    /** The comments of an article as any anonymous caller sees them; cached by slug. */
-    @CacheResult(cacheName = ReadCaches.COMMENTS)
-    Uni<List<Comment>> anonymousByArticle(@CacheKey String slug, int max) {
-        return byArticle(slug, null, max);
-    }
-
-    /** The newest {@code max} comments of an article seen by {@code viewerId}; 404 when the slug is unknown. */
+    /** The newest {@code max} comments of an article seen by {@code viewerId} (null when anonymous). */
     Uni<List<Comment>> byArticle(String slug, Long viewerId, int max) {
-        Tuple arguments = Tuple.of(slug, viewerId, max);
+        Uni<List<Comment>> shared = ReadCaches.ownCopy(sharedByArticle(slug, max));
+        return viewerId == null ? shared : shared.chain(comments -> viewerFlags
+                .among(viewerId, List.of(), comments.stream().map(comment -> comment.author().id()).collect(Collectors.toSet()))
+                .map(flags -> comments.stream().map(comment -> comment.seenWith(flags)).toList()));
+    }
+
+    /** The newest {@code max} comments of an article as every reader sees them; cached by slug. 404 when unknown. */
+    @CacheResult(cacheName = ReadCaches.COMMENTS)
+    Uni<List<Comment>> sharedByArticle(@CacheKey String slug, int max) {
+        Tuple arguments = Tuple.of(slug, max);
         return db.execute(BY_ARTICLE, arguments)
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_ARTICLE, arguments))
                 .map(rows -> {

@@ -3,7 +3,6 @@ package dev.ballast.comment;
 import static dev.ballast.http.Validation.requireBody;
 
 import dev.ballast.auth.CurrentUser;
-import dev.ballast.cache.ReadCaches;
 import dev.ballast.comment.CommentBodies.CommentResponse;
 import dev.ballast.comment.CommentBodies.CommentsResponse;
 import dev.ballast.comment.CommentBodies.NewCommentRequest;
@@ -42,10 +41,7 @@ public class CommentResource {
     @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocumentation.TOKEN))
     @GET
     public Uni<CommentsResponse> list(@PathParam("slug") String slug) {
-        return currentUser.optionalId()
-                .chain(viewer -> viewer == null
-                        ? ReadCaches.ownCopy(comments.anonymousByArticle(slug, limits.commentsPerPage()))
-                        : comments.byArticle(slug, viewer, limits.commentsPerPage()))
+        return currentUser.optionalId().chain(viewer -> comments.byArticle(slug, viewer, limits.commentsPerPage()))
                 .map(CommentsResponse::new);
     }
 

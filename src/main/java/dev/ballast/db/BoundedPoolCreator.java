@@ -7,6 +7,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
@@ -64,5 +66,17 @@ public class BoundedPoolCreator implements PgPoolCreator {
             throw new IllegalStateException("the pool is not built yet");
         }
         return heartbeatOptions;
+    }
+
+    /**
+     * A copy of the first server's connect options (connect timeout, TCP keepalive, {@code statement_timeout}),
+     * for a long-lived connection of its own outside the pool, named {@code applicationName} in
+     * {@code pg_stat_activity}; known once the pool is built.
+     */
+    public PgConnectOptions dedicatedConnectionOptions(String applicationName) {
+        PgConnectOptions options = new PgConnectOptions(heartbeatOptions());
+        Map<String, String> properties = new HashMap<>(options.getProperties());
+        properties.put("application_name", applicationName);
+        return options.setProperties(properties);
     }
 }

@@ -12,10 +12,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Each replica checks at start-up that its pool fits in what Postgres allows: {@code max_connections}
+ * Each replica checks at start-up that its connections fit in what Postgres allows: {@code max_connections}
  * less {@code superuser_reserved_connections} less {@code DB_RESERVED_CONNECTIONS} (migrations,
- * administration), counting the connections other clients hold now. When this replica's full pool would
- * go past it, it logs a warning; {@code ballast_db_connection_headroom} says by how much either way.
+ * administration), counting the connections other clients hold now. A replica's connections are its full
+ * pool plus its own two outside the pool: the heartbeat's and the cache notice listener's (unless
+ * {@code CACHE_NOTIFY=false}). When they would go past it, it logs a warning;
+ * {@code ballast_db_connection_headroom} says by how much either way. The connections in use are counted
+ * less this replica's pool as it is now; its heartbeat and listener, if already open, count among the
+ * others' as well, so the figure errs by at most two on the safe side.
  */
 @ApplicationScoped
 class ConnectionBudget {
@@ -28,17 +32,21 @@ class ConnectionBudget {
 
     private final Pool pool;
     private final int poolMax;
+    private final int outsidePool;
     private final int reserved;
     private final AtomicInteger headroom = new AtomicInteger();
 
     ConnectionBudget(Pool pool, MeterRegistry registry,
                      @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolMax,
-                     @ConfigProperty(name = "ballast.db.reserved-connections") int reserved) {
+                     @ConfigProperty(name = "ballast.db.reserved-connections") int reserved,
+                     @ConfigProperty(name = "ballast.cache.notify.enabled") boolean cacheNotices) {
         this.pool = pool;
         this.poolMax = poolMax;
+        this.outsidePool = outsidePool(cacheNotices);
         this.reserved = reserved;
         Gauge.builder("ballast.db.connection.headroom", headroom, AtomicInteger::get)
-                .description("Connections Postgres would still allow if this replica's pool were full (negative: over budget)")
+                .description("Connections Postgres would still allow if this replica's pool were full, with its heartbeat "
+                        + "and cache listener (negative: over budget)")
                 .register(registry);
     }
 
@@ -52,17 +60,24 @@ class ConnectionBudget {
         int allowed = row.getInteger("max_connections") - row.getInteger("superuser_reserved") - reserved;
         // This replica holds one connection for the check itself (and maybe warm ones): count them as its own.
         int others = Math.max(0, row.getInteger("in_use") - pool.size());
-        headroom.set(allowed - others - poolMax);
+        int mine = poolMax + outsidePool;
+        headroom.set(allowed - others - mine);
         if (headroom.get() < 0) {
-            LOG.warnf("Connection budget exceeded: this replica's pool of %d plus the %d connections other clients hold "
-                    + "would need %d of the %d Postgres allows (max_connections %d, minus %d superuser-reserved, minus %d "
-                    + "reserved for migrations and administration). Lower DB_POOL_MAX, run fewer replicas, raise "
-                    + "max_connections or put PgBouncer in front.", poolMax, others, others + poolMax, allowed,
+            LOG.warnf("Connection budget exceeded: this replica's pool of %d and %d connections outside it (heartbeat, "
+                    + "cache listener) plus the %d connections other clients hold would need %d of the %d Postgres allows "
+                    + "(max_connections %d, minus %d superuser-reserved, minus %d reserved for migrations and "
+                    + "administration). Lower DB_POOL_MAX, run fewer replicas, raise max_connections or put PgBouncer "
+                    + "in front.", poolMax, outsidePool, others, others + mine, allowed,
                     row.getInteger("max_connections"), row.getInteger("superuser_reserved"), reserved);
         } else {
-            LOG.infof("Connection budget: pool of %d, %d held by other clients, %d allowed: %d to spare",
-                    poolMax, others, allowed, headroom.get());
+            LOG.infof("Connection budget: pool of %d and %d outside it, %d held by other clients, %d allowed: %d to spare",
+                    poolMax, outsidePool, others, allowed, headroom.get());
         }
+    }
+
+    /** A replica's connections outside its pool: the heartbeat's, and the cache notice listener's when on. */
+    static int outsidePool(boolean cacheNotices) {
+        return 1 + (cacheNotices ? 1 : 0);
     }
 
     int headroom() {

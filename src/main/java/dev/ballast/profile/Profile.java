@@ -1,15 +1,30 @@
 package dev.ballast.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.ballast.viewer.ViewerFlags.Flags;
 import io.vertx.mutiny.sqlclient.Row;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** A user as others see them; {@code following} is from the caller's point of view (false when anonymous). */
-public record Profile(@Schema(example = "jake") String username, @Schema(example = "I work at statefarm") String bio,
+/**
+ * A user as others see them; {@code following} is from the caller's point of view (false when anonymous).
+ * The user's {@code id} is kept (not served) so that a shared view can be given a viewer's flags.
+ */
+public record Profile(@JsonIgnore @Schema(hidden = true) long id, @Schema(example = "jake") String username,
+                      @Schema(example = "I work at statefarm") String bio,
                       @Schema(example = "https://i.stack.imgur.com/xHWG8.jpg") String image, boolean following) {
 
-    /** Reads a profile from a row with the columns username, bio, image and following. */
+    /** Reads a profile from a row with the columns user_id, username, bio, image and following. */
     public static Profile from(Row row) {
-        return new Profile(row.getString("username"), row.getString("bio"), row.getString("image"),
-                row.getBoolean("following"));
+        return new Profile(row.getLong("user_id"), row.getString("username"), row.getString("bio"),
+                row.getString("image"), row.getBoolean("following"));
+    }
+
+    /** This profile as the viewer with these flags sees it. */
+    public Profile seenWith(Flags flags) {
+        return withFollowing(flags.following(id));
+    }
+
+    Profile withFollowing(boolean following) {
+        return new Profile(id, username, bio, image, following);
     }
 }

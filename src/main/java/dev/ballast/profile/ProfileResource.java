@@ -1,7 +1,6 @@
 package dev.ballast.profile;
 
 import dev.ballast.auth.CurrentUser;
-import dev.ballast.cache.ReadCaches;
 import dev.ballast.http.ApiDocumentation;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -33,11 +32,7 @@ public class ProfileResource {
     @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocumentation.TOKEN))
     @GET
     public Uni<ProfileResponse> get(@PathParam("username") String username) {
-        return currentUser.optionalId()
-                .chain(viewer -> viewer == null
-                        ? ReadCaches.ownCopy(profiles.anonymousByUsername(username))
-                        : profiles.byUsername(username, viewer))
-                .map(ProfileResponse::new);
+        return currentUser.optionalId().chain(viewer -> profiles.byUsername(username, viewer)).map(ProfileResponse::new);
     }
 
     @SecurityRequirement(name = ApiDocumentation.TOKEN)

@@ -32,16 +32,16 @@ class ArticleFilterTest {
         ArticleFilter byTag = new ArticleFilter("dragons", null, null, null);
         assertEquals(true, byTag.ids(2, "$3 + $4").startsWith("select at.article_id as id"), byTag.ids(2, "$3 + $4"));
         assertEquals(true, byTag.ids(2, "$3 + $4").contains("name = $2"), byTag.ids(2, "$3 + $4"));
-        assertEquals(true, byTag.count().contains("articles_count from tags where name = $1"), byTag.count());
-        assertEquals(true, ArticleFilter.feedOf(7L).count().contains("sum((select u.articles_count"));
+        assertEquals(true, byTag.count(1).contains("articles_count from tags where name = $1"), byTag.count(1));
+        assertEquals(true, ArticleFilter.feedOf(7L).count(1).contains("sum((select u.articles_count"));
         assertEquals(true, ArticleFilter.feedOf(7L).ids(2, "$3 + $4").contains("limit $3 + $4) a where fo.follower_id = $2"));
-        assertEquals("select live_count from article_totals", new ArticleFilter(null, null, null, null).count());
+        assertEquals("select live_count from article_totals", new ArticleFilter(null, null, null, null).count(1));
     }
 
     @Test
     void combinedFiltersSelectFromArticlesAndCountMatchingRows() {
         ArticleFilter filter = new ArticleFilter("dragons", "jake", null, null);
         assertEquals(true, filter.ids(2, "$4 + $5").endsWith(filter.where(2)), filter.ids(2, "$4 + $5"));
-        assertEquals("select count(*) from articles a" + filter.where(1), filter.count());
+        assertEquals("select count(*) from articles a" + filter.where(1), filter.count(1));
     }
 }

@@ -1,14 +1,17 @@
 package dev.ballast.article;
 
-import static dev.ballast.SizedData.assertNoLargeTableReadSequentially;
 import static dev.ballast.SizedData.assertReadsIndex;
 import static dev.ballast.SizedData.explain;
 import static dev.ballast.SizedData.value;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.SizedData;
+import dev.ballast.viewer.ViewerFlags;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Every list statement, as ArticleRepository builds it, reads its index on a data set large enough that
  * the planner chooses as it does at size, and never reads a large table sequentially: a page's ids come
  * from the filter's index (index-only for the whole list; at this size a tag's 40 rows may be read by a
- * bitmap scan of the same index: docs/at-size.md has the plans at 1M articles), its count from a counter.
+ * bitmap scan of the same index: docs/at-size.md has the plans at 1M articles), its count from a counter,
+ * in the same statement; a viewer's flags over a page are primary-key lookups.
  */
 @QuarkusTest
 class PlanTest {
@@ -42,67 +46,76 @@ class PlanTest {
         favoriter = value(dataSource, "select username from users order by favorites_count desc limit 1");
     }
 
-    private void assertPage(ArticleFilter filter, String index, int offset) throws Exception {
-        assertPage(filter, Set.of(index), offset, false);
-    }
-
-    private void assertPage(ArticleFilter filter, Set<String> indexes, int offset, boolean indexOnly) throws Exception {
-        Object[] arguments = new Object[filter.values().size() + 3];
-        arguments[0] = viewer;
-        for (int i = 0; i < filter.values().size(); i++) {
-            arguments[i + 1] = filter.values().get(i);
+    /** A page and its count, one statement: the page from its index, the count from its counter's. */
+    private void assertList(ArticleFilter filter, Set<String> pageIndexes, boolean indexOnly, String countIndex, int offset)
+            throws Exception {
+        boolean forViewer = filter.followerId() != null;
+        List<Object> arguments = new ArrayList<>();
+        if (forViewer) {
+            arguments.add(viewer);
         }
-        arguments[arguments.length - 2] = 20;
-        arguments[arguments.length - 1] = offset;
-        assertReadsIndex(explain(dataSource, ArticleRepository.pageStatement(filter).sql(), arguments), indexes, indexOnly);
-    }
-
-    private void assertCount(ArticleFilter filter, String index) throws Exception {
-        assertReadsIndex(explain(dataSource, ArticleRepository.countStatement(filter).sql(), filter.values().toArray()),
-                index, false);
+        arguments.addAll(filter.values());
+        arguments.add(20);
+        arguments.add(offset);
+        JsonNode plan = explain(dataSource, ArticleRepository.listStatement(filter, forViewer).sql(), arguments.toArray());
+        assertReadsIndex(plan, pageIndexes, indexOnly);
+        if (countIndex != null) {
+            assertReadsIndex(plan, countIndex, false);
+        }
     }
 
     @Test
     void theListOfAllArticles() throws Exception {
         ArticleFilter all = new ArticleFilter(null, null, null, null);
-        assertPage(all, Set.of("articles_created_idx"), 0, true);
-        assertPage(all, Set.of("articles_created_idx"), 5000, true);
-        // one row
-        assertNoLargeTableReadSequentially(explain(dataSource, ArticleRepository.countStatement(all).sql()));
+        // the count is the one row of article_totals
+        assertList(all, Set.of("articles_created_idx"), true, null, 0);
+        assertList(all, Set.of("articles_created_idx"), true, null, 5000);
     }
 
     @Test
     void byTag() throws Exception {
         ArticleFilter byTag = new ArticleFilter(tag, null, null, null);
-        assertPage(byTag, "article_tags_tag_created_idx", 0);
-        assertPage(byTag, "article_tags_tag_created_idx", 2000);
-        assertCount(byTag, "tags_name_key");
+        assertList(byTag, Set.of("article_tags_tag_created_idx"), false, "tags_name_key", 0);
+        assertList(byTag, Set.of("article_tags_tag_created_idx"), false, "tags_name_key", 2000);
     }
 
     @Test
     void byAuthor() throws Exception {
         ArticleFilter byAuthor = new ArticleFilter(null, author, null, null);
-        assertPage(byAuthor, "articles_author_created_idx", 0);
-        assertCount(byAuthor, "users_username_key");
+        assertList(byAuthor, Set.of("articles_author_created_idx"), false, "users_username_key", 0);
     }
 
     @Test
     void favoritedBy() throws Exception {
         ArticleFilter favorited = new ArticleFilter(null, null, favoriter, null);
-        assertPage(favorited, "favorites_user_created_idx", 0);
-        assertCount(favorited, "users_username_key");
+        assertList(favorited, Set.of("favorites_user_created_idx"), false, "users_username_key", 0);
     }
 
     @Test
     void theFeed() throws Exception {
         ArticleFilter feed = ArticleFilter.feedOf(viewer);
-        assertPage(feed, Set.of("articles_author_created_idx"), 0, true);
-        assertCount(feed, "follows_pkey");
+        assertList(feed, Set.of("articles_author_created_idx"), true, "follows_pkey", 0);
     }
 
     @Test
     void oneArticle() throws Exception {
         String slug = value(dataSource, "select slug from articles order by favorites_count desc limit 1");
-        assertReadsIndex(explain(dataSource, ArticleRepository.BY_SLUG.sql(), viewer, slug), "articles_slug_key", false);
+        assertReadsIndex(explain(dataSource, ArticleRepository.BY_SLUG.sql(), slug), "articles_slug_key", false);
+    }
+
+    @Test
+    void aViewersFlagsOverAPage() throws Exception {
+        String articleIds = "{" + value(dataSource, "select string_agg(id::text, ',') from (select id from articles order by created_at desc limit 20) page") + "}";
+        String authorIds = "{" + value(dataSource, "select string_agg(distinct author_id::text, ',') from (select author_id from articles order by created_at desc limit 20) page") + "}";
+        JsonNode plan = explain(dataSource, ViewerFlags.AMONG.sql(), viewer, articleIds, authorIds);
+        // 20 primary-key probes, or the viewer's own favorites when they are fewer: the planner picks by their number
+        assertReadsIndex(plan, Set.of("favorites_pkey", "favorites_user_created_idx"), false);
+        assertReadsIndex(plan, "follows_pkey", false);
+
+        // all of a viewer's flags, the cached form: their own index entries only, archived favorites included (V14)
+        JsonNode all = explain(dataSource, ViewerFlags.ALL_OF_VIEWER.sql(), viewer, 501);
+        assertReadsIndex(all, "favorites_user_created_idx", false);
+        assertReadsIndex(all, "archived_favorites_user_idx", false);
+        assertReadsIndex(all, "follows_pkey", false);
     }
 }

@@ -1,21 +1,32 @@
 package dev.ballast.article;
 
+import static dev.ballast.Api.anonymous;
 import static dev.ballast.Api.createArticle;
 import static dev.ballast.Api.favorite;
 import static dev.ballast.Api.follow;
 import static dev.ballast.Api.register;
 import static dev.ballast.Api.uniqueName;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** A page costs a fixed number of statements whatever its size: no query per article. */
+/**
+ * A page costs a fixed number of statements whatever its size: no query per article. A signed-in read is the
+ * view every reader shares (one statement when it is not cached yet) plus the viewer's own flags (one
+ * statement when they are not cached yet, after the viewer's own favorite or follow): at most two, and none
+ * when both are cached.
+ */
 @QuarkusTest
 class QueryCountTest {
 
@@ -26,25 +37,70 @@ class QueryCountTest {
         return registry.find("ballast.db.query").timers().stream().mapToLong(Timer::count).sum();
     }
 
+    private void assertStatements(int expected, String what, Runnable request) {
+        long before = statementsRun();
+        request.run();
+        assertEquals(expected, statementsRun() - before, "statements for " + what);
+    }
+
     @Test
-    void aPageOfTwentyArticlesWithAuthorsTagsAndFlagsCostsTwoStatements() {
+    void signedInPagesCostAtMostTwoStatementsAndNoneWhenCached() {
         Account reader = register("counter");
         String tag = uniqueName("counted");
+        String slug = null;
+        Account lastAuthor = null;
         for (int i = 0; i < 20; i++) {
-            Account author = register("author" + i);
-            follow(reader, author);
-            String slug = createArticle(author, "Counted " + i, List.of(tag, "extra" + i));
+            lastAuthor = register("author" + i);
+            follow(reader, lastAuthor);
+            slug = createArticle(lastAuthor, "Counted " + i, List.of(tag, "extra" + i));
             favorite(reader, slug);
         }
+        lastAuthor.as().body(Map.of("comment", Map.of("body", "first"))).post("/api/articles/" + slug + "/comments")
+                .then().statusCode(200);
+        Function<RequestSpecification, RequestSpecification> byTag = request -> request.queryParam("tag", tag).queryParam("limit", 20);
 
-        long before = statementsRun();
-        reader.as().queryParam("tag", tag).queryParam("limit", 20).get("/api/articles")
-                .then().statusCode(200).body("articles.size()", org.hamcrest.Matchers.equalTo(20));
-        assertEquals(2, statementsRun() - before, "statements for one list page");
+        Account newcomer = register("newcomer");
+        assertStatements(2, "a signed-in list page not cached yet, by a viewer whose flags are not either", () ->
+                byTag.apply(newcomer.as()).get("/api/articles").then().statusCode(200)
+                        .body("articles.size()", equalTo(20)).body("articlesCount", equalTo(20))
+                        .body("articles.favorited", everyItem(equalTo(false))));
+        assertStatements(0, "a signed-in list page cached, and the viewer's flags", () ->
+                byTag.apply(newcomer.as()).get("/api/articles").then().statusCode(200).body("articles.size()", equalTo(20)));
+        byTag.apply(reader.as()).get("/api/articles").then().statusCode(200)
+                .body("articles.favorited", everyItem(equalTo(true)))
+                .body("articles.author.following", everyItem(equalTo(true)));
+        assertStatements(0, "the same page for another viewer, whose flags are cached", () ->
+                byTag.apply(reader.as()).get("/api/articles").then().statusCode(200)
+                        .body("articles.favorited", everyItem(equalTo(true))));
+        // A favorite empties only the lists that show its article (or list its user's favorites): not this page.
+        String elsewhere = createArticle(register("elsewhere"), "Not on the page", List.of(uniqueName("elsewhere")));
+        byTag.apply(reader.as()).get("/api/articles").then().statusCode(200); // a new article empties every list: fill it again
+        favorite(reader, elsewhere);
+        assertStatements(0, "a signed-in list page still cached after a favorite of an article it does not show"
+                + " (the favorite's own answer read the viewer's new flags)", () ->
+                byTag.apply(reader.as()).get("/api/articles").then().statusCode(200).body("articles.size()", equalTo(20)));
+        assertStatements(0, "an anonymous list page cached", () ->
+                byTag.apply(anonymous()).get("/api/articles").then().statusCode(200)
+                        .body("articles.favorited", everyItem(equalTo(false))));
+        assertStatements(1, "a feed page (personal: page, count and flags together)", () ->
+                reader.as().queryParam("limit", 20).get("/api/articles/feed").then().statusCode(200)
+                        .body("articles.size()", equalTo(20)).body("articles.favorited", everyItem(equalTo(true))));
 
-        before = statementsRun();
-        reader.as().queryParam("limit", 20).get("/api/articles/feed")
-                .then().statusCode(200).body("articles.size()", org.hamcrest.Matchers.equalTo(20));
-        assertEquals(2, statementsRun() - before, "statements for one feed page");
+        // A profile change empties every shared view (it shows in all of them): the next reads load them again.
+        reader.as().body(Map.of("user", Map.of("bio", "counting"))).put("/api/user").then().statusCode(200);
+        String article = "/api/articles/" + slug;
+        assertStatements(1, "a signed-in article not cached yet (the viewer's flags are)", () ->
+                reader.as().get(article).then().statusCode(200).body("article.favorited", equalTo(true)));
+        assertStatements(0, "a signed-in article cached", () ->
+                reader.as().get(article).then().statusCode(200).body("article.author.following", equalTo(true)));
+        assertStatements(1, "signed-in comments not cached yet", () ->
+                reader.as().get(article + "/comments").then().statusCode(200).body("comments[0].author.following", equalTo(true)));
+        assertStatements(0, "signed-in comments cached", () ->
+                reader.as().get(article + "/comments").then().statusCode(200).body("comments.size()", equalTo(1)));
+        String profile = "/api/profiles/" + lastAuthor.username();
+        assertStatements(1, "a signed-in profile not cached yet", () ->
+                reader.as().get(profile).then().statusCode(200).body("profile.following", equalTo(true)));
+        assertStatements(0, "a signed-in profile cached", () ->
+                reader.as().get(profile).then().statusCode(200).body("profile.following", equalTo(true)));
     }
 }

@@ -35,7 +35,8 @@ class ConnectionBudgetCheckTest {
             }
             Thread.sleep(100);
         }
-        // 200 allowed - 3 superuser-reserved - 10 reserved - 250 pool - connections of others < 0
-        assertTrue(headroom <= -63, "headroom " + headroom);
+        // 200 allowed - 3 superuser-reserved - 10 reserved - 250 pool - 2 outside it (heartbeat, cache listener)
+        // - connections of others < 0
+        assertTrue(headroom <= -65, "headroom " + headroom);
     }
 }

@@ -36,9 +36,10 @@ class ManifestsTest {
 
     @Test
     void theBudgetCheckRejectsOneConnectionTooMany() {
-        assertTrue(new ConnectionBudget(6, 1, 10, 2, 10, 3, 97).fits());
-        assertFalse(new ConnectionBudget(6, 1, 10, 2, 10, 3, 96).fits());
-        assertFalse(new ConnectionBudget(7, 1, 10, 2, 10, 3, 100).fits());
+        assertTrue(new ConnectionBudget(6, 1, 10, 2, 2, 10, 3, 111).fits());
+        assertFalse(new ConnectionBudget(6, 1, 10, 2, 2, 10, 3, 110).fits());
+        assertFalse(new ConnectionBudget(7, 1, 10, 2, 2, 10, 3, 120).fits());
+        assertTrue(new ConnectionBudget(6, 1, 10, 2, 1, 10, 3, 104).fits(), "cache notices off: no listener");
     }
 
     @ParameterizedTest
@@ -134,8 +135,10 @@ class ManifestsTest {
             maxConnections = Integer.parseInt(declared.get("max_connections"));
             superuserReserved = Integer.parseInt(declared.get("superuser_reserved_connections"));
         }
+        // Outside the pool: the heartbeat's connection, and the cache notice listener's unless turned off.
+        int outsidePool = 1 + ("false".equalsIgnoreCase(config.getOrDefault("CACHE_NOTIFY", "true").trim()) ? 0 : 1);
         return new ConnectionBudget(maxReplicas, surge, Integer.parseInt(config.get("DB_POOL_MAX")),
-                Integer.parseInt(config.get("QUARKUS_DATASOURCE_JDBC_MAX_SIZE")),
+                Integer.parseInt(config.get("QUARKUS_DATASOURCE_JDBC_MAX_SIZE")), outsidePool,
                 Integer.parseInt(config.get("DB_RESERVED_CONNECTIONS")), superuserReserved, maxConnections);
     }
 

@@ -1,0 +1,145 @@
+package dev.ballast.cache;
+
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheManager;
+import io.quarkus.cache.CaffeineCache;
+import io.quarkus.cache.CompositeCacheKey;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What one write changed, as cache entries to empty: per cache name, the whole cache, or some keys, or the
+ * entries that show an article or whose key names a value (a favorite changes only the lists showing its
+ * article and the lists of its user's favorites, not every list). The one primitive every invalidation goes
+ * through, here and (as one notice) on every other replica. Built on the caller's thread, then only read.
+ */
+public final class CacheChanges {
+
+    private final Set<String> whole = new LinkedHashSet<>();
+    private final Map<String, Set<Object>> keys = new LinkedHashMap<>();
+    private final Map<String, Set<Long>> showing = new LinkedHashMap<>();
+    private final Map<String, Set<String>> naming = new LinkedHashMap<>();
+
+    /** The entry {@code key} of the cache {@code cacheName}. */
+    public CacheChanges key(String cacheName, Object key) {
+        return add(keys, cacheName, key);
+    }
+
+    /**
+     * The entries of the cache {@code cacheName} whose view shows the article {@code articleId} ({@link ShowsArticles});
+     * an entry still loading, or of another kind, counts as showing it.
+     */
+    public CacheChanges showing(String cacheName, long articleId) {
+        return add(showing, cacheName, articleId);
+    }
+
+    /** The entries of the cache {@code cacheName} whose key is, or has among its parts, {@code value}. */
+    public CacheChanges naming(String cacheName, String value) {
+        return add(naming, cacheName, value);
+    }
+
+    private <T> CacheChanges add(Map<String, Set<T>> entries, String cacheName, T entry) {
+        if (!whole.contains(cacheName)) {
+            entries.computeIfAbsent(cacheName, name -> new LinkedHashSet<>()).add(entry);
+        }
+        return this;
+    }
+
+    /** Every entry of the cache {@code cacheName}. */
+    public CacheChanges all(String cacheName) {
+        whole.add(cacheName);
+        keys.remove(cacheName);
+        showing.remove(cacheName);
+        naming.remove(cacheName);
+        return this;
+    }
+
+    public boolean isEmpty() {
+        return whole.isEmpty() && keys.isEmpty() && showing.isEmpty() && naming.isEmpty();
+    }
+
+    /** The caches emptied entirely. */
+    public Set<String> whole() {
+        return Collections.unmodifiableSet(whole);
+    }
+
+    /** The caches emptied only at some keys, with those keys. */
+    public Map<String, Set<Object>> keys() {
+        return Collections.unmodifiableMap(keys);
+    }
+
+    /** The caches emptied where their views show some articles, with those articles' ids. */
+    public Map<String, Set<Long>> showing() {
+        return Collections.unmodifiableMap(showing);
+    }
+
+    /** The caches emptied where their keys name some values, with those values. */
+    public Map<String, Set<String>> naming() {
+        return Collections.unmodifiableMap(naming);
+    }
+
+    /** Empties these entries in this replica's caches; a cache this replica does not have is skipped. */
+    Uni<Void> applyTo(CacheManager caches) {
+        List<Uni<Void>> steps = new ArrayList<>();
+        for (String name : whole) {
+            cache(caches, name).ifPresent(cache -> steps.add(cache.invalidateAll()));
+        }
+        keys.forEach((name, entries) -> cache(caches, name).ifPresent(cache -> {
+            for (Object key : entries) {
+                steps.add(cache.invalidate(key));
+            }
+        }));
+        Set<String> selected = new LinkedHashSet<>(showing.keySet());
+        selected.addAll(naming.keySet());
+        for (String name : selected) {
+            cache(caches, name).ifPresent(cache -> steps.add(cache.invalidateIf(key ->
+                    names(key, naming.getOrDefault(name, Set.of())) || shows(cache, key, showing.getOrDefault(name, Set.of())))));
+        }
+        if (steps.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(steps).andFailFast().replaceWithVoid();
+    }
+
+    private static boolean names(Object key, Set<String> values) {
+        if (values.isEmpty()) {
+            return false;
+        }
+        if (key instanceof CompositeCacheKey composite) {
+            return Arrays.stream(composite.getKeyElements()).anyMatch(values::contains);
+        }
+        return values.contains(key);
+    }
+
+    private static boolean shows(Cache cache, Object key, Set<Long> articleIds) {
+        if (articleIds.isEmpty()) {
+            return false;
+        }
+        CompletableFuture<Object> entry = cache.as(CaffeineCache.class).getIfPresent(key);
+        if (entry == null) {
+            return false;
+        }
+        if (!entry.isDone() || entry.isCompletedExceptionally() || !(entry.getNow(null) instanceof ShowsArticles view)) {
+            return true; // loading (perhaps from before the write), or not a view of articles: empty it to be safe
+        }
+        return articleIds.stream().anyMatch(view::showsArticle);
+    }
+
+    private static Optional<Cache> cache(CacheManager caches, String name) {
+        return caches.getCache(name);
+    }
+
+    @Override
+    public String toString() {
+        return "all of " + whole + ", keys " + keys + ", showing " + showing + ", naming " + naming;
+    }
+}

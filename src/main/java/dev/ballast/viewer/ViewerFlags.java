@@ -1,0 +1,102 @@
+package dev.ballast.viewer;
+
+import dev.ballast.cache.ReadCaches;
+import dev.ballast.db.Database;
+import dev.ballast.db.Statement;
+import io.quarkus.cache.CacheResult;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
+import java.util.Collection;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What is personal in a signed-in read: which of the shown articles the viewer has favorited and which of the
+ * shown users they follow. Everything else a signed-in viewer sees is the view every reader shares (cached).
+ *
+ * <p>A viewer's favorites and follows are read once, in one statement, and cached per viewer
+ * ({@link ReadCaches#VIEWER_FLAGS}); the viewer's own favorite, unfavorite, follow and unfollow empty their
+ * entry (on every replica), so a signed-in page usually costs no statement at all. A viewer with more than
+ * {@code ballast.cache.viewer-flags-ids-max} favorites or follows is not cached (memory stays bounded): their
+ * flags come from one statement over the page's ids instead.
+ */
+@ApplicationScoped
+public class ViewerFlags {
+
+    /** Index-only scans of the viewer's favorites and follows, one more row than the cap to tell "too many". */
+    public static final Statement ALL_OF_VIEWER = Statement.read("viewer.flags.all", """
+            select array((select f.article_id from favorites f where f.user_id = $1 limit $2)
+                         union all
+                         (select f.article_id from archived_favorites f where f.user_id = $1 limit $2)) as favorited,
+                   array(select fo.followee_id from follows fo where fo.follower_id = $1 limit $2) as following""");
+
+    /** Primary-key lookups over the ids shown; archived articles (V13) keep their favorites in their own table. */
+    public static final Statement AMONG = Statement.read("viewer.flags.among", """
+            select array(select f.article_id from favorites f where f.user_id = $1 and f.article_id = any($2::bigint[])
+                         union all
+                         select f.article_id from archived_favorites f where f.user_id = $1 and f.article_id = any($2::bigint[])) as favorited,
+                   array(select fo.followee_id from follows fo where fo.follower_id = $1 and fo.followee_id = any($3::bigint[])) as following""");
+
+    /** A viewer's flags: the ids of the articles they favorited and of the users they follow, sorted. */
+    public record Flags(long[] favoritedArticles, long[] followedUsers) {
+
+        public static final Flags NONE = new Flags(new long[0], new long[0]);
+        /** Cached (by identity) for a viewer with more favorites or follows than the cap: read theirs per view. */
+        static final Flags TOO_MANY_TO_CACHE = new Flags(new long[0], new long[0]);
+
+        static Flags of(Row row) {
+            return new Flags(sorted(row.getArrayOfLongs("favorited")), sorted(row.getArrayOfLongs("following")));
+        }
+
+        public boolean favorited(long articleId) {
+            return Arrays.binarySearch(favoritedArticles, articleId) >= 0;
+        }
+
+        public boolean following(long userId) {
+            return Arrays.binarySearch(followedUsers, userId) >= 0;
+        }
+
+        boolean exceeds(int max) {
+            return favoritedArticles.length > max || followedUsers.length > max;
+        }
+
+        private static long[] sorted(Long[] ids) {
+            long[] sorted = Arrays.stream(ids).mapToLong(Long::longValue).toArray();
+            Arrays.sort(sorted);
+            return sorted;
+        }
+    }
+
+    private final Database db;
+    private final int idsMax;
+
+    ViewerFlags(Database db, @ConfigProperty(name = "ballast.cache.viewer-flags-ids-max") int idsMax) {
+        this.db = db;
+        this.idsMax = idsMax;
+    }
+
+    /**
+     * The flags of {@code viewerId} (null when anonymous) for a view showing these articles and users: from the
+     * viewer's cached flags, or one statement over these ids for a viewer with too many to cache; nothing for an
+     * anonymous viewer or an empty view.
+     */
+    public Uni<Flags> among(Long viewerId, Collection<Long> articleIds, Collection<Long> userIds) {
+        if (viewerId == null || (articleIds.isEmpty() && userIds.isEmpty())) {
+            return Uni.createFrom().item(Flags.NONE);
+        }
+        return ReadCaches.ownCopy(allOf(viewerId)).chain(all -> all != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(all)
+                : db.execute(AMONG, Tuple.of(viewerId, articleIds.toArray(Long[]::new), userIds.toArray(Long[]::new)))
+                        .map(rows -> Flags.of(rows.iterator().next())));
+    }
+
+    /** All the viewer's flags, or {@link Flags#TOO_MANY_TO_CACHE} when they have more than the cap. */
+    @CacheResult(cacheName = ReadCaches.VIEWER_FLAGS)
+    Uni<Flags> allOf(long viewerId) {
+        return db.execute(ALL_OF_VIEWER, Tuple.of(viewerId, idsMax + 1)).map(rows -> {
+            Flags all = Flags.of(rows.iterator().next());
+            return all.exceeds(idsMax) ? Flags.TOO_MANY_TO_CACHE : all;
+        });
+    }
+}

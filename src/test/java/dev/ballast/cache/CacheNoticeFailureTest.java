@@ -1,0 +1,48 @@
+package dev.ballast.cache;
+
+import static dev.ballast.Api.anonymous;
+import static dev.ballast.Api.createArticle;
+import static dev.ballast.Api.register;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ballast.Api.Account;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A notice Postgres refuses does not fail the write: it is counted, and this replica's caches are still emptied. */
+@QuarkusTest
+@TestProfile(CacheNoticeFailureTest.RefusedChannel.class)
+class CacheNoticeFailureTest {
+
+    public static class RefusedChannel implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // pg_notify refuses a channel name longer than 63 bytes ("channel name too long").
+            return Map.of("ballast.cache.notify.channel", "c".repeat(64));
+        }
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void aWriteWhoseNoticeFailsStillSucceeds() {
+        Account author = register("refused");
+        double failures = registry.counter("ballast.cache.notices.send.failures").count();
+        double sent = registry.counter("ballast.cache.notices.sent").count();
+        String slug = createArticle(author, "Notice refused", List.of());
+        anonymous().get("/api/articles/" + slug).then().statusCode(200).body("article.body", equalTo("The body of Notice refused"));
+
+        author.as().body(Map.of("article", Map.of("body", "changed"))).put("/api/articles/" + slug).then().statusCode(200);
+        anonymous().get("/api/articles/" + slug).then().statusCode(200).body("article.body", equalTo("changed"));
+        assertEquals(failures + 2, registry.counter("ballast.cache.notices.send.failures").count(), "both notices failed");
+        assertEquals(sent, registry.counter("ballast.cache.notices.sent").count());
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ballast.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The payload of a cache notice: read back as written, never past Postgres' limit, unknown ones refused. */
+class CacheNoticeTest {
+
+    @Test
+    void aNoticeReadsBackAsWritten() {
+        CacheChanges changes = new CacheChanges().all("article-lists").key("article", "a-slug").key("article", "b \"slug\"")
+                .key("per-reader", 42L);
+        CacheNotice decoded = CacheNotice.decode(new CacheNotice("abc", 1234L, changes).encode());
+        assertEquals("abc", decoded.from());
+        assertEquals(1234L, decoded.sentAtMillis());
+        assertEquals(Set.of("article-lists"), decoded.changes().whole());
+        assertEquals(Set.of("a-slug", "b \"slug\""), decoded.changes().keys().get("article"));
+        assertEquals(Set.of(42L), decoded.changes().keys().get("per-reader"));
+    }
+
+    @Test
+    void aFavoriteTravelsAsTheListsShowingItsArticleAndNamingItsUser() {
+        CacheChanges changes = new CacheChanges().key("article", "a-slug").showing("article-lists", 42L).naming("article-lists", "jake");
+        CacheNotice decoded = CacheNotice.decode(new CacheNotice("abc", 1L, changes).encode());
+        assertEquals(Set.of(42L), decoded.changes().showing().get("article-lists"));
+        assertEquals(Set.of("jake"), decoded.changes().naming().get("article-lists"));
+        assertEquals(Set.of(), decoded.changes().whole());
+    }
+
+    @Test
+    void aKeyThatCannotTravelAnnouncesItsWholeCache() {
+        CacheChanges changes = new CacheChanges().key("article", "a-slug").key("odd", new Object());
+        CacheNotice decoded = CacheNotice.decode(new CacheNotice("abc", 1L, changes).encode());
+        assertEquals(Set.of("odd"), decoded.changes().whole());
+        assertEquals(Set.of("a-slug"), decoded.changes().keys().get("article"));
+    }
+
+    @Test
+    void aNoticeTooLargeForPostgresAnnouncesWholeCaches() {
+        CacheChanges changes = new CacheChanges().all("tags");
+        for (int i = 0; i < 2_000; i++) {
+            changes.key("article", "a-rather-long-slug-number-" + i);
+        }
+        String payload = new CacheNotice("abc", 1L, changes).encode();
+        assertTrue(payload.getBytes(StandardCharsets.UTF_8).length < 8000, payload.length() + " bytes");
+        assertEquals(Set.of("tags", "article"), CacheNotice.decode(payload).changes().whole());
+    }
+
+    @Test
+    void whatIsNotANoticeIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> CacheNotice.decode("hello"));
+        assertThrows(IllegalArgumentException.class, () -> CacheNotice.decode("{\"v\":99,\"from\":\"x\"}"));
+    }
+}

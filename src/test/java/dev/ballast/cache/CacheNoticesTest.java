@@ -1,0 +1,211 @@
+package dev.ballast.cache;
+
+import static dev.ballast.Api.anonymous;
+import static dev.ballast.Api.createArticle;
+import static dev.ballast.Api.register;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.Api.Account;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.cache.CacheManager;
+import io.quarkus.cache.CaffeineCache;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Cache notices on one replica, with "another replica" played by plain SQL on the same database: a notice
+ * from elsewhere empties exactly the entries it names, the replica's own notices are skipped, its writes
+ * announce what they changed, and a listener whose backend is killed listens again by itself.
+ */
+@QuarkusTest
+class CacheNoticesTest {
+
+    @Inject
+    CacheNotices notices;
+
+    @Inject
+    CacheManager caches;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String user;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String password;
+
+    @ConfigProperty(name = "ballast.cache.notify.channel")
+    String channel;
+
+    @Test
+    void aNoticeFromAnotherReplicaEmptiesTheEntriesItNames() throws Exception {
+        awaitTrue(notices::listening, 10_000, "listening");
+        Account author = register("noticed");
+        String slug = createArticle(author, "Noticed article", List.of());
+        String other = createArticle(author, "Untouched article", List.of());
+        fill(slug);
+        fill(other);
+        assertTrue(cached(ReadCaches.ARTICLE, slug) && cached(ReadCaches.COMMENTS, slug) && cached(ReadCaches.ARTICLE, other));
+
+        double before = received("other");
+        notify(notice("replica-b", new JsonObject().put(ReadCaches.ARTICLE, new JsonArray().add(slug)), null));
+        awaitTrue(() -> !cached(ReadCaches.ARTICLE, slug), 2_000, "the named article emptied");
+        assertTrue(cached(ReadCaches.COMMENTS, slug), "its comments, not named, stay cached");
+        assertTrue(cached(ReadCaches.ARTICLE, other), "another article stays cached");
+        assertEquals(before + 1, received("other"));
+
+        notify(notice("replica-b", null, new JsonArray().add(ReadCaches.ARTICLE)));
+        awaitTrue(() -> !cached(ReadCaches.ARTICLE, other), 2_000, "the whole cache emptied");
+        assertTrue(cached(ReadCaches.COMMENTS, slug), "other caches stay");
+    }
+
+    @Test
+    void itsOwnNoticesAreSkipped() throws Exception {
+        awaitTrue(notices::listening, 10_000, "listening");
+        Account author = register("own");
+        String slug = createArticle(author, "Own notice", List.of());
+        fill(slug);
+        double before = received("own");
+        notify(notice(notices.instanceId(), new JsonObject().put(ReadCaches.ARTICLE, new JsonArray().add(slug)), null));
+        awaitTrue(() -> received("own") > before, 2_000, "own notice heard");
+        assertTrue(cached(ReadCaches.ARTICLE, slug), "own notice skipped: this replica emptied before answering the write");
+    }
+
+    @Test
+    void aWriteAnnouncesWhatItChangedInOneNotice() throws Exception {
+        Account author = register("announcer");
+        String slug = createArticle(author, "Announced article", List.of());
+        try (Connection connection = connect()) {
+            connection.createStatement().execute("listen " + channel);
+            author.as().body(Map.of("comment", Map.of("body", "hello"))).post("/api/articles/" + slug + "/comments")
+                    .then().statusCode(200);
+            List<JsonObject> heard = heard(connection, 1);
+            assertEquals(1, heard.size(), "one notice for one write: " + heard);
+            JsonObject notice = heard.get(0);
+            assertEquals(notices.instanceId(), notice.getString("from"));
+            assertEquals(new JsonArray().add(slug), notice.getJsonObject("keys").getJsonArray(ReadCaches.COMMENTS));
+
+            author.as().body(Map.of("article", Map.of("title", "Announced article, renamed"))).put("/api/articles/" + slug)
+                    .then().statusCode(200);
+            notice = heard(connection, 1).get(0);
+            assertTrue(notice.getJsonArray("all").contains(ReadCaches.ARTICLE_LISTS), notice.encode());
+            assertTrue(notice.getJsonArray("all").contains(ReadCaches.TAGS), notice.encode());
+            JsonArray articles = notice.getJsonObject("keys").getJsonArray(ReadCaches.ARTICLE);
+            assertTrue(articles.contains(slug) && articles.size() == 2, "old and new slug: " + notice.encode());
+        }
+    }
+
+    @Test
+    void aKilledListenerListensAgainByItselfAndEmptiesItsCaches() throws Exception {
+        awaitTrue(notices::listening, 10_000, "listening");
+        int pid = notices.listenerProcessId().orElseThrow();
+        double reconnects = registry.counter("ballast.cache.listener.reconnects").count();
+        Account author = register("reconnect");
+        String slug = createArticle(author, "Reconnecting", List.of());
+        fill(slug);
+
+        try (Connection connection = connect();
+             PreparedStatement kill = connection.prepareStatement("select pg_terminate_backend(?)")) {
+            kill.setInt(1, pid);
+            kill.executeQuery();
+        }
+        awaitTrue(() -> registry.counter("ballast.cache.listener.reconnects").count() > reconnects, 10_000, "reconnected");
+        awaitTrue(notices::listening, 10_000, "listening again");
+        assertNotEquals(pid, notices.listenerProcessId().orElseThrow(), "a new backend");
+        assertFalse(cached(ReadCaches.ARTICLE, slug), "every cache emptied after a loss: notices may have been missed");
+
+        fill(slug);
+        notify(notice("replica-b", new JsonObject().put(ReadCaches.ARTICLE, new JsonArray().add(slug)), null));
+        awaitTrue(() -> !cached(ReadCaches.ARTICLE, slug), 2_000, "notices heard again after reconnecting");
+    }
+
+    private void fill(String slug) {
+        anonymous().get("/api/articles/" + slug).then().statusCode(200);
+        anonymous().get("/api/articles/" + slug + "/comments").then().statusCode(200);
+    }
+
+    private boolean cached(String cacheName, String key) {
+        return caches.getCache(cacheName).orElseThrow().as(CaffeineCache.class).keySet().contains(key);
+    }
+
+    private double received(String origin) {
+        return registry.counter("ballast.cache.notices.received", "origin", origin).count();
+    }
+
+    private static String notice(String from, JsonObject keys, JsonArray all) {
+        JsonObject notice = new JsonObject().put("v", 1).put("from", from).put("at", System.currentTimeMillis());
+        if (keys != null) {
+            notice.put("keys", keys);
+        }
+        if (all != null) {
+            notice.put("all", all);
+        }
+        return notice.encode();
+    }
+
+    private void notify(String payload) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement notify = connection.prepareStatement("select pg_notify(?, ?)")) {
+            notify.setString(1, channel);
+            notify.setString(2, payload);
+            notify.executeQuery();
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, user, password);
+    }
+
+    /** Notices heard on a listening JDBC connection within 5 s, until {@code expected} of them. */
+    private static List<JsonObject> heard(Connection connection, int expected) throws SQLException {
+        List<JsonObject> heard = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (heard.size() < expected && System.currentTimeMillis() < deadline) {
+            PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(200);
+            if (notifications != null) {
+                for (PGNotification notification : notifications) {
+                    heard.add(new JsonObject(notification.getParameter()));
+                }
+            }
+        }
+        // Anything more for the same write would arrive at once.
+        PGNotification[] more = connection.unwrap(PGConnection.class).getNotifications(200);
+        if (more != null) {
+            for (PGNotification notification : more) {
+                heard.add(new JsonObject(notification.getParameter()));
+            }
+        }
+        return heard;
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, long millis, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(what + ": not within " + millis + " ms");
+            }
+            Thread.sleep(10);
+        }
+    }
+}

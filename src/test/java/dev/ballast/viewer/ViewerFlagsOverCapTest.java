@@ -1,0 +1,65 @@
+package dev.ballast.viewer;
+
+import static dev.ballast.Api.createArticle;
+import static dev.ballast.Api.favorite;
+import static dev.ballast.Api.register;
+import static dev.ballast.Api.uniqueName;
+import static org.hamcrest.Matchers.contains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ballast.Api.Account;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A viewer with more favorites or follows than {@code ballast.cache.viewer-flags-ids-max} is not cached (memory
+ * stays bounded): their flags come from one statement over the ids shown, and are still exactly theirs.
+ */
+@QuarkusTest
+@TestProfile(ViewerFlagsOverCapTest.CapOfTwo.class)
+class ViewerFlagsOverCapTest {
+
+    public static class CapOfTwo implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ballast.cache.viewer-flags-ids-max", "2");
+        }
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    private long statementsRun() {
+        return registry.find("ballast.db.query").timers().stream().mapToLong(Timer::count).sum();
+    }
+
+    @Test
+    void aViewerWithManyFavoritesGetsTheirFlagsPerView() {
+        Account author = register("prolific");
+        Account fan = register("fan");
+        String tag = uniqueName("many");
+        String first = createArticle(author, "One " + tag, List.of(tag));
+        String second = createArticle(author, "Two " + tag, List.of(tag));
+        String third = createArticle(author, "Three " + tag, List.of(tag));
+        String unfavorited = createArticle(author, "Four " + tag, List.of(tag));
+        for (String slug : List.of(first, second, third)) {
+            favorite(fan, slug);
+        }
+
+        fan.as().queryParam("tag", tag).get("/api/articles").then().statusCode(200)
+                .body("articles.slug", contains(unfavorited, third, second, first))
+                .body("articles.favorited", contains(false, true, true, true));
+        long before = statementsRun();
+        fan.as().queryParam("tag", tag).get("/api/articles").then().statusCode(200)
+                .body("articles.favorited", contains(false, true, true, true));
+        assertEquals(1, statementsRun() - before,
+                "the shared page is cached, and that this viewer has too many flags to cache: only the page's flags are read");
+    }
+}
