@@ -13,6 +13,7 @@ import json
 import os
 import random
 import sys
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -26,12 +27,17 @@ def call(api, method, path, body=None, token=None):
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", "Token " + token)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read()
-            return json.loads(text) if text else None
-    except urllib.error.HTTPError as e:
-        raise SystemExit(f"{method} {path} failed: {e.code} {e.read()[:200]!r}")
+    for attempt in range(10):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                text = response.read()
+                return json.loads(text) if text else None
+        except urllib.error.HTTPError as e:
+            # A busy (cold, or one-core) service refuses at its edge with 503 + Retry-After before doing anything.
+            if e.code == 503 and attempt < 9:
+                time.sleep(float(e.headers.get("Retry-After", "1")))
+                continue
+            raise SystemExit(f"{method} {path} failed: {e.code} {e.read()[:200]!r}")
 
 
 def main():
