@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,15 +54,19 @@ class DatabaseSaturationTest {
             }
         }
 
-        for (int i = 0; i < 5; i++) {
+        long[] millis = new long[5];
+        for (int i = 0; i < millis.length; i++) {
             long start = System.nanoTime();
             given().get("/api/articles/no-such-article")
                     .then().statusCode(503)
                     .header("Retry-After", "1")
                     .body("errors.body", contains("database is busy or unavailable, retry shortly"));
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(millis < 300, "refused after " + millis + " ms, not queued");
+            millis[i] = (System.nanoTime() - start) / 1_000_000;
         }
+        // The pool has 20 connections: without the limit these would be served (404). Refused at once, not after
+        // waiting for a permit; the median, so that one stall of a loaded build machine does not decide.
+        Arrays.sort(millis);
+        assertTrue(millis[2] < 500 && millis[4] < 2000, "refused after " + Arrays.toString(millis) + " ms");
         given().get("/api/tags").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
 
