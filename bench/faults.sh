@@ -6,7 +6,7 @@
 #
 # Faults: pause (Postgres SIGSTOPped 10 s), drop (its packets dropped by iptables 10 s), restart (stopped,
 # started again 10 s later), crash (every Postgres process SIGKILLed, started again 10 s later: crash
-# recovery), slow (24 sessions of CPU-heavy queries for 10 s), kill-service (the service SIGKILLed and
+# recovery), slow (FAULTS_SLOW_SESSIONS, default 24, sessions of CPU-heavy queries for 10 s), kill-service (the service SIGKILLed and
 # started again), kill-embedded (the run command's process tree: service and its embedded Postgres
 # SIGKILLed, then started again on the same data directory).
 #
@@ -166,7 +166,7 @@ case $what in
     kill -9 $(pg_pids); sleep 10; end=$(now_ms); pg_start ;;
   slow)
     slow_pids=()
-    for _ in $(seq 1 24); do
+    for _ in $(seq 1 "${FAULTS_SLOW_SESSIONS:-24}"); do
       PGOPTIONS="-c statement_timeout=10s" psql -qc "select count(*) from generate_series(1, 1000000000)" >/dev/null 2>&1 &
       slow_pids+=($!)
     done
