@@ -43,6 +43,10 @@ fault_at=10
 pg_cpus=${FAULTS_PG_CPUS-1}
 service_cpus=${FAULTS_SERVICE_CPUS-0}
 pin_service=${pg_cpus:+taskset -c $service_cpus} # a command prefix (taskset execs its command: $! stays the JVM)
+pin_pg_clients=${pg_cpus:+taskset -c $pg_cpus} # the slow burst's own psql clients: beside their database, not the service
+# The load generator compiled once: the source launcher would compile it at each start, on the service's core.
+[ "$out/classes/FaultLoad.class" -nt bench/faults/FaultLoad.java ] || javac -d "$out/classes" bench/faults/FaultLoad.java
+loadgen="$pin_service java -cp $out/classes FaultLoad"
 mkdir -p "$dir" "$out" "$results"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 now_ms() { date +%s%3N; }
@@ -125,7 +129,7 @@ fi
 # the first time, until a round serves less than 5 % more than the one before (at most FAULTS_WARMUP_ROUNDS).
 previous=0
 for round in $(seq 1 "${FAULTS_WARMUP_ROUNDS:-8}"); do
-  warm=$($pin_service java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 10)
+  warm=$($loadgen capacity "http://127.0.0.1:$port" "$seed" 64 10)
   log "warm-up round $round: $warm req/s (capacity measured before: $(cat "$out/capacity.txt" 2>/dev/null || echo none))"
   if [ -f "$out/capacity.txt" ]; then
     [ "$warm" -ge $(( $(cat "$out/capacity.txt") * 90 / 100 )) ] && break
@@ -136,7 +140,7 @@ for round in $(seq 1 "${FAULTS_WARMUP_ROUNDS:-8}"); do
 done
 if [ ! -f "$out/capacity.txt" ]; then
   log "measuring capacity: closed loop, 64 concurrent, 15 s"
-  $pin_service java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 15 >"$out/capacity.txt"
+  $loadgen capacity "http://127.0.0.1:$port" "$seed" 64 15 >"$out/capacity.txt"
 fi
 capacity=$(cat "$out/capacity.txt")
 rate=$(( capacity * 70 / 100 ))
@@ -146,7 +150,7 @@ mkdir -p "$run_dir"
 cp "$seed/tokens.txt" "$run_dir/"
 log "fault $what: capacity $capacity req/s, offering $rate req/s for $seconds s, fault at $fault_at s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-$pin_service java bench/faults/FaultLoad.java load "http://127.0.0.1:$port" "$seed" "$run_dir" "$rate" "$seconds" "$run_id" &
+$loadgen load "http://127.0.0.1:$port" "$seed" "$run_dir" "$rate" "$seconds" "$run_id" &
 load=$!
 service_cpu_start=$(service_cpu)
 sleep $fault_at
@@ -167,7 +171,7 @@ case $what in
   slow)
     slow_pids=()
     for _ in $(seq 1 "${FAULTS_SLOW_SESSIONS:-24}"); do
-      PGOPTIONS="-c statement_timeout=10s" psql -qc "select count(*) from generate_series(1, 1000000000)" >/dev/null 2>&1 &
+      PGOPTIONS="-c statement_timeout=10s" $pin_pg_clients psql -qc "select count(*) from generate_series(1, 1000000000)" >/dev/null 2>&1 &
       slow_pids+=($!)
     done
     sleep 10; end=$(now_ms) ;;
