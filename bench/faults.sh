@@ -38,8 +38,10 @@ port=${FAULTS_PORT:-18901}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 out=bench/out/faults
 results=bench/results/faults
-seconds=${FAULTS_SECONDS:-45}
-fault_at=10
+seconds=${FAULTS_SECONDS:-50}
+# The load generator's first seconds are its own warm-up (a new JVM on the service's core): the fault comes
+# 15 s in, and goodput before it is measured over the 7 s before it.
+fault_at=15
 pg_cpus=${FAULTS_PG_CPUS-1}
 service_cpus=${FAULTS_SERVICE_CPUS-0}
 pin_service=${pg_cpus:+taskset -c $service_cpus} # a command prefix (taskset execs its command: $! stays the JVM)

@@ -98,7 +98,7 @@ def pct(values, p):
 
 
 fs, fe = (fault_start - t0) / 1000, (fault_end - t0) / 1000
-before = [seconds[s]["2xx"] for s in range(3, int(fs))]
+before = [seconds[s]["2xx"] for s in range(max(3, int(fs) - 7), int(fs))]  # the 7 s before the fault
 baseline = sum(before) / max(1, len(before))
 during = [r for r in requests if fault_start <= r[0] < fault_end]
 served = sum(1 for r in during if 200 <= r[2] < 300) / max(1, len(during))
@@ -112,8 +112,8 @@ def served_share(rows):
 
 served_cacheable = served_share([r for r in during if r[1] in CACHEABLE])
 served_db_bound = served_share([r for r in during if r[1] not in CACHEABLE])
-# 503s answered before the fault: the service was not yet serving the offered rate (cold, or overloaded).
-before_503 = sum(1 for r in requests if r[2] == 503 and r[0] + r[3] < fault_start)
+# 503s answered in the 7 s before the fault: the service was not yet serving the offered rate (cold, or overloaded).
+before_503 = sum(1 for r in requests if r[2] == 503 and fault_start - 7000 <= r[0] + r[3] < fault_start)
 first_503 = min((r[0] + r[3] for r in requests if r[2] == 503 and r[0] + r[3] >= fault_start), default=None)
 # Answers to requests sent during the fault that needed the database and were not served: how long they took.
 refused = [r[3] for r in during if not 200 <= r[2] < 300]

@@ -1,7 +1,6 @@
 package dev.ballast.db;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
  * Every database call passes here. Each gets a client-side deadline: {@code DB_QUERY_TIMEOUT_MS}, or the
@@ -33,18 +31,12 @@ import org.jboss.logging.Logger;
  * heartbeat's circuit breaker is open, calls are refused at once and those in flight are failed the same way.
  * Connections are taken from the pool explicitly, so that the one to close is known. Deadlines are checked
  * by one sweep every {@code DB_DEADLINE_SWEEP_MS} over the calls in flight, rather than by a timer per call.
- *
- * <p>At most {@link DatabaseLimit} calls are in flight, a limit that falls when the calls' latency rises (a
- * saturated Postgres) and rises again when it falls; a call past it is refused at once (503), not queued, so
- * that requests needing a slow database fail fast instead of piling up until their deadline.
  */
 @ApplicationScoped
 public class DatabaseGate {
 
     /** The request's deadline (a {@code Long}, absolute {@code System.nanoTime()}), set by the HTTP layer. */
     public static final String REQUEST_DEADLINE = "ballast.request-deadline";
-
-    private static final Logger LOG = Logger.getLogger(DatabaseGate.class);
 
     private final Vertx vertx;
     private final Pool pool;
@@ -56,15 +48,10 @@ public class DatabaseGate {
     private final Counter pastDeadline;
     private final Counter refused;
     private final Counter failedByBreaker;
-    private final Counter overLimit;
-    private final DatabaseLimit limit;
 
     DatabaseGate(Vertx vertx, Pool pool, Heartbeat heartbeat, MeterRegistry registry,
                  @ConfigProperty(name = "ballast.db.query-timeout-ms") long queryTimeoutMillis,
-                 @ConfigProperty(name = "ballast.db.deadline-sweep-ms") long sweepMillis,
-                 @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolSize,
-                 @ConfigProperty(name = "ballast.db.limit.min") int minLimit,
-                 @ConfigProperty(name = "ballast.db.limit.max") int maxLimit) {
+                 @ConfigProperty(name = "ballast.db.deadline-sweep-ms") long sweepMillis) {
         this.vertx = vertx;
         this.pool = pool;
         this.heartbeat = heartbeat;
@@ -73,15 +60,6 @@ public class DatabaseGate {
         this.pastDeadline = registry.counter("ballast.db.calls.failed", "reason", "deadline");
         this.refused = registry.counter("ballast.db.calls.failed", "reason", "circuit-open");
         this.failedByBreaker = registry.counter("ballast.db.calls.failed", "reason", "circuit-opened-in-flight");
-        this.overLimit = registry.counter("ballast.db.calls.failed", "reason", "limit");
-        // 0: the pool's size. The limit starts there: calls beyond it would only wait for a connection.
-        int max = maxLimit > 0 ? maxLimit : poolSize;
-        this.limit = new DatabaseLimit(max, Math.min(minLimit, max), max, System::nanoTime);
-        Gauge.builder("ballast.db.calls.limit", limit, DatabaseLimit::limit)
-                .description("database calls allowed in flight (adapts to their latency)").register(registry);
-        Gauge.builder("ballast.db.calls.in.flight", limit, DatabaseLimit::inFlight).register(registry);
-        LOG.infof("Database calls: at most %d in flight, adapting between %d and %d to their latency; past it, 503 at once",
-                max, Math.min(minLimit, max), max);
         heartbeat.whenOpened(this::failInFlight);
     }
 
@@ -107,13 +85,7 @@ public class DatabaseGate {
                 emitter.fail(new DatabaseUnavailableException("request deadline passed before the database call"));
                 return;
             }
-            Optional<DatabaseLimit.Permit> permit = limit.tryAcquire();
-            if (permit.isEmpty()) {
-                overLimit.increment();
-                emitter.fail(new DatabaseUnavailableException("database busy: " + limit.limit() + " calls in flight already"));
-                return;
-            }
-            new Call<>(emitter, work, deadline, permit.get()).start();
+            new Call<>(emitter, work, deadline).start();
         });
     }
 
@@ -161,14 +133,12 @@ public class DatabaseGate {
         private final Context context = Vertx.currentContext();
         private final AtomicBoolean settled = new AtomicBoolean();
         private final long deadline;
-        private final DatabaseLimit.Permit permit;
         private volatile io.vertx.sqlclient.SqlConnection connection;
 
-        Call(UniEmitter<? super T> emitter, Function<SqlConnection, Uni<T>> work, long deadline, DatabaseLimit.Permit permit) {
+        Call(UniEmitter<? super T> emitter, Function<SqlConnection, Uni<T>> work, long deadline) {
             this.emitter = emitter;
             this.work = work;
             this.deadline = deadline;
-            this.permit = permit;
         }
 
         void start() {
@@ -179,7 +149,6 @@ public class DatabaseGate {
         private void acquired(AsyncResult<io.vertx.sqlclient.SqlConnection> result) {
             if (result.failed()) {
                 if (settle()) {
-                    permit.dropped(); // no connection in time, or none to be had: the database is not keeping up
                     emitter.fail(result.cause());
                 }
                 return;
@@ -194,7 +163,6 @@ public class DatabaseGate {
 
         private void succeeded(T item) {
             if (settle()) {
-                permit.answered();
                 connection.close();
                 emitter.complete(item);
             }
@@ -202,12 +170,6 @@ public class DatabaseGate {
 
         private void failed(Throwable failure) {
             if (settle()) {
-                // An SQL error is an answer; a lost connection or a statement cancelled by statement_timeout is not.
-                if (DatabaseFailures.isUnavailable(failure)) {
-                    permit.dropped();
-                } else {
-                    permit.answered();
-                }
                 connection.close();
                 emitter.fail(failure);
             }
@@ -218,7 +180,6 @@ public class DatabaseGate {
             if (!settle()) {
                 return false;
             }
-            permit.dropped();
             io.vertx.sqlclient.SqlConnection held = connection;
             if (held != null) {
                 Connections.closeSocket(held);
