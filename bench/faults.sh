@@ -145,7 +145,7 @@ if [ ! -f "$out/capacity.txt" ]; then
   $loadgen capacity "http://127.0.0.1:$port" "$seed" 64 15 >"$out/capacity.txt"
 fi
 capacity=$(cat "$out/capacity.txt")
-rate=$(( capacity * 70 / 100 ))
+rate=$(( capacity * ${FAULTS_RATE_PERCENT:-70} / 100 )) # share of the closed-loop capacity offered
 run_id="$what$(date +%H%M%S)"
 run_dir=$out/$run_id
 mkdir -p "$run_dir"
