@@ -15,7 +15,8 @@
 # cores in FAULTS_PG_CPUS (default 1), the service and the load generator to FAULTS_SERVICE_CPUS (default 0).
 # In production the database is another machine: a burst of heavy queries saturates its CPU, not the
 # service's. Without pinning, the slow-query burst starved the service and the load generator of CPU too, and
-# the run measured the machine rather than the service. FAULTS_PG_CPUS= (empty) turns pinning off.
+# the run measured the machine rather than the service. FAULTS_PG_CPUS= (empty) turns pinning off. In the
+# kill-embedded fault the embedded Postgres is the service's child and so shares the service's core.
 # Needs: the packaged jar (./mvnw -B package -DskipTests), PostgreSQL 15 binaries (PG_BIN), psql, python3
 # with matplotlib, iptables (root) for the drop fault. Loads only 127.0.0.1.
 #
