@@ -66,9 +66,9 @@ class DatabaseSaturationTest {
                 .header("Retry-After", "1")
                 .body("errors.body", contains("database is busy or unavailable, retry shortly"));
         long millis = (System.nanoTime() - start) / 1_000_000;
-        // Within the request's own deadline (5 s). Not yet within DB_CONNECT_TIMEOUT_MS + 1 s (2 s): with every
-        // connection busy, this 503 came after 3.2 to 4.0 s in four runs, not after the 1 s acquire timeout (the
-        // same as PoolLimitsTest's exhausted-pool case on this branch's base); open, see docs/resilience.md.
+        // Within the request's own deadline (5 s), not DB_CONNECT_TIMEOUT_MS + 1 s (2 s): on a heavily loaded
+        // build machine this 503 came after 3.2 to 4.0 s in four runs (PoolLimitsTest's exhausted-pool case was
+        // as slow then); whether only load, is open: see docs/resilience.md.
         assertTrue(millis < 5000, "answered after " + millis + " ms");
         given().get("/api/tags").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
