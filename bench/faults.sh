@@ -6,11 +6,17 @@
 #
 # Faults: pause (Postgres SIGSTOPped 10 s), drop (its packets dropped by iptables 10 s), restart (stopped,
 # started again 10 s later), crash (every Postgres process SIGKILLed, started again 10 s later: crash
-# recovery), slow (24 sessions of CPU-heavy queries for 10 s), kill-service (the service SIGKILLed and
+# recovery), slow (FAULTS_SLOW_SESSIONS, default 24, sessions of CPU-heavy queries for 10 s), kill-service (the service SIGKILLed and
 # started again), kill-embedded (the run command's process tree: service and its embedded Postgres
 # SIGKILLed, then started again on the same data directory).
 #
 # Postgres here is a private instance (initdb in FAULTS_DIR, port FAULTS_PG_PORT), never a shared one.
+# Postgres as its own host: the postmaster (and so every backend it forks) is pinned with taskset to the
+# cores in FAULTS_PG_CPUS (default 1), the service and the load generator to FAULTS_SERVICE_CPUS (default 0).
+# In production the database is another machine: a burst of heavy queries saturates its CPU, not the
+# service's. Without pinning, the slow-query burst starved the service and the load generator of CPU too, and
+# the run measured the machine rather than the service. FAULTS_PG_CPUS= (empty) turns pinning off. In the
+# kill-embedded fault the embedded Postgres is the service's child and so shares the service's core.
 # Needs: the packaged jar (./mvnw -B package -DskipTests), PostgreSQL 15 binaries (PG_BIN), psql, python3
 # with matplotlib, iptables (root) for the drop fault. Loads only 127.0.0.1.
 #
@@ -33,8 +39,17 @@ port=${FAULTS_PORT:-18901}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 out=bench/out/faults
 results=bench/results/faults
-seconds=${FAULTS_SECONDS:-45}
-fault_at=10
+seconds=${FAULTS_SECONDS:-50}
+# The load generator's first seconds are its own warm-up (a new JVM on the service's core): the fault comes
+# 15 s in, and goodput before it is measured over the 7 s before it.
+fault_at=15
+pg_cpus=${FAULTS_PG_CPUS-1}
+service_cpus=${FAULTS_SERVICE_CPUS-0}
+pin_service=${pg_cpus:+taskset -c $service_cpus} # a command prefix (taskset execs its command: $! stays the JVM)
+pin_pg_clients=${pg_cpus:+taskset -c $pg_cpus} # the slow burst's own psql clients: beside their database, not the service
+# The load generator compiled once: the source launcher would compile it at each start, on the service's core.
+[ "$out/classes/FaultLoad.class" -nt bench/faults/FaultLoad.java ] || javac -d "$out/classes" bench/faults/FaultLoad.java
+loadgen="$pin_service java -cp $out/classes FaultLoad"
 mkdir -p "$dir" "$out" "$results"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 now_ms() { date +%s%3N; }
@@ -46,6 +61,10 @@ pg_start() { # without our descriptors above 2: a lock held by a wrapper (flock)
   ( for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
     as_pg "$pg_bin/pg_ctl" -D "$pgdata" -l "$dir/pg.log" -w -t 60 \
       -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=on -c synchronous_commit=on" start >/dev/null )
+  pin_pg
+}
+pin_pg() { # the postmaster's affinity passes to every backend it forks later
+  if [ -n "$pg_cpus" ]; then for pid in $(pg_pids); do taskset -p -c "$pg_cpus" "$pid" >/dev/null; done; fi
 }
 pg_pids() { local main; main=$(head -1 "$pgdata/postmaster.pid"); echo "$main $(pgrep -P "$main" | tr '\n' ' ')"; }
 if [ ! -f "$pgdata/PG_VERSION" ]; then
@@ -55,7 +74,11 @@ if [ ! -f "$pgdata/PG_VERSION" ]; then
 fi
 [ "$(id -u)" = 0 ] && chown postgres "$dir"
 as_pg "$pg_bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1 || pg_start
+pin_pg # also a Postgres left running by an earlier run
 export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=postgres PGDATABASE=ballast_faults
+if [ ! -f "$out/seed/tokens.txt" ]; then # not seeded yet (or a seeding failed half-way): start from an empty database
+  psql -d postgres -qc "drop database if exists ballast_faults" && rm -f "$out/capacity.txt"
+fi
 psql -d postgres -qtAc "select 1 from pg_database where datname = 'ballast_faults'" | grep -q 1 \
   || psql -d postgres -qc "create database ballast_faults"
 
@@ -66,13 +89,14 @@ export PORT=$port LOG_JSON=false RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_R
 service=
 service_start() { # [embedded]
   if [ "${1:-}" = embedded ]; then
-    EMBEDDED_PG_DATA_DIR=$dir/embedded java -Xmx256m -jar target/quarkus-app/quarkus-run.jar >>"$results/service-$what.log" 2>&1 &
+    EMBEDDED_PG_DATA_DIR=$dir/embedded $pin_service java -Xmx256m -jar target/quarkus-app/quarkus-run.jar >>"$results/service-$what.log" 2>&1 &
   else
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$pg_port/ballast_faults" QUARKUS_DATASOURCE_USERNAME=postgres \
-    QUARKUS_DATASOURCE_PASSWORD=postgres java -Xmx256m -jar target/quarkus-app/quarkus-run.jar >>"$results/service-$what.log" 2>&1 &
+    QUARKUS_DATASOURCE_PASSWORD=postgres $pin_service java -Xmx256m -jar target/quarkus-app/quarkus-run.jar >>"$results/service-$what.log" 2>&1 &
   fi
   service=$!
 }
+service_cpu() { awk '{print $14 + $15}' "/proc/$service/stat" 2>/dev/null || echo 0; } # utime + stime, ticks
 service_ready() { for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 embedded_pids() { # the embedded Postgres processes (their command line names the data directory), with their children
   local main; main=$(pgrep -f -- "-D $dir/embedded" | head -1 || true)
@@ -103,23 +127,35 @@ if [ ! -f "$seed/tokens.txt" ]; then
   python3 bench/seed.py --api "http://127.0.0.1:$port/api" --out "$seed" --users 50 --articles 200 --comments 500 \
     --favorites 300 --follows 100 --threads 4
 fi
+# A freshly started JVM and Postgres serve far less until warm (JIT, caches, pool): warm both before measuring,
+# in rounds of 10 s (closed loop, 64 concurrent) until a round serves 90 % of the capacity measured before or,
+# the first time, until a round serves less than 5 % more than the one before (at most FAULTS_WARMUP_ROUNDS).
+previous=0
+for round in $(seq 1 "${FAULTS_WARMUP_ROUNDS:-8}"); do
+  warm=$($loadgen capacity "http://127.0.0.1:$port" "$seed" 64 10)
+  log "warm-up round $round: $warm req/s (capacity measured before: $(cat "$out/capacity.txt" 2>/dev/null || echo none))"
+  if [ -f "$out/capacity.txt" ]; then
+    [ "$warm" -ge $(( $(cat "$out/capacity.txt") * 90 / 100 )) ] && break
+  else
+    [ "$round" -ge 2 ] && [ "$warm" -lt $(( previous * 105 / 100 )) ] && break
+  fi
+  previous=$warm
+done
 if [ ! -f "$out/capacity.txt" ]; then
   log "measuring capacity: closed loop, 64 concurrent, 15 s"
-  java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 5 >/dev/null # warm-up
-  java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 15 >"$out/capacity.txt"
+  $loadgen capacity "http://127.0.0.1:$port" "$seed" 64 15 >"$out/capacity.txt"
 fi
 capacity=$(cat "$out/capacity.txt")
-# A freshly started JVM and Postgres serve far less until warm: warm both before the measured run.
-java bench/faults/FaultLoad.java capacity "http://127.0.0.1:$port" "$seed" 64 10 >/dev/null
-rate=$(( capacity * 70 / 100 ))
+rate=$(( capacity * ${FAULTS_RATE_PERCENT:-70} / 100 )) # share of the closed-loop capacity offered
 run_id="$what$(date +%H%M%S)"
 run_dir=$out/$run_id
 mkdir -p "$run_dir"
 cp "$seed/tokens.txt" "$run_dir/"
 log "fault $what: capacity $capacity req/s, offering $rate req/s for $seconds s, fault at $fault_at s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-java bench/faults/FaultLoad.java load "http://127.0.0.1:$port" "$seed" "$run_dir" "$rate" "$seconds" "$run_id" &
+$loadgen load "http://127.0.0.1:$port" "$seed" "$run_dir" "$rate" "$seconds" "$run_id" &
 load=$!
+service_cpu_start=$(service_cpu)
 sleep $fault_at
 start=$(now_ms)
 case $what in
@@ -137,8 +173,8 @@ case $what in
     kill -9 $(pg_pids); sleep 10; end=$(now_ms); pg_start ;;
   slow)
     slow_pids=()
-    for _ in $(seq 1 24); do
-      PGOPTIONS="-c statement_timeout=10s" psql -qc "select count(*) from generate_series(1, 1000000000)" >/dev/null 2>&1 &
+    for _ in $(seq 1 "${FAULTS_SLOW_SESSIONS:-24}"); do
+      PGOPTIONS="-c statement_timeout=10s" $pin_pg_clients psql -qc "select count(*) from generate_series(1, 1000000000)" >/dev/null 2>&1 &
       slow_pids+=($!)
     done
     sleep 10; end=$(now_ms) ;;
@@ -153,6 +189,9 @@ esac
 printf 'fault_start\t%s\nfault_end\t%s\n' "$start" "$end" >"$run_dir/events.tsv"
 log "fault over after $(( (end - start) / 1000 )) s; load runs on"
 wait $load
+service_cpu_end=$(service_cpu)
+echo -e "service_cpu_s\t$(( (service_cpu_end - service_cpu_start) / $(getconf CLK_TCK) ))" >>"$run_dir/loadgen-cpu.txt"
+log "CPU seconds over the run: $(tr '\n\t' ' =' <"$run_dir/loadgen-cpu.txt")(load generator, service); load $(cut -d' ' -f1-3 /proc/loadavg)"
 for pid in "${slow_pids[@]}"; do wait "$pid" || true; done # not a bare wait: the service runs in the background too
 as_pg "$pg_bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1 || pg_start
 python=python3 # the first python3 on the PATH may lack matplotlib (pyenv); Debian's has it once installed

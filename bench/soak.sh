@@ -13,6 +13,12 @@
 # /work/tools/wrk2/wrk), python3, gnuplot. Memory flags: the README's (-Xmx256m -XX:MaxMetaspaceSize=128m).
 # Results: bench/results/soak-<time>.csv (samples, copied to docs/resilience/soak.csv) and .txt (summary),
 # docs/resilience/soak.png.
+#
+# Leak or not yet collected? SOAK_HISTOGRAM_AT_S (e.g. 180) takes a class histogram of the live heap
+# (jcmd GC.class_histogram, which collects first) at that time and another at the end, then a full GC
+# (jcmd GC.run) and the heap after it (GC.heap_info, and the old generation from /q/metrics); the
+# histograms' growth by class is printed. SOAK_PUBLISH=0 leaves docs/resilience/soak.{csv,png} alone (a
+# shorter run for this check should not replace the 30-minute figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -72,7 +78,12 @@ metric() { # name and label filter: the sum of the matching series of /q/metrics
 }
 echo "t_s,rss_kib,heap_used_bytes,old_gen_used_bytes,gc_live_data_bytes,fds,tcp_established,pg_connections,served_total" > "$csv"
 start=$(date +%s)
+histogram_at=${SOAK_HISTOGRAM_AT_S:-}
+histogram() { jcmd "$service" GC.class_histogram >"$out/histogram-$1.txt" 2>&1 || true; }
 while :; do
+  if [ -n "$histogram_at" ] && [ ! -f "$out/histogram-early.txt.done" ] && [ $(( $(date +%s) - start )) -ge "$histogram_at" ]; then
+    histogram early; touch "$out/histogram-early.txt.done"
+  fi
   curl -s "$url/q/metrics" > "$out/metrics.txt" || true
   printf '%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$(( $(date +%s) - start ))" \
     "$(awk '/^VmRSS/{print $2}' /proc/$service/status)" \
@@ -86,12 +97,42 @@ while :; do
 done
 wait "$load" || true
 load=
+if [ -n "$histogram_at" ]; then
+  rm -f "$out/histogram-early.txt.done"
+  histogram end
+  curl -s "$url/q/metrics" > "$out/metrics.txt" || true
+  log "before a full GC: old generation used $(( $(metric jvm_memory_used_bytes 'Old Gen') / 1048576 )) MiB, live data after the last major GC $(( $(metric jvm_gc_live_data_size_bytes) / 1048576 )) MiB, heap used $(( $(metric jvm_memory_used_bytes 'area="heap"') / 1048576 )) MiB"
+  jcmd "$service" GC.run >/dev/null 2>&1 || true
+  sleep 2
+  curl -s "$url/q/metrics" > "$out/metrics.txt" || true
+  log "after a full GC (jcmd GC.run): old generation used $(( $(metric jvm_memory_used_bytes 'Old Gen') / 1048576 )) MiB, live data $(( $(metric jvm_gc_live_data_size_bytes) / 1048576 )) MiB, heap used $(( $(metric jvm_memory_used_bytes 'area="heap"') / 1048576 )) MiB"
+  jcmd "$service" GC.heap_info >"$out/heap-info-after-full-gc.txt" 2>&1 || true
+  # Growth by class between the two histograms (each taken after a full collection of the live heap: jcmd's
+  # GC.class_histogram collects first), largest first.
+  python3 - "$out/histogram-early.txt" "$out/histogram-end.txt" <<'PY' | tee -a "$summary"
+import re, sys
+def read(path):
+    rows = {}
+    for line in open(path):
+        m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
+        if m:
+            rows[m.group(3)] = (int(m.group(1)), int(m.group(2)))
+    return rows
+early, end = read(sys.argv[1]), read(sys.argv[2])
+total = lambda rows: sum(b for _, b in rows.values()) / 2**20
+print(f"live heap by class histogram: {total(early):.1f} MiB early, {total(end):.1f} MiB at the end; largest growth:")
+growth = sorted(((end[c][1] - early.get(c, (0, 0))[1], c) for c in end), reverse=True)[:12]
+for delta, c in growth:
+    print(f"  {delta / 2**20:+8.2f} MiB  {end[c][0] - early.get(c, (0, 0))[0]:+9d} instances  {c}")
+PY
+fi
 
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "wrk2: $(grep -E 'Requests/sec|^status|socket errors|^p50|wrk2 cpu' "$out/wrk2.txt" | tr '\n' ';')"
 log "rejections: $(grep -E '^ballast_rejections_total' "$out/metrics.txt" | tr '\n' ' ')"
-cp "$csv" docs/resilience/soak.csv
-log "samples: $csv (copied to docs/resilience/soak.csv)"
+publish=${SOAK_PUBLISH:-1}
+[ "$publish" = 1 ] && cp "$csv" docs/resilience/soak.csv
+log "samples: $csv$([ "$publish" = 1 ] && echo ' (copied to docs/resilience/soak.csv)')"
 # Least-squares slope per hour of each column, over the samples after the first 5 minutes (warm-up, pools
 # and caches filling), with the first and last values.
 python3 - "$csv" <<'PY' | tee -a "$summary"
@@ -113,6 +154,7 @@ for name in rows[0]:
     print(f"  {name}: {slope(name) * k:+.2f} {unit}/h; {float(rows[0][name]) * k:.1f}, {float(at5[name]) * k:.1f}, {float(rows[-1][name]) * k:.1f} {unit}")
 PY
 
+[ "$publish" = 1 ] || { echo "summary: $summary"; exit 0; }
 gnuplot <<PLOT
 set terminal pngcairo size 900,560 font ",11"
 set datafile separator ","

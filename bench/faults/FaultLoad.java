@@ -153,6 +153,10 @@ public class FaultLoad {
             if (!done.await(20, TimeUnit.SECONDS)) {
                 System.err.println("some requests never completed: " + done.getCount());
             }
+            // The load generator's own CPU (it shares the machine): CPU seconds over wall seconds of this JVM.
+            double wall = (System.nanoTime() - startNanos) / 1e9;
+            double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
+            Files.writeString(out.resolve("loadgen-cpu.txt"), String.format("cpu_s\t%.1f%nwall_s\t%.1f%n", cpu, wall));
         }
     }
 

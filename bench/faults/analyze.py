@@ -98,10 +98,22 @@ def pct(values, p):
 
 
 fs, fe = (fault_start - t0) / 1000, (fault_end - t0) / 1000
-before = [seconds[s]["2xx"] for s in range(3, int(fs))]
+before = [seconds[s]["2xx"] for s in range(max(3, int(fs) - 7), int(fs))]  # the 7 s before the fault
 baseline = sum(before) / max(1, len(before))
 during = [r for r in requests if fault_start <= r[0] < fault_end]
 served = sum(1 for r in during if 200 <= r[2] < 300) / max(1, len(during))
+# Anonymous reads can be answered from the service's caches (until their TTL runs out); the rest needs the database.
+CACHEABLE = {"list", "article", "comments", "tags"}
+
+
+def served_share(rows):
+    return round(sum(1 for r in rows if 200 <= r[2] < 300) / max(1, len(rows)), 3)
+
+
+served_cacheable = served_share([r for r in during if r[1] in CACHEABLE])
+served_db_bound = served_share([r for r in during if r[1] not in CACHEABLE])
+# 503s answered in the 7 s before the fault: the service was not yet serving the offered rate (cold, or overloaded).
+before_503 = sum(1 for r in requests if r[2] == 503 and fault_start - 7000 <= r[0] + r[3] < fault_start)
 first_503 = min((r[0] + r[3] for r in requests if r[2] == 503 and r[0] + r[3] >= fault_start), default=None)
 # Answers to requests sent during the fault that needed the database and were not served: how long they took.
 refused = [r[3] for r in during if not 200 <= r[2] < 300]
@@ -116,6 +128,9 @@ result = {
     "fault_seconds": round((fault_end - fault_start) / 1000, 1),
     "time_to_first_503_ms": None if first_503 is None else first_503 - fault_start,
     "served_during_fault": round(served, 3),
+    "served_during_fault_cacheable_reads": served_cacheable, "served_during_fault_db_bound": served_db_bound,
+    "unserved_during_fault_latency_p50_ms": pct(refused, 0.5),
+    "503_before_fault": before_503, "warm_before_fault": baseline >= 0.95 * offered,
     "unserved_during_fault_latency_p99_ms": pct(refused, 0.99), "unserved_during_fault_latency_max_ms": max(refused, default=0),
     "time_to_full_goodput_after_s": None if recovered_at is None else round(recovered_at - fe, 1),
     "status_counts": {c: sum(seconds[s][c] for s in seconds) for c in ("2xx", "4xx", "503", "5xx", "none")},
