@@ -5,9 +5,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The caches of hot anonymous reads (filled by {@code @CacheResult} in the repositories) and what each
- * write empties. Only views that are the same for every anonymous caller are cached, so a user's own
- * flags ({@code favorited}, {@code following}) can never be served to someone else. Invalidation runs
+ * The caches of hot reads (filled by {@code @CacheResult} in the repositories) and what each write empties:
+ * views every reader shares (no one's flags in them), and per signed-in reader their own favorites and follows
+ * ({@link #VIEWER_FLAGS}, keyed by the reader: a reader's flags can never be served to someone else). Invalidation runs
  * after the write has committed, through one primitive, {@link #invalidate(CacheChanges)}: it empties the
  * entries on this replica, then announces them to every other replica in one Postgres notice
  * ({@link CacheNotices}), which empty them within milliseconds. A notice lost (listener reconnecting, a
