@@ -11,8 +11,8 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
+import dev.ballast.StatementsRun;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
@@ -33,14 +33,10 @@ class QueryCountTest {
     @Inject
     MeterRegistry registry;
 
-    private long statementsRun() {
-        return registry.find("ballast.db.query").timers().stream().mapToLong(Timer::count).sum();
-    }
-
     private void assertStatements(int expected, String what, Runnable request) {
-        long before = statementsRun();
+        long before = StatementsRun.soFar(registry);
         request.run();
-        assertEquals(expected, statementsRun() - before, "statements for " + what);
+        assertEquals(expected, StatementsRun.soFar(registry) - before, "statements for " + what);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.ballast.cache;
 
+import static dev.ballast.PackagedService.freePort;
+import static dev.ballast.PackagedService.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +10,6 @@ import dev.ballast.db.EmbeddedDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -239,21 +239,6 @@ class CacheAcrossReplicasIT {
                 .redirectOutput(logs.resolve(name + ".log").toFile()).start();
     }
 
-    /** The packaged service with system properties: the native executable when the native profile built one, else the jar. */
-    private static List<String> launcher(List<String> options) {
-        List<String> command = new ArrayList<>();
-        String nativeImage = System.getProperty("native.image.path");
-        if (nativeImage != null && Files.isExecutable(Path.of(nativeImage))) {
-            command.add(nativeImage);
-            command.addAll(options);
-        } else {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(options);
-            command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
-        }
-        return command;
-    }
-
     /** Ready, and listening for the other replica's notices. */
     private static boolean awaitListening(String base, Process replica) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -272,13 +257,5 @@ class CacheAcrossReplicasIT {
             Thread.sleep(250);
         }
         return false;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

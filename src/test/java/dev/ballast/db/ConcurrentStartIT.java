@@ -1,11 +1,11 @@
 package dev.ballast.db;
 
+import static dev.ballast.PackagedService.freePort;
+import static dev.ballast.PackagedService.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,21 +74,6 @@ class ConcurrentStartIT {
         }
     }
 
-    /** The packaged service with system properties: the native executable when the native profile built one, else the jar. */
-    private static List<String> launcher(List<String> options) {
-        List<String> command = new ArrayList<>();
-        String nativeImage = System.getProperty("native.image.path");
-        if (nativeImage != null && Files.isExecutable(Path.of(nativeImage))) {
-            command.add(nativeImage);
-            command.addAll(options);
-        } else {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(options);
-            command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
-        }
-        return command;
-    }
-
     private static long migrationScripts() throws IOException {
         try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
             return files.filter(file -> file.getFileName().toString().matches("V\\d+(_\\d+)*__.*\\.sql")).count();
@@ -110,13 +95,5 @@ class ConcurrentStartIT {
             Thread.sleep(250);
         }
         return false;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
+import dev.ballast.StatementsRun;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -36,10 +36,6 @@ class ViewerFlagsOverCapTest {
     @Inject
     MeterRegistry registry;
 
-    private long statementsRun() {
-        return registry.find("ballast.db.query").timers().stream().mapToLong(Timer::count).sum();
-    }
-
     @Test
     void aViewerWithManyFavoritesGetsTheirFlagsPerView() {
         Account author = register("prolific");
@@ -56,10 +52,10 @@ class ViewerFlagsOverCapTest {
         fan.as().queryParam("tag", tag).get("/api/articles").then().statusCode(200)
                 .body("articles.slug", contains(unfavorited, third, second, first))
                 .body("articles.favorited", contains(false, true, true, true));
-        long before = statementsRun();
+        long before = StatementsRun.soFar(registry);
         fan.as().queryParam("tag", tag).get("/api/articles").then().statusCode(200)
                 .body("articles.favorited", contains(false, true, true, true));
-        assertEquals(1, statementsRun() - before,
+        assertEquals(1, StatementsRun.soFar(registry) - before,
                 "the shared page is cached, and that this viewer has too many flags to cache: only the page's flags are read");
     }
 }
