@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -30,7 +29,7 @@ class ManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void theReplicasNeverOpenMoreConnectionsThanPostgresAllows(String overlay) throws Exception {
         RenderedOverlay rendered = RenderedOverlay.render(overlay);
-        ConnectionBudget budget = budget(rendered);
+        ConnectionBudget budget = ConnectionBudget.of(rendered);
         assertTrue(budget.fits(), overlay + " is over its connection budget: " + budget);
     }
 
@@ -40,6 +39,9 @@ class ManifestsTest {
         assertFalse(new ConnectionBudget(6, 1, 10, 2, 2, 10, 3, 110).fits());
         assertFalse(new ConnectionBudget(7, 1, 10, 2, 2, 10, 3, 120).fits());
         assertTrue(new ConnectionBudget(6, 1, 10, 2, 1, 10, 3, 104).fits(), "cache notices off: no listener");
+        assertEquals(6, new ConnectionBudget(0, 1, 10, 2, 2, 10, 3, 111).mostReplicasThatFit());
+        assertEquals(5, new ConnectionBudget(0, 1, 10, 2, 2, 10, 3, 110).mostReplicasThatFit());
+        assertEquals(0, new ConnectionBudget(0, 1, 20, 2, 2, 10, 3, 60).mostReplicasThatFit(), "not even one");
     }
 
     @ParameterizedTest
@@ -84,6 +86,29 @@ class ManifestsTest {
                 "the jar logs text unless LOG_JSON=true");
     }
 
+    /**
+     * Whoever is trusted names the client in X-Forwarded-For, and with it the per-client rate limits and the per-address
+     * connection cap: the base (and dev, which has no proxy in front) trusts nobody; prod names its proxies explicitly,
+     * never a range as wide as a cluster's pod network.
+     */
+    @Test
+    void onlyTheProxyInFrontIsTrustedWithClientAddresses() throws Exception {
+        Map<String, String> dev = RenderedOverlay.render("dev").one(ConfigMap.class, "ballast-config").getData();
+        assertTrue(dev.getOrDefault("TRUSTED_PROXIES", "").isBlank(), "dev trusts " + dev.get("TRUSTED_PROXIES"));
+
+        Map<String, String> prod = RenderedOverlay.render("prod").one(ConfigMap.class, "ballast-config").getData();
+        assertTrue(prod.containsKey("TRUSTED_PROXIES"), "prod must say which proxies it trusts");
+        for (String entry : prod.get("TRUSTED_PROXIES").split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            boolean ipv6 = entry.contains(":");
+            int prefix = entry.contains("/") ? Integer.parseInt(entry.substring(entry.indexOf('/') + 1).trim()) : ipv6 ? 128 : 32;
+            assertTrue(prefix >= (ipv6 ? 64 : 24), "prod trusts all of " + entry.trim() + ": at most a /24 (IPv4) or a /64 "
+                    + "(IPv6), the proxy's own addresses");
+        }
+    }
+
     /** The JVM image (dev overlay): heap, metaspace, code cache and direct memory bounded within the pod's limit. */
     @Test
     void theJvmStaysWithinItsMemoryLimit() throws Exception {
@@ -115,47 +140,6 @@ class ManifestsTest {
         assertFalse(prod.has(Secret.class, "ballast-secrets"), "prod must not ship credentials");
         assertFalse(prod.has(StatefulSet.class, "postgres"));
         assertTrue(prod.one(HorizontalPodAutoscaler.class, "ballast").getSpec().getMinReplicas() >= 3);
-    }
-
-    private static ConnectionBudget budget(RenderedOverlay rendered) {
-        Map<String, String> config = rendered.one(ConfigMap.class, "ballast-config").getData();
-        HorizontalPodAutoscaler hpa = rendered.one(HorizontalPodAutoscaler.class, "ballast");
-        Deployment deployment = rendered.one(Deployment.class, "ballast");
-        int maxReplicas = hpa.getSpec().getMaxReplicas();
-        int surge = surge(deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge(), maxReplicas);
-
-        int maxConnections;
-        int superuserReserved;
-        if (rendered.has(ConfigMap.class, "postgres-config")) {
-            String conf = rendered.one(ConfigMap.class, "postgres-config").getData().get("postgresql.conf");
-            maxConnections = setting(conf, "max_connections");
-            superuserReserved = setting(conf, "superuser_reserved_connections");
-        } else {
-            Map<String, String> declared = rendered.one(ConfigMap.class, "database-budget").getData();
-            maxConnections = Integer.parseInt(declared.get("max_connections"));
-            superuserReserved = Integer.parseInt(declared.get("superuser_reserved_connections"));
-        }
-        // Outside the pool: the heartbeat's connection, and the cache notice listener's unless turned off.
-        int outsidePool = 1 + ("false".equalsIgnoreCase(config.getOrDefault("CACHE_NOTIFY", "true").trim()) ? 0 : 1);
-        return new ConnectionBudget(maxReplicas, surge, Integer.parseInt(config.get("DB_POOL_MAX")),
-                Integer.parseInt(config.get("QUARKUS_DATASOURCE_JDBC_MAX_SIZE")), outsidePool,
-                Integer.parseInt(config.get("DB_RESERVED_CONNECTIONS")), superuserReserved, maxConnections);
-    }
-
-    private static int surge(IntOrString maxSurge, int replicas) {
-        if (maxSurge.getStrVal() != null && maxSurge.getStrVal().endsWith("%")) {
-            int percent = Integer.parseInt(maxSurge.getStrVal().replace("%", ""));
-            return (int) Math.ceil(replicas * percent / 100.0);
-        }
-        return maxSurge.getIntVal();
-    }
-
-    private static int setting(String conf, String name) {
-        Matcher matcher = Pattern.compile("(?m)^\\s*" + name + "\\s*=\\s*(\\d+)").matcher(conf);
-        if (!matcher.find()) {
-            throw new AssertionError(name + " is not set in postgresql.conf");
-        }
-        return Integer.parseInt(matcher.group(1));
     }
 
     /** A numeric JVM option such as -XX:MaxMetaspaceSize=80m (megabytes) or -XX:MaxRAMPercentage=50. */
