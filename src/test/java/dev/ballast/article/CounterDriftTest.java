@@ -209,7 +209,7 @@ class CounterDriftTest {
 
     /**
      * Three statements: {@code count} articles (numbered from {@code from}) by the given authors in turn, each linked
-     * to the tag and favorited by two of the authors.
+     * to the tag and favorited by two of the authors (with the article's own count, as the service does).
      */
     private static void addArticles(Connection connection, String prefix, int from, int count, Long[] authors, long tag)
             throws SQLException {
@@ -221,9 +221,13 @@ class CounterDriftTest {
                 insert into article_tags (article_id, tag_id, position)
                 select id, ?, 0 from articles where slug like ? || '%' on conflict do nothing""");
              PreparedStatement favorites = connection.prepareStatement("""
-                insert into favorites (user_id, article_id)
-                select (?::bigint[])[1 + (a.id + k) % cardinality(?::bigint[])], a.id
-                from articles a, generate_series(0, 1) k where a.slug like ? || '%' on conflict do nothing""")) {
+                with added as (
+                    insert into favorites (user_id, article_id)
+                    select (?::bigint[])[1 + (a.id + k) % cardinality(?::bigint[])], a.id
+                    from articles a, generate_series(0, 1) k where a.slug like ? || '%' on conflict do nothing
+                    returning article_id)
+                update articles a set favorites_count = a.favorites_count + n
+                from (select article_id, count(*) as n from added group by article_id) c where a.id = c.article_id""")) {
             Array ids = connection.createArrayOf("bigint", authors);
             articles.setString(1, prefix);
             articles.setArray(2, ids);
