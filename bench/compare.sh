@@ -17,6 +17,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+for tool in wrk psql python3 java curl; do
+  command -v "$tool" >/dev/null || { echo "bench/compare.sh needs $tool (wrk: apt-get install wrk)" >&2; exit 1; }
+done
 old_ref=${1:?usage: bench/compare.sh OLD_REF NEW_REF} new_ref=${2:?usage: bench/compare.sh OLD_REF NEW_REF}
 rounds=${ROUNDS:-3} duration=${DURATION:-10s} warmup=${WARMUP:-5s} connections=${CONNECTIONS:-32}
 port=${BENCH_PORT:-8093}
