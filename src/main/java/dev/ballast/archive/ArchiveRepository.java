@@ -12,7 +12,7 @@ import java.time.OffsetDateTime;
 /**
  * The SQL that moves articles, with their tags, favorites and comments, to the archive tables (V13) and back.
  * Each move is one statement: an article is either live or archived, never half of each. The counter
- * triggers (V8) see the rows leave and come back, so every count stays exact without any code here.
+ * triggers (V8, V16) see the rows leave and come back, so every count stays exact without any code here.
  */
 @ApplicationScoped
 public class ArchiveRepository {

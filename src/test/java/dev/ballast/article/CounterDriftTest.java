@@ -8,10 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
 import dev.ballast.SizedData;
+import dev.ballast.archive.ArchiveJob;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,14 +29,19 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The counters behind articlesCount (V8 triggers) equal the true counts after a burst of concurrent
- * writes through the API: articles created with shared tags, favorited, unfavorited and deleted at once.
+ * The counters behind articlesCount (V8 and V16 triggers) equal the true counts after a burst of concurrent
+ * writes through the API (articles created with shared tags, favorited, unfavorited and deleted at once), after
+ * statements that add, move or remove many articles at once, and after concurrent transactions of such
+ * statements, which must not deadlock.
  */
 @QuarkusTest
 class CounterDriftTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    ArchiveJob archive;
 
     @Test
     void noCounterDriftsAfterConcurrentWritesAndDeletes() throws Exception {
@@ -97,5 +109,174 @@ class CounterDriftTest {
         if (deleted != 200 && deleted != 204) {
             failures.add(writer.username() + " deleting " + mine + ": " + deleted);
         }
+    }
+
+    @Test
+    void noCounterDriftsAfterBulkStatements() throws Exception {
+        String batch = uniqueName("bulk");
+        Long[] authors = users(batch, 5);
+        long tag = tag(batch);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            addArticles(connection, batch, 0, 600, authors, tag);
+            connection.commit();
+            assertNoDrift("after adding 600 articles, their tags and favorites in three statements");
+
+            update(connection, "update articles set author_id = ? where author_id = ? and slug like ?", authors[1], authors[0], batch + "%");
+            connection.commit();
+            assertNoDrift("after moving one author's articles to another");
+
+            update(connection, "update favorites set created_at = now() - interval '400 days' where article_id in (select id from articles where slug like ?)", batch + "%");
+            update(connection, "update articles set updated_at = now() - interval '400 days' where slug like ?", batch + "%");
+            connection.commit();
+            archive.run().await().indefinitely();
+            assertEquals("600", SizedData.value(dataSource, "select count(*) from archived_articles where slug like '" + batch + "%'"));
+            assertNoDrift("after archiving them in batches");
+
+            // An operator's restore of the whole batch at once, in one statement, as ArchiveRepository restores one.
+            update(connection, """
+                    with article as (delete from archived_articles where slug like ? returning *),
+                    restored as (insert into articles overriding system value select * from article),
+                    its_tags as (delete from archived_article_tags where article_id in (select id from article) returning *),
+                    restored_tags as (insert into article_tags select * from its_tags),
+                    its_favorites as (delete from archived_favorites where article_id in (select id from article) returning *),
+                    restored_favorites as (insert into favorites select * from its_favorites)
+                    select count(*) from article""", batch + "%");
+            connection.commit();
+            assertEquals("600", SizedData.value(dataSource, "select count(*) from articles where slug like '" + batch + "%'"));
+            assertNoDrift("after restoring them in one statement");
+
+            update(connection, "delete from articles where slug like ? and id % 3 <> 0", batch + "%");
+            connection.commit();
+            assertNoDrift("after deleting 400 of them in one statement");
+        }
+    }
+
+    @Test
+    void concurrentBulkTransactionsNeitherDeadlockNorDrift() throws Exception {
+        String batch = uniqueName("concurrent");
+        Long[] authors = users(batch, 8);
+        List<Long> tags = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            tags.add(tag(batch + "-" + i));
+        }
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        int writers = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                String own = batch + "-w" + w + "-";
+                running.add(pool.submit(() -> bulkWriter(own, authors, tags, failures)));
+            }
+            for (Future<?> writer : running) {
+                writer.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertTrue(failures.isEmpty(), "failed transactions: " + failures);
+        assertNoDrift("after concurrent bulk transactions");
+    }
+
+    /**
+     * Transactions of several bulk statements on the writer's own articles, whose authors, favoriters and tags
+     * are shared with the other writers (each in its own random order): add articles with tags and favorites,
+     * hand some to other authors, delete some. Only counter rows are contended.
+     */
+    private void bulkWriter(String own, Long[] authors, List<Long> tags, ConcurrentLinkedQueue<String> failures) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            for (int round = 0; round < 15; round++) {
+                List<Long> shuffled = new ArrayList<>(List.of(authors));
+                Collections.shuffle(shuffled, random);
+                try {
+                    addArticles(connection, own, round * 40, 40, shuffled.toArray(Long[]::new), tags.get(random.nextInt(tags.size())));
+                    update(connection, "update articles set author_id = ? where slug like ? and id % 5 = ?",
+                            shuffled.get(0), own + "%", (long) random.nextInt(5));
+                    update(connection, "delete from articles where slug like ? and id % 4 = ?", own + "%", (long) random.nextInt(4));
+                    connection.commit();
+                } catch (SQLException e) {
+                    connection.rollback();
+                    failures.add(own + " round " + round + ": " + e.getSQLState() + " " + e.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            failures.add(own + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Three statements: {@code count} articles (numbered from {@code from}) by the given authors in turn, each linked
+     * to the tag and favorited by two of the authors (with the article's own count, as the service does).
+     */
+    private static void addArticles(Connection connection, String prefix, int from, int count, Long[] authors, long tag)
+            throws SQLException {
+        try (PreparedStatement articles = connection.prepareStatement("""
+                insert into articles (slug, title, description, body, author_id)
+                select ? || g, 'Bulk ' || g, 'd', 'b', (?::bigint[])[1 + g % cardinality(?::bigint[])]
+                from generate_series(?::int, ?::int) g""");
+             PreparedStatement links = connection.prepareStatement("""
+                insert into article_tags (article_id, tag_id, position)
+                select id, ?, 0 from articles where slug like ? || '%' on conflict do nothing""");
+             PreparedStatement favorites = connection.prepareStatement("""
+                with added as (
+                    insert into favorites (user_id, article_id)
+                    select (?::bigint[])[1 + (a.id + k) % cardinality(?::bigint[])], a.id
+                    from articles a, generate_series(0, 1) k where a.slug like ? || '%' on conflict do nothing
+                    returning article_id)
+                update articles a set favorites_count = a.favorites_count + n
+                from (select article_id, count(*) as n from added group by article_id) c where a.id = c.article_id""")) {
+            Array ids = connection.createArrayOf("bigint", authors);
+            articles.setString(1, prefix);
+            articles.setArray(2, ids);
+            articles.setArray(3, ids);
+            articles.setInt(4, from);
+            articles.setInt(5, from + count - 1);
+            articles.executeUpdate();
+            links.setLong(1, tag);
+            links.setString(2, prefix);
+            links.executeUpdate();
+            favorites.setArray(1, ids);
+            favorites.setArray(2, ids);
+            favorites.setString(3, prefix);
+            favorites.executeUpdate();
+        }
+    }
+
+    private static void update(Connection connection, String sql, Object... values) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                statement.setObject(i + 1, values[i]);
+            }
+            statement.execute();
+        }
+    }
+
+    private Long[] users(String prefix, int count) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     insert into users (username, email, password_hash)
+                     select ? || g, ? || g || '@example.com', 'x' from generate_series(1, ?) g returning id""")) {
+            insert.setString(1, prefix + "-");
+            insert.setString(2, prefix + "-");
+            insert.setInt(3, count);
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+        }
+        return ids.toArray(Long[]::new);
+    }
+
+    private long tag(String name) throws SQLException {
+        return Long.parseLong(SizedData.value(dataSource, "insert into tags (name) values ('" + name + "') returning id"));
+    }
+
+    private void assertNoDrift(String when) throws SQLException {
+        assertEquals("0", SizedData.value(dataSource, SizedData.DRIFTED_COUNTERS), "counters that differ from the true count " + when);
     }
 }

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Side by side: builds OLD_REF and NEW_REF, then runs them in alternating rounds (old, new, old, new, ...),
+# each round on a fresh copy of one seeded database, the same wrk scenarios for each, and prints per
+# scenario the median ratio new/old with its spread over rounds, beside the A/A spread of the old build
+# (its own rounds against each other): a ratio inside that spread is noise.
+#
+# Usage: bench/compare.sh OLD_REF NEW_REF
+#   env: ROUNDS (3), DURATION (10s, per scenario), WARMUP (5s, per scenario, not counted), CONNECTIONS (32),
+#        BENCH_PORT (8093), BENCH_JAVA_OPTS (-Xmx256m -XX:MaxMetaspaceSize=128m)
+# The data (bench/seed.py: 100 users, 1,000 articles, 5,000 comments, 2,000 favorites, 300 follows) is seeded
+# once through OLD's API; each run gets a copy (a database created from it as template), which NEW migrates
+# forward on start: OLD must not have migrations NEW lacks. Both builds sign with the same keys
+# (bench/jwt-keys.sh), so the seeded tokens are valid for both. A ref's committed tree is built, not the
+# working tree; builds are kept per commit in bench/out/compare/builds.
+# Results: bench/results/compare-<timestamp>.tsv (every run) and .txt (the table).
+# Needs PostgreSQL on 127.0.0.1:5432 (trust auth), wrk, python3, psql, java 17.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in wrk psql python3 java curl; do
+  command -v "$tool" >/dev/null || { echo "bench/compare.sh needs $tool (wrk: apt-get install wrk)" >&2; exit 1; }
+done
+old_ref=${1:?usage: bench/compare.sh OLD_REF NEW_REF} new_ref=${2:?usage: bench/compare.sh OLD_REF NEW_REF}
+rounds=${ROUNDS:-3} duration=${DURATION:-10s} warmup=${WARMUP:-5s} connections=${CONNECTIONS:-32}
+port=${BENCH_PORT:-8093}
+java_opts=${BENCH_JAVA_OPTS:--Xmx256m -XX:MaxMetaspaceSize=128m}
+seed_db=ballast_compare_seed run_db=ballast_compare_run
+pg="psql -h 127.0.0.1 -U postgres -qtA -v ON_ERROR_STOP=1 -d postgres"
+out=bench/out/compare
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p bench/results "$out/builds"
+tsv="bench/results/compare-$stamp.tsv" table="bench/results/compare-$stamp.txt" log="$out/service.log"
+
+# label, scenario, signed: the scenarios of docs/benchmarks.md, in this order in every round.
+scenarios=(
+  "anonymous list page|list|0"
+  "anonymous article|article|0"
+  "anonymous comments|comments|0"
+  "signed-in list page|list|1"
+  "signed-in article|article|1"
+  "signed-in feed|feed|1"
+  "signed-in mix without logins|signed-mix|1"
+  "favorite write|favorite|1"
+  "comment write|comment-write|1"
+)
+
+build() { # ref -> prints the jar of that commit, built once
+  local commit dir
+  commit=$(git rev-parse --verify "$1^{commit}")
+  dir="$out/builds/$commit"
+  if [ ! -f "$dir/target/quarkus-app/quarkus-run.jar" ]; then
+    rm -rf "$dir" && mkdir -p "$dir"
+    git archive "$commit" | tar -x -C "$dir"
+    echo "building $1 ($commit)" >&2
+    (cd "$dir" && ./mvnw -B -ntp -q package -DskipTests >&2)
+  fi
+  echo "$dir/target/quarkus-app/quarkus-run.jar"
+}
+
+service=
+stop_service() { if [ -n "$service" ]; then kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true; service=; fi; }
+trap stop_service EXIT
+start_service() { # jar database
+  QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$2" QUARKUS_DATASOURCE_USERNAME=postgres \
+  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
+  RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 \
+    java $java_opts -jar "$1" >>"$log" 2>&1 &
+  service=$!
+  for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
+  echo "service did not become ready; see $log" >&2; exit 1
+}
+
+wrk_run() { # scenario signed duration -> wrk's output
+  BENCH_SIGNED="$2" wrk -t2 -c"$connections" -d"$3" -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- "$1" "$out"
+}
+
+old_jar=$(build "$old_ref")
+new_jar=$(build "$new_ref")
+source bench/jwt-keys.sh
+bench_jwt_keys "$out"
+
+$pg -c "drop database if exists $seed_db with (force)" -c "create database $seed_db"
+# Seeding registers and signs in users (password hashing): on a busy machine the service's hashing share and
+# queue refuse most of them with 503; while seeding (only then) they may queue and take the CPU.
+ADMISSION_QUEUE_TIMEOUT=10s PASSWORD_HASH_QUEUE=1000 PASSWORD_HASH_RATE=100000 \
+  start_service "$old_jar" "$seed_db"
+python3 bench/seed.py --api "http://127.0.0.1:$port/api" --out "$out" | tail -1
+stop_service
+
+{
+  echo "# bench/compare.sh $old_ref $new_ref, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "# old $(git rev-parse --short "$old_ref^{commit}"), new $(git rev-parse --short "$new_ref^{commit}");" \
+       "$rounds rounds; wrk -t2 -c$connections -d$duration after a $warmup warm-up per scenario (closed loop)"
+  echo "# machine: $(nproc) cores; postgres $($pg -c 'show server_version'); JVM options: $java_opts"
+} | tee "$table"
+printf 'round\tbuild\tscenario\trequests_per_s\tnot_2xx\tload_average\n' >"$tsv"
+
+for round in $(seq 1 "$rounds"); do
+  for side in old new; do
+    jar=$old_jar && [ "$side" = new ] && jar=$new_jar
+    $pg -c "drop database if exists $run_db with (force)" -c "create database $run_db template $seed_db"
+    start_service "$jar" "$run_db"
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    echo "round $round, $side: load average $load" >&2
+    for entry in "${scenarios[@]}"; do
+      IFS='|' read -r label scenario signed <<<"$entry"
+      wrk_run "$scenario" "$signed" "$warmup" >/dev/null
+      result=$(wrk_run "$scenario" "$signed" "$duration")
+      rate=$(awk '/Requests\/sec/ {print $2}' <<<"$result")
+      # Responses other than 2xx ("status 404: 12") and socket errors ("socket errors: connect 0, read 0, ...").
+      failed=$(awk '/^status / && $2 !~ /^2/ {n += $3} /^socket errors/ {n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$result")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$label" "$rate" "$failed" "$load" >>"$tsv"
+    done
+    stop_service
+  done
+done
+$pg -c "drop database if exists $run_db with (force)" -c "drop database if exists $seed_db with (force)"
+
+python3 bench/compare_stats.py "$tsv" | tee -a "$table"
+echo "runs: $tsv; table: $table"
