@@ -8,7 +8,8 @@
 # BENCH_ROUNDS times, alternating, after a warm-up; the mix's throughput of each run, the updater's achieved rate
 # and statuses, and the ratio beside/alone are printed. Results: bench/results/profile-updates-<timestamp>.txt.
 #
-# Usage: [BENCH_JAR=target/quarkus-app/quarkus-run.jar] [BENCH_DURATION=20s] [BENCH_ROUNDS=3] bench/profile-updates.sh
+# Usage: [BENCH_JAR=target/quarkus-app/quarkus-run.jar] [BENCH_DURATION=20s] [BENCH_ROUNDS=3] \
+#        [BENCH_SEED_ARGS="--users 20 --articles 200"] bench/profile-updates.sh
 # Needs the packaged jar, PostgreSQL on 127.0.0.1:5432 (trust auth), wrk, python3, psql. Loads only 127.0.0.1.
 # Run it on a quiet machine: the load generators, the service and Postgres share the cores.
 set -euo pipefail
@@ -47,7 +48,7 @@ $pg -d postgres -c "drop database if exists $db" -c "create database $db"
 } | tee "$results"
 
 start_service "$jar"
-python3 bench/seed.py --api "$url/api" --out "$out" | tail -2 | tee -a "$results"
+python3 bench/seed.py --api "$url/api" --out "$out" ${BENCH_SEED_ARGS:-} | tail -2 | tee -a "$results"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results"
 BENCH_SIGNED=0 wrk -t2 -c"$connections" -d10s -s bench/wrk/scenario.lua "$url" -- mix-no-login "$out" >/dev/null
 
