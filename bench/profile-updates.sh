@@ -5,8 +5,8 @@
 # alternating between two values (each one a change others see, so each empties that author's views on this
 # replica), paced at UPDATER_PER_MINUTE (default 1,200, the default per-account limit; the service runs with
 # raised limits since one address plays every client, so the updater paces itself). Alone and beside run
-# BENCH_ROUNDS times, alternating, after a warm-up; the mix's throughput of each run, the updater's achieved rate
-# and statuses, and the ratio beside/alone are printed. Results: bench/results/profile-updates-<timestamp>.txt.
+# BENCH_ROUNDS times, alternating, after a warm-up; the mix's throughput (2xx answers a second) of each run, the
+# updater's achieved rate and statuses, and the ratio beside/alone are printed. Results: bench/results/profile-updates-<timestamp>.txt.
 #
 # Usage: [BENCH_JAR=target/quarkus-app/quarkus-run.jar] [BENCH_DURATION=20s] [BENCH_ROUNDS=3] \
 #        [BENCH_SEED_ARGS="--users 20 --articles 200"] bench/profile-updates.sh
@@ -52,15 +52,16 @@ python3 bench/seed.py --api "$url/api" --out "$out" ${BENCH_SEED_ARGS:-} | tail 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results"
 BENCH_SIGNED=0 wrk -t2 -c"$connections" -d10s -s bench/wrk/scenario.lua "$url" -- mix-no-login "$out" >/dev/null
 
-mix() { # label: runs the mix once, prints and records its throughput
+mix() { # label: runs the mix once, prints and records its throughput (answers with a 2xx status a second)
   BENCH_SIGNED=0 wrk -t2 -c"$connections" -d"$duration" --latency -s bench/wrk/scenario.lua "$url" -- mix-no-login "$out" \
     >"$out/mix.txt"
-  local rate statuses
+  local rate served statuses
   rate=$(awk '/Requests\/sec/{print $2}' "$out/mix.txt")
+  served=$(awk -v s="$seconds" '/^status 2[0-9][0-9]:/{n += $3} END {printf "%.1f", n / s}' "$out/mix.txt")
   statuses=$(grep -E '^status ' "$out/mix.txt" | sed 's/status //' | paste -sd' ')
-  printf '%-8s mix %s req/s, %s, statuses [%s]\n' "$1" "$rate" "$(grep -oE 'p99 [0-9.]+ ms' "$out/mix.txt")" "$statuses" \
-    | tee -a "$results"
-  echo "$1 $rate" >>"$out/rates.txt"
+  printf '%-8s mix %s req/s served (%s answered), %s, statuses [%s]\n' "$1" "$served" "$rate" \
+    "$(grep -oE 'p99 [0-9.]+ ms' "$out/mix.txt")" "$statuses" | tee -a "$results"
+  echo "$1 $served" >>"$out/rates.txt"
 }
 
 : >"$out/rates.txt"
@@ -84,7 +85,7 @@ for line in open(sys.argv[1]):
     rates[label].append(float(rate))
 alone = sum(rates["alone"]) / len(rates["alone"])
 beside = sum(rates["beside"]) / len(rates["beside"])
-print(f"mix throughput: alone {alone:.0f} req/s, beside the updater {beside:.0f} req/s "
+print(f"mix throughput (2xx a second): alone {alone:.0f} req/s, beside the updater {beside:.0f} req/s "
       f"(mean of {len(rates['alone'])} runs each): beside/alone = {beside / alone:.3f}")
 PY
 echo "results: $results"
