@@ -26,18 +26,7 @@ log=bench/results/signed-in-service.log
 source bench/jwt-keys.sh
 bench_jwt_keys "$out"
 
-service=
-stop_service() { if [ -n "$service" ]; then kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true; service=; fi; }
-trap stop_service EXIT
-start_service() { # jar
-  QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
-  RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 \
-    java $java_opts -jar "$1" >>"$log" 2>&1 9>&- &
-  service=$!
-  for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
-  echo "service did not become ready; see $log" >&2; exit 1
-}
+source bench/service.sh
 
 run() { # label scenario signed
   local cpu

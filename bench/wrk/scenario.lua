@@ -4,7 +4,8 @@
 -- connections * 1000 / (pause + latency) requests a second, instead of as many as the server can take.
 -- With BENCH_SIGNED=1 every read is sent with a token (a signed-in reader gets the shared views plus their own flags).
 -- Scenarios: tags, list, tag, author, favorited, deep (offset 90,000), article, comments, feed, login,
--- comment-write, favorite (favorites or unfavorites, at random), and three mixes: mix, mix-no-login (the same
+-- comment-write, favorite (favorites or unfavorites, at random), profile-update (the first token's account
+-- changes its bio, alternating between two values), and three mixes: mix, mix-no-login (the same
 -- without its logins) and signed-mix (every request signed in, with comment writes and favorites, no logins).
 -- Data files (from bench/seed.py): tokens.txt, users.txt, slugs.txt, tags.txt; authors.txt (usernames) is
 -- optional (default: the usernames of users.txt).
@@ -67,6 +68,7 @@ function init(args)
 end
 
 local json = { ["Content-Type"] = "application/json" }
+local updates = 0
 
 local function authorized(index)
   return { ["Content-Type"] = "application/json", ["Authorization"] = "Token " .. data.tokens[index] }
@@ -97,6 +99,11 @@ local builders = {
   favorite = function()
     local method = math.random(2) == 1 and "POST" or "DELETE"
     return wrk.format(method, "/api/articles/" .. pick(data.slugs) .. "/favorite", authorized(math.random(#data.tokens)))
+  end,
+  ["profile-update"] = function()
+    updates = updates + 1
+    local body = '{"user":{"bio":"Bio number ' .. (updates % 2) .. '"}}'
+    return wrk.format("PUT", "/api/user", authorized(1), body)
   end,
   ["comment-write"] = function()
     local body = '{"comment":{"body":"A comment written under load."}}'

@@ -2,6 +2,7 @@ package dev.ballast.article;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ballast.cache.ShowsUsers;
 import dev.ballast.profile.Profile;
 import dev.ballast.viewer.ViewerFlags.Flags;
 import io.vertx.mutiny.sqlclient.Row;
@@ -20,13 +21,18 @@ public record Article(@JsonIgnore @Schema(hidden = true) long id,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String body,
                       @Schema(example = "[\"dragons\", \"training\"]") List<String> tagList,
                       @Schema(example = "2026-02-18T03:22:56.637Z") Instant createdAt, @Schema(example = "2026-02-18T03:48:35.824Z") Instant updatedAt,
-                      boolean favorited, int favoritesCount, Profile author) {
+                      boolean favorited, int favoritesCount, Profile author) implements ShowsUsers {
 
     static Article from(Row row) {
         return new Article(row.getLong("article_id"), row.getString("slug"), row.getString("title"),
                 row.getString("description"), row.getString("body"), List.of(row.getArrayOfStrings("tag_list")),
                 row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant(),
                 row.getBoolean("favorited"), row.getInteger("favorites_count"), Profile.from(row));
+    }
+
+    @Override
+    public boolean showsUser(long userId) {
+        return author.showsUser(userId);
     }
 
     /** This shared view as the viewer with these flags sees it. */

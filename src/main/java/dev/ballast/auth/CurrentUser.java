@@ -9,7 +9,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The caller of the current request, resolved lazily without blocking: a missing token means anonymous,
- * a bad or expired one fails with 401 (through the mapper of {@code AuthenticationFailedException}).
+ * a bad or expired one, or one issued before its user's last password change ({@link TokenGenerationCheck}),
+ * fails with 401 (through the mapper of {@code AuthenticationFailedException}).
  */
 @ApplicationScoped
 public class CurrentUser {
@@ -27,7 +28,22 @@ public class CurrentUser {
 
     /** The caller's user id; 401 for an anonymous caller. */
     public Uni<Long> requiredId() {
-        return optionalId().onItem().ifNull().failWith(() -> ApiException.unauthorized("authentication required"));
+        return required().map(SignedIn::id);
+    }
+
+    /** The caller and the token they were identified by; 401 for an anonymous caller. */
+    public Uni<SignedIn> required() {
+        return identities.getDeferredIdentity().map(identity -> {
+            Long id = userId(identity);
+            if (id == null) {
+                throw ApiException.unauthorized("authentication required");
+            }
+            return new SignedIn(id, ((JsonWebToken) identity.getPrincipal()).getRawToken());
+        });
+    }
+
+    /** A signed-in caller: their user id and the token they sent. */
+    public record SignedIn(long id, String token) {
     }
 
     private static Long userId(SecurityIdentity identity) {

@@ -7,6 +7,7 @@ import io.quarkus.cache.CompositeCacheKey;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What one write changed, as cache entries to empty: per cache name, the whole cache, or some keys, or the
- * entries that show an article or whose key names a value (a favorite changes only the lists showing its
- * article and the lists of its user's favorites, not every list). The one primitive every invalidation goes
+ * entries that show an article or a user or whose key names a value (a favorite changes only the lists showing
+ * its article and the lists of its user's favorites, not every list; a new bio only the views showing its user). The one primitive every invalidation goes
  * through, here and (as one notice) on every other replica. Built on the caller's thread, then only read.
  */
 public final class CacheChanges {
@@ -27,6 +28,7 @@ public final class CacheChanges {
     private final Set<String> whole = new LinkedHashSet<>();
     private final Map<String, Set<Object>> keys = new LinkedHashMap<>();
     private final Map<String, Set<Long>> showing = new LinkedHashMap<>();
+    private final Map<String, Set<Long>> showingUser = new LinkedHashMap<>();
     private final Map<String, Set<String>> naming = new LinkedHashMap<>();
 
     /** The entry {@code key} of the cache {@code cacheName}. */
@@ -40,6 +42,14 @@ public final class CacheChanges {
      */
     public CacheChanges showing(String cacheName, long articleId) {
         return add(showing, cacheName, articleId);
+    }
+
+    /**
+     * The entries of the cache {@code cacheName} whose view shows the user {@code userId} ({@link ShowsUsers}); an
+     * entry still loading, or of another kind, counts as showing them.
+     */
+    public CacheChanges showingUser(String cacheName, long userId) {
+        return add(showingUser, cacheName, userId);
     }
 
     /** The entries of the cache {@code cacheName} whose key is, or has among its parts, {@code value}. */
@@ -59,12 +69,13 @@ public final class CacheChanges {
         whole.add(cacheName);
         keys.remove(cacheName);
         showing.remove(cacheName);
+        showingUser.remove(cacheName);
         naming.remove(cacheName);
         return this;
     }
 
     public boolean isEmpty() {
-        return whole.isEmpty() && keys.isEmpty() && showing.isEmpty() && naming.isEmpty();
+        return whole.isEmpty() && keys.isEmpty() && showing.isEmpty() && showingUser.isEmpty() && naming.isEmpty();
     }
 
     /** The caches emptied entirely. */
@@ -80,6 +91,11 @@ public final class CacheChanges {
     /** The caches emptied where their views show some articles, with those articles' ids. */
     public Map<String, Set<Long>> showing() {
         return Collections.unmodifiableMap(showing);
+    }
+
+    /** The caches emptied where their views show some users, with those users' ids. */
+    public Map<String, Set<Long>> showingUser() {
+        return Collections.unmodifiableMap(showingUser);
     }
 
     /** The caches emptied where their keys name some values, with those values. */
@@ -99,10 +115,14 @@ public final class CacheChanges {
             }
         }));
         Set<String> selected = new LinkedHashSet<>(showing.keySet());
+        selected.addAll(showingUser.keySet());
         selected.addAll(naming.keySet());
         for (String name : selected) {
+            Set<String> named = naming.getOrDefault(name, Set.of());
+            Set<Long> articleIds = showing.getOrDefault(name, Set.of());
+            Set<Long> userIds = showingUser.getOrDefault(name, Set.of());
             cache(caches, name).ifPresent(cache -> steps.add(cache.invalidateIf(key ->
-                    names(key, naming.getOrDefault(name, Set.of())) || shows(cache, key, showing.getOrDefault(name, Set.of())))));
+                    names(key, named) || shows(cache, key, articleIds, userIds))));
         }
         if (steps.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -120,18 +140,35 @@ public final class CacheChanges {
         return values.contains(key);
     }
 
-    private static boolean shows(Cache cache, Object key, Set<Long> articleIds) {
-        if (articleIds.isEmpty()) {
+    private static boolean shows(Cache cache, Object key, Set<Long> articleIds, Set<Long> userIds) {
+        if (articleIds.isEmpty() && userIds.isEmpty()) {
             return false;
         }
         CompletableFuture<Object> entry = cache.as(CaffeineCache.class).getIfPresent(key);
         if (entry == null) {
             return false;
         }
-        if (!entry.isDone() || entry.isCompletedExceptionally() || !(entry.getNow(null) instanceof ShowsArticles view)) {
-            return true; // loading (perhaps from before the write), or not a view of articles: empty it to be safe
+        if (!entry.isDone() || entry.isCompletedExceptionally()) {
+            return true; // loading (perhaps from before the write): empty it to be safe
         }
-        return articleIds.stream().anyMatch(view::showsArticle);
+        Object view = entry.getNow(null);
+        return articleIds.stream().anyMatch(id -> showsArticle(view, id)) || userIds.stream().anyMatch(id -> showsUser(view, id));
+    }
+
+    /** Whether the view shows the article; a view of another kind may: empty it to be safe. */
+    private static boolean showsArticle(Object view, long articleId) {
+        return !(view instanceof ShowsArticles articles) || articles.showsArticle(articleId);
+    }
+
+    /** Whether the view (or an item of a list) shows the user; a view of another kind may: empty it to be safe. */
+    private static boolean showsUser(Object view, long userId) {
+        if (view instanceof ShowsUsers users) {
+            return users.showsUser(userId);
+        }
+        if (view instanceof Collection<?> items) {
+            return items.stream().anyMatch(item -> showsUser(item, userId));
+        }
+        return true;
     }
 
     private static Optional<Cache> cache(CacheManager caches, String name) {
@@ -140,6 +177,6 @@ public final class CacheChanges {
 
     @Override
     public String toString() {
-        return "all of " + whole + ", keys " + keys + ", showing " + showing + ", naming " + naming;
+        return "all of " + whole + ", keys " + keys + ", showing " + showing + ", showing users " + showingUser + ", naming " + naming;
     }
 }

@@ -52,6 +52,7 @@ record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
             }
         }
         JsonObject showing = selected(changes.showing(), keyedAsWhole, whole);
+        JsonObject users = selected(changes.showingUser(), keyedAsWhole, whole);
         JsonObject naming = selected(changes.naming(), keyedAsWhole, whole);
         JsonObject notice = new JsonObject().put("v", VERSION).put("from", from).put("at", sentAtMillis);
         if (!whole.isEmpty()) {
@@ -62,6 +63,9 @@ record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
         }
         if (!showing.isEmpty()) {
             notice.put("showing", showing);
+        }
+        if (!users.isEmpty()) {
+            notice.put("users", users);
         }
         if (!naming.isEmpty()) {
             notice.put("naming", naming);
@@ -109,6 +113,10 @@ record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
         JsonObject showing = notice.getJsonObject("showing", new JsonObject());
         for (String cacheName : showing.fieldNames()) {
             showing.getJsonArray(cacheName).forEach(id -> changes.showing(cacheName, ((Number) id).longValue()));
+        }
+        JsonObject users = notice.getJsonObject("users", new JsonObject());
+        for (String cacheName : users.fieldNames()) {
+            users.getJsonArray(cacheName).forEach(id -> changes.showingUser(cacheName, ((Number) id).longValue()));
         }
         JsonObject naming = notice.getJsonObject("naming", new JsonObject());
         for (String cacheName : naming.fieldNames()) {

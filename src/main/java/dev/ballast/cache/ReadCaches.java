@@ -72,9 +72,18 @@ public class ReadCaches {
         return invalidate(new CacheChanges().key(COMMENTS, slug));
     }
 
-    /** A user changed name, bio or image, which every view of their articles, comments and profile shows. */
-    public Uni<Void> userChanged() {
-        return invalidate(new CacheChanges().all(ARTICLE).all(ARTICLE_LISTS).all(COMMENTS).all(PROFILE));
+    /**
+     * A user changed their name, bio or image: the views that show them, and no other. Their profile, their
+     * articles, the lists showing one of those and the comment lists showing one of their comments; after a new
+     * name also the profile and the lists (by author, by favorites) keyed by either name.
+     */
+    public Uni<Void> userChanged(long userId, String usernameBefore, String username) {
+        CacheChanges changes = new CacheChanges().key(PROFILE, usernameBefore)
+                .showingUser(ARTICLE, userId).showingUser(ARTICLE_LISTS, userId).showingUser(COMMENTS, userId);
+        if (!usernameBefore.equals(username)) {
+            changes.key(PROFILE, username).naming(ARTICLE_LISTS, usernameBefore).naming(ARTICLE_LISTS, username);
+        }
+        return invalidate(changes);
     }
 
     /** Empties one entry of the named cache, here and on every replica. */

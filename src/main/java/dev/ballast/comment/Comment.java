@@ -1,5 +1,6 @@
 package dev.ballast.comment;
 
+import dev.ballast.cache.ShowsUsers;
 import dev.ballast.profile.Profile;
 import dev.ballast.viewer.ViewerFlags.Flags;
 import io.vertx.mutiny.sqlclient.Row;
@@ -7,11 +8,17 @@ import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 public record Comment(@Schema(example = "1") long id, @Schema(example = "2026-02-18T03:22:56.637Z") Instant createdAt,
-                      @Schema(example = "2026-02-18T03:22:56.637Z") Instant updatedAt, @Schema(example = "It takes a Jacobian") String body, Profile author) {
+                      @Schema(example = "2026-02-18T03:22:56.637Z") Instant updatedAt, @Schema(example = "It takes a Jacobian") String body, Profile author)
+        implements ShowsUsers {
 
     static Comment from(Row row) {
         return new Comment(row.getLong("id"), row.getOffsetDateTime("created_at").toInstant(),
                 row.getOffsetDateTime("updated_at").toInstant(), row.getString("body"), Profile.from(row));
+    }
+
+    @Override
+    public boolean showsUser(long userId) {
+        return author.showsUser(userId);
     }
 
     /** This shared view as the viewer with these flags sees it. */

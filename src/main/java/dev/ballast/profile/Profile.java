@@ -1,6 +1,7 @@
 package dev.ballast.profile;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.ballast.cache.ShowsUsers;
 import dev.ballast.viewer.ViewerFlags.Flags;
 import io.vertx.mutiny.sqlclient.Row;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -11,12 +12,18 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 public record Profile(@JsonIgnore @Schema(hidden = true) long id, @Schema(example = "jake") String username,
                       @Schema(example = "I work at statefarm") String bio,
-                      @Schema(example = "https://i.stack.imgur.com/xHWG8.jpg") String image, boolean following) {
+                      @Schema(example = "https://i.stack.imgur.com/xHWG8.jpg") String image, boolean following)
+        implements ShowsUsers {
 
     /** Reads a profile from a row with the columns user_id, username, bio, image and following. */
     public static Profile from(Row row) {
         return new Profile(row.getLong("user_id"), row.getString("username"), row.getString("bio"),
                 row.getString("image"), row.getBoolean("following"));
+    }
+
+    @Override
+    public boolean showsUser(long userId) {
+        return id == userId;
     }
 
     /** This profile as the viewer with these flags sees it. */

@@ -15,7 +15,7 @@ import java.util.List;
 @ApplicationScoped
 class UserRepository {
 
-    private static final String COLUMNS = "id, username, email, password_hash, bio, image";
+    private static final String COLUMNS = "id, username, email, password_hash, bio, image, token_generation";
 
     private static final Statement BY_ID = Statement.read("user.byId",
             "select " + COLUMNS + " from users where id = $1");
@@ -26,12 +26,20 @@ class UserRepository {
                    exists(select 1 from users where lower(email) = lower($2) and id <> $3) as email_taken""");
     private static final Statement INSERT = Statement.write("user.insert",
             "insert into users (username, email, password_hash) values ($1, $2, $3) returning " + COLUMNS);
+    /**
+     * Changes the given fields, with the user's row as it was (locked first, so the values are those this update
+     * replaced); a new password bumps the token generation.
+     */
     private static final Statement UPDATE = Statement.write("user.update", """
-            update users set username = coalesce($2, username), email = coalesce($3, email),
-                             password_hash = coalesce($4, password_hash),
-                             bio = case when $5::text is null then bio when $5 ~ '^\\s*$' then null else $5 end,
-                             image = case when $6::text is null then image when $6 ~ '^\\s*$' then null else $6 end
-            where id = $1 returning\s""" + COLUMNS);
+            with before as (select id, username, bio, image from users where id = $1 for update)
+            update users u set username = coalesce($2, u.username), email = coalesce($3, u.email),
+                               password_hash = coalesce($4, u.password_hash),
+                               token_generation = u.token_generation + case when $4::text is null then 0 else 1 end,
+                               bio = case when $5::text is null then u.bio when $5 ~ '^\\s*$' then null else $5 end,
+                               image = case when $6::text is null then u.image when $6 ~ '^\\s*$' then null else $6 end
+            from before where u.id = before.id
+            returning u.id, u.username, u.email, u.password_hash, u.bio, u.image, u.token_generation,
+                      before.username as username_before, before.bio as bio_before, before.image as image_before""");
 
     private final Database db;
 
@@ -71,11 +79,15 @@ class UserRepository {
                 .onFailure().transform(UserRepository::takenFieldOrSame);
     }
 
-    /** Changes the given fields; a null leaves a field as it is, a blank bio or image removes it (stored as null). */
-    Uni<UserRow> update(long id, String username, String email, String passwordHash, String bio, String image) {
+    /**
+     * Changes the given fields; a null leaves a field as it is, a blank bio or image removes it (stored as null).
+     * A new password hash bumps the token generation. Null when there is no such user.
+     */
+    Uni<UserUpdate> update(long id, String username, String email, String passwordHash, String bio, String image) {
         Tuple args = Tuple.of(id, username, email, passwordHash, bio, image);
         return db.execute(UPDATE, args)
-                .map(UserRepository::userOrNull)
+                .map(rows -> Database.firstRow(rows).map(row -> new UserUpdate(UserRow.from(row), row.getString("username_before"),
+                        row.getString("bio_before"), row.getString("image_before"), passwordHash != null)).orElse(null))
                 .onFailure().transform(UserRepository::takenFieldOrSame);
     }
 

@@ -54,15 +54,15 @@ public class UserResource {
     @GET
     @Path("user")
     public Uni<UserResponse> current() {
-        return currentUser.requiredId().chain(users::current).map(UserResponse::new);
+        return currentUser.required().chain(users::current).map(UserResponse::new);
     }
 
     @SecurityRequirement(name = ApiDocumentation.TOKEN)
     @PUT
     @Path("user")
     public Uni<UserResponse> update(UpdateUserRequest request) {
-        return currentUser.requiredId()
-                .chain(id -> users.update(id, requireBody(request, UpdateUserRequest::user, "user")))
+        return currentUser.required()
+                .chain(caller -> users.update(caller, requireBody(request, UpdateUserRequest::user, "user")))
                 .map(UserResponse::new);
     }
 }

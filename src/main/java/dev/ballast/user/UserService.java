@@ -1,5 +1,7 @@
 package dev.ballast.user;
 
+import dev.ballast.auth.CurrentUser.SignedIn;
+import dev.ballast.auth.TokenGenerations;
 import dev.ballast.auth.TokenService;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.http.ApiException;
@@ -10,7 +12,11 @@ import dev.ballast.user.UserRequests.UpdateUser;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Registration, login and account changes: validation, password hashing off the event loop, tokens. */
+/**
+ * Registration, login and account changes: validation, password hashing off the event loop, tokens. A token is
+ * issued only at registration, login and a password change (which ends every earlier one): a caller never gets a
+ * fresh token for the one they sent, so a token cannot outlive its expiry by renewing itself.
+ */
 @ApplicationScoped
 class UserService {
 
@@ -19,9 +25,12 @@ class UserService {
     private final TokenService tokens;
     private final Limits limits;
     private final ReadCaches caches;
+    private final TokenGenerations generations;
 
-    UserService(UserRepository users, PasswordHasher hasher, TokenService tokens, Limits limits, ReadCaches caches) {
+    UserService(UserRepository users, PasswordHasher hasher, TokenService tokens, Limits limits, ReadCaches caches,
+                TokenGenerations generations) {
         this.caches = caches;
+        this.generations = generations;
         this.users = users;
         this.hasher = hasher;
         this.tokens = tokens;
@@ -51,11 +60,18 @@ class UserService {
                         }));
     }
 
-    Uni<User> current(long userId) {
-        return existing(userId).map(this::withToken);
+    /** The caller's account, with the token they sent. */
+    Uni<User> current(SignedIn caller) {
+        return existing(caller.id()).map(user -> user.withToken(caller.token()));
     }
 
-    Uni<User> update(long userId, UpdateUser change) {
+    /**
+     * Changes the caller's account. Only a new password ends the caller's tokens (a fresh one is returned, of the
+     * new generation); otherwise the token they sent is returned. Shared views are emptied only when what others
+     * see of the user (name, bio, image) changed.
+     */
+    Uni<User> update(SignedIn caller, UpdateUser change) {
+        long userId = caller.id();
         change.validate(limits);
         String username = change.username() == null ? null : change.username().trim();
         String email = change.email() == null ? null : change.email().trim();
@@ -64,8 +80,11 @@ class UserService {
                 .chain(() -> passwordHash)
                 .chain(hash -> users.update(userId, username, email, hash, change.bio(), change.image()))
                 .onItem().ifNull().failWith(UserService::unknownUser)
-                .call(caches::userChanged)
-                .map(this::withToken);
+                .call(update -> update.shownChanged()
+                        ? caches.userChanged(userId, update.usernameBefore(), update.user().username())
+                        : Uni.createFrom().voidItem())
+                .call(update -> update.passwordChanged() ? generations.changed(userId) : Uni.createFrom().voidItem())
+                .map(update -> update.passwordChanged() ? withToken(update.user()) : update.user().withToken(caller.token()));
     }
 
     private Uni<UserRow> existing(long userId) {
@@ -78,6 +97,6 @@ class UserService {
     }
 
     private User withToken(UserRow user) {
-        return user.withToken(tokens.issue(user.id()));
+        return user.withToken(tokens.issue(user.id(), user.tokenGeneration()));
     }
 }

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,6 +22,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * then a comment, a favorite, a follow, an article created and one updated, and a profile changed, each
  * written through replica A, must show through B within {@link #BOUND_MILLIS}: only a notice from A can
  * empty B's cache that fast. A change made behind the service's back (plain SQL, no notice) stays invisible
- * through B, which shows that B really serves from its cache.
+ * through B, which shows that B really serves from its cache. Likewise a password changed through A ends the
+ * old tokens on B within the bound, while a generation bumped behind the service's back does not.
  */
 class CacheAcrossReplicasIT {
 
@@ -156,6 +159,57 @@ class CacheAcrossReplicasIT {
                 .forEach(line -> System.out.println("replica B: " + line));
     }
 
+    @Test
+    void aPasswordChangedThroughOneReplicaEndsTheOldTokensOnTheOther() throws Exception {
+        String old = register(a, "moved");
+        String me = b + "/api/user";
+        String articles = b + "/api/articles";
+        assertEquals(200, get(me, old).statusCode());
+        assertEquals(200, get(articles, old).statusCode());
+
+        // Behind the service's back (no notice): B goes on trusting its cached generation.
+        try (Connection connection = DriverManager.getConnection(database.get("quarkus.datasource.jdbc.url"),
+                database.get("quarkus.datasource.username"), database.get("quarkus.datasource.password"));
+             PreparedStatement update = connection.prepareStatement("update users set token_generation = token_generation + 1 where id = ?")) {
+            update.setLong(1, Long.parseLong(subject(old)));
+            assertEquals(1, update.executeUpdate());
+        }
+        Thread.sleep(BOUND_MILLIS);
+        assertEquals(200, get(me, old).statusCode(), "B checks tokens against its cached generation (CACHE_TOKEN_GENERATIONS_TTL is 60 s)");
+
+        String renewed = json(send(a, "PUT", "/api/user", old,
+                new JsonObject().put("user", new JsonObject().put("password", "a new password for b")), 200))
+                .getJsonObject("user").getString("token");
+        refused("password changed: old token on /api/user", me, old);
+        refused("password changed: old token on /api/articles", articles, old);
+        assertEquals(200, get(me, renewed).statusCode(), "the new token works on B");
+    }
+
+    /** Polls B until the token is refused (401); fails past the bound, naming the delay seen. */
+    private static void refused(String what, String url, String token) throws Exception {
+        long start = System.nanoTime();
+        while (true) {
+            int status = get(url, token).statusCode();
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            if (status == 401) {
+                delays.put(what, elapsed);
+                assertTrue(elapsed <= BOUND_MILLIS, what + ": refused by B after " + elapsed + " ms, over the bound of "
+                        + BOUND_MILLIS + " ms");
+                return;
+            }
+            assertEquals(200, status, what);
+            if (elapsed > BOUND_MILLIS) {
+                throw new AssertionError(what + ": still accepted by B after " + elapsed + " ms (the notice from A was not heard)");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static String subject(String token) {
+        return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8))
+                .getString("sub");
+    }
+
     /** Polls B until the view passes the check; fails past the bound, naming the delay seen. */
     private static void visible(String what, String url, String token, Predicate<JsonObject> check) throws Exception {
         long start = System.nanoTime();
@@ -230,6 +284,7 @@ class CacheAcrossReplicasIT {
         keys.forEach((key, value) -> options.add("-D" + key + "=" + value));
         options.add("-Dquarkus.http.port=" + port);
         options.add("-DCACHE_TTL=60S");
+        options.add("-DCACHE_TOKEN_GENERATIONS_TTL=60S");
         options.add("-DRATE_LIMIT_REQUESTS_PER_MINUTE=1000000");
         options.add("-DAUTH_RATE_LIMIT_PER_MINUTE=1000000");
         options.add("-DPASSWORD_HASH_RATE=1000");

@@ -33,6 +33,17 @@ class CacheNoticeTest {
     }
 
     @Test
+    void aProfileChangeTravelsAsTheViewsShowingItsUser() {
+        CacheChanges changes = new CacheChanges().key("profile", "jake").showingUser("article", 7L).showingUser("comments", 7L)
+                .naming("article-lists", "jake");
+        CacheNotice decoded = CacheNotice.decode(new CacheNotice("abc", 1L, changes).encode());
+        assertEquals(Set.of(7L), decoded.changes().showingUser().get("article"));
+        assertEquals(Set.of(7L), decoded.changes().showingUser().get("comments"));
+        assertEquals(Set.of("jake"), decoded.changes().keys().get("profile"));
+        assertEquals(Set.of(), decoded.changes().whole());
+    }
+
+    @Test
     void aKeyThatCannotTravelAnnouncesItsWholeCache() {
         CacheChanges changes = new CacheChanges().key("article", "a-slug").key("odd", new Object());
         CacheNotice decoded = CacheNotice.decode(new CacheNotice("abc", 1L, changes).encode());

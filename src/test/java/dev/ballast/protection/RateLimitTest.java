@@ -3,22 +3,33 @@ package dev.ballast.protection;
 import static dev.ballast.Api.PASSWORD;
 import static dev.ballast.Api.anonymous;
 import static dev.ballast.Api.register;
+import static dev.ballast.Api.uniqueName;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.smallrye.jwt.build.Jwt;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(RateLimitTest.LowLimits.class)
 class RateLimitTest {
+
+    @Inject
+    AgroalDataSource dataSource;
 
     public static class LowLimits implements QuarkusTestProfile {
         @Override
@@ -50,6 +61,32 @@ class RateLimitTest {
                 .header("RateLimit-Reset", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"))
                 .body("errors.body[0]", startsWith("too many requests"));
         polite.as().get("/api/user").then().statusCode(200).body("user.username", equalTo(polite.username()));
+    }
+
+    @Test
+    void aTokenEndedByAPasswordChangeIsNotCountedAsItsAccount() throws Exception {
+        // An account whose password has changed once, made directly: this class's registration budget is small.
+        long id;
+        String name = uniqueName("changed");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement(
+                     "insert into users (username, email, password_hash, token_generation) values (?, ?, 'x', 1) returning id")) {
+            insert.setString(1, name);
+            insert.setString(2, name + "@example.com");
+            try (ResultSet row = insert.executeQuery()) {
+                row.next();
+                id = row.getLong(1);
+            }
+        }
+        String ended = Jwt.issuer("ballast").subject(Long.toString(id)).claim("gen", 0).sign();
+        String current = Jwt.issuer("ballast").subject(Long.toString(id)).claim("gen", 1).sign();
+        for (int i = 0; i < 31; i++) {
+            int status = given().header("Authorization", "Token " + ended).get("/api/user").statusCode();
+            assertTrue(status == 401 || status == 429, "an ended token is refused, or limited as its address: " + status);
+        }
+        // Had those 31 requests counted against the account (30 a minute here), its current token would get 429.
+        given().header("Authorization", "Token " + current).get("/api/user").then().statusCode(200)
+                .body("user.username", equalTo(name));
     }
 
     @Test

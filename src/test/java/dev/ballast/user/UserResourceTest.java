@@ -13,9 +13,16 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import io.restassured.response.Response;
 import io.smallrye.jwt.build.Jwt;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -30,6 +37,9 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class UserResourceTest {
+
+    @Inject
+    MeterRegistry registry;
 
     private static Map<String, Object> user(Map<String, Object> fields) {
         return Map.of("user", fields);
@@ -198,6 +208,72 @@ class UserResourceTest {
     }
 
     @Test
+    void aTokenCarriesItsIssueTimeAndIsNeverRenewedByUse() {
+        Account account = register("renew");
+        JsonObject claims = claims(account.token());
+        long now = Instant.now().getEpochSecond();
+        assertTrue(Math.abs(claims.getLong("iat") - now) < 60, "iat " + claims.getLong("iat") + " near " + now);
+        assertEquals(0L, claims.getLong("gen"));
+        account.as().get("/api/user").then().statusCode(200).body("user.token", equalTo(account.token()));
+        account.as().body(user(Map.of("bio", "renew?", "email", uniqueName("renew") + "@example.com"))).put("/api/user")
+                .then().statusCode(200).body("user.token", equalTo(account.token()));
+    }
+
+    @Test
+    void aPasswordChangeEndsEveryEarlierTokenOnEveryEndpoint() {
+        Account account = register("revoked");
+        String slug = dev.ballast.Api.createArticle(account, uniqueName("Before the change"), List.of());
+        String fromLogin = anonymous().body(user(Map.of("email", account.email(), "password", PASSWORD)))
+                .post("/api/users/login").then().statusCode(200).extract().path("user.token");
+
+        String newToken = account.as().body(user(Map.of("password", "a brand new secret"))).put("/api/user")
+                .then().statusCode(200).extract().path("user.token");
+        assertNotEquals(account.token(), newToken);
+        assertEquals(1L, claims(newToken).getLong("gen"));
+
+        for (String old : List.of(account.token(), fromLogin)) {
+            Account stale = new Account(account.username(), account.email(), old);
+            List<Response> answers = List.of(
+                    stale.as().get("/api/user"),
+                    stale.as().body(user(Map.of("bio", "still here?"))).put("/api/user"),
+                    stale.as().get("/api/articles"),
+                    stale.as().get("/api/articles/feed"),
+                    stale.as().get("/api/articles/" + slug),
+                    stale.as().get("/api/articles/" + slug + "/comments"),
+                    stale.as().get("/api/profiles/" + account.username()),
+                    stale.as().post("/api/articles/" + slug + "/favorite"),
+                    stale.as().body(Map.of("comment", Map.of("body", "sneaky"))).post("/api/articles/" + slug + "/comments"),
+                    stale.as().delete("/api/articles/" + slug));
+            for (Response answer : answers) {
+                answer.then().statusCode(401).header("WWW-Authenticate", "Token")
+                        .body("errors.body", contains("token is invalid or expired"));
+            }
+        }
+        // The article is still there, untouched, and the new token works.
+        new Account(account.username(), account.email(), newToken).as().get("/api/user")
+                .then().statusCode(200).body("user.token", equalTo(newToken)).body("user.bio", nullValue());
+        anonymous().get("/api/articles/" + slug + "/comments").then().statusCode(200).body("comments.size()", equalTo(0));
+    }
+
+    @Test
+    void aTokenOfAUserWhoDoesNotExistIsRefused() {
+        String nobody = Jwt.issuer("ballast").subject(Long.toString(Long.MAX_VALUE - 1)).sign();
+        given().header("Authorization", "Token " + nobody).get("/api/articles")
+                .then().statusCode(401).body("errors.body", contains("token is invalid or expired"));
+    }
+
+    @Test
+    void checkingAWarmTokenCostsNoStatement() {
+        Account account = register("warm");
+        account.as().get("/api/tags").then().statusCode(200);
+        long before = tokenChecksSoFar(registry);
+        for (int i = 0; i < 5; i++) {
+            account.as().get("/api/tags").then().statusCode(200);
+        }
+        assertEquals(0, tokenChecksSoFar(registry) - before, "token generation statements for five warm signed-in reads");
+    }
+
+    @Test
     void updateRejectsTakenNamesEmptyChangesAndAnonymousCallers() {
         Account account = register("upd");
         Account other = register("other");
@@ -222,7 +298,15 @@ class UserResourceTest {
     }
 
     private static String subject(String token) {
-        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-        return payload.replaceAll(".*\"sub\":\"([^\"]+)\".*", "$1");
+        return claims(token).getString("sub");
+    }
+
+    private static JsonObject claims(String token) {
+        return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+    }
+
+    private static long tokenChecksSoFar(MeterRegistry registry) {
+        Timer checks = registry.find("ballast.db.query").tag("statement", "auth.tokenGeneration").timer();
+        return checks == null ? 0 : checks.count();
     }
 }

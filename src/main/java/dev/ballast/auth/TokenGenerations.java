@@ -1,0 +1,50 @@
+package dev.ballast.auth;
+
+import dev.ballast.cache.ReadCaches;
+import dev.ballast.db.Database;
+import dev.ballast.db.Statement;
+import io.quarkus.cache.CacheResult;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Each user's token generation (the users table's {@code token_generation}, bumped by every password change),
+ * cached per user so that checking a token costs no statement while its user's entry is warm. A password change
+ * empties the entry here and, through a cache notice, on every other replica; {@code CACHE_TOKEN_GENERATIONS_TTL}
+ * bounds how long a replica that missed the notice accepts the old tokens.
+ */
+@ApplicationScoped
+public class TokenGenerations {
+
+    public static final String CACHE = "token-generation";
+    /** The generation of a user who does not exist: no token of theirs is accepted. */
+    static final long UNKNOWN_USER = Long.MAX_VALUE;
+
+    private static final Statement CURRENT = Statement.read("auth.tokenGeneration",
+            "select token_generation from users where id = $1");
+
+    private final Database db;
+    private final ReadCaches caches;
+
+    TokenGenerations(Database db, ReadCaches caches) {
+        this.db = db;
+        this.caches = caches;
+    }
+
+    /** The user's current generation ({@link #UNKNOWN_USER} when there is no such user). */
+    public Uni<Long> current(long userId) {
+        return ReadCaches.ownCopy(cached(userId));
+    }
+
+    @CacheResult(cacheName = CACHE)
+    Uni<Long> cached(long userId) {
+        return db.execute(CURRENT, Tuple.of(userId))
+                .map(rows -> Database.firstRow(rows).map(row -> row.getLong("token_generation")).orElse(UNKNOWN_USER));
+    }
+
+    /** The user's password changed (committed): forget their generation here and on every replica. */
+    public Uni<Void> changed(long userId) {
+        return caches.invalidate(CACHE, userId);
+    }
+}
