@@ -87,6 +87,16 @@ public class FailedLogins {
         }
     }
 
+    /**
+     * The attempt ended before its password was checked (hashing or the database was busy): it no longer counts
+     * toward the doubling, so a busy server does not use up a user's free attempts. The wait it started stays,
+     * as later attempts may have been let through after it.
+     */
+    public void notChecked(String email) {
+        accounts.asMap().computeIfPresent(key(email),
+                (key, attempts) -> new Attempts(Math.max(0, attempts.count() - 1), attempts.nextAllowedNanos()));
+    }
+
     /** The password was right: the account starts afresh. */
     public void succeeded(String email) {
         accounts.invalidate(key(email));

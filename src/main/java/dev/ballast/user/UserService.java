@@ -57,7 +57,9 @@ class UserService {
                             }
                             failedLogins.succeeded(login.email());
                             return withToken(user);
-                        }));
+                        }))
+                .onFailure(failure -> !(failure instanceof ApiException refused && refused.status() == 401))
+                .invoke(() -> failedLogins.notChecked(login.email()));
     }
 
     Uni<User> current(long userId) {

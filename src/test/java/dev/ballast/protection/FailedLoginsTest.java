@@ -68,6 +68,17 @@ class FailedLoginsTest {
     }
 
     @Test
+    void anAttemptWhosePasswordWasNotCheckedDoesNotCount() {
+        for (int i = 0; i < 10; i++) {
+            logins.attempt("busy@example.com");
+            logins.notChecked("busy@example.com"); // answered 503: the server was busy
+        }
+        logins.attempt("busy@example.com");
+        logins.attempt("busy@example.com");
+        assertDoesNotThrow(() -> logins.attempt("busy@example.com"), "still within the free failures");
+    }
+
+    @Test
     void failuresAreForgottenAWindowAfterTheLastAttempt() {
         for (int i = 0; i < 3; i++) {
             logins.attempt("c@example.com");
