@@ -48,7 +48,8 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
     private final long bodyTimeoutNanos;
     private final int perAddressMax;
     private final TrustedProxies proxies;
-    private final Map<InetAddress, Integer> openPerAddress = new ConcurrentHashMap<>();
+    /** Open connections per client, keyed as the rate limits key it (an IPv6 client is its /64). */
+    private final Map<String, Integer> openPerAddress = new ConcurrentHashMap<>();
     private final Counter overCap;
     private final Counter headerTimeouts;
     private final Counter bodyTimeouts;
@@ -102,7 +103,7 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
 
     /** Open connections from this address, as counted by the cap (0 once all closed: the entry is gone). */
     int openConnections(InetAddress address) {
-        return openPerAddress.getOrDefault(address, 0);
+        return openPerAddress.getOrDefault(ClientAddress.key(address.getHostAddress()), 0);
     }
 
     /** On the listening channel: sees each accepted connection before it is registered with an event loop. */
@@ -111,23 +112,24 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
             if (message instanceof Channel connection && connection.remoteAddress() instanceof InetSocketAddress remote) {
-                InetAddress address = remote.getAddress();
-                if (!proxies.trusts(address.getHostAddress())) {
-                    if (openPerAddress.merge(address, 1, Integer::sum) > perAddressMax) {
-                        release(address);
+                String address = remote.getAddress().getHostAddress();
+                if (!proxies.trusts(address)) {
+                    String client = ClientAddress.key(address);
+                    if (openPerAddress.merge(client, 1, Integer::sum) > perAddressMax) {
+                        release(client);
                         overCap.increment();
                         connection.unsafe().closeForcibly();
                         return;
                     }
-                    connection.closeFuture().addListener(closed -> release(address));
+                    connection.closeFuture().addListener(closed -> release(client));
                 }
                 connection.pipeline().addFirst("ballast-request-deadline", new RequestDeadline());
             }
             context.fireChannelRead(message);
         }
 
-        private void release(InetAddress address) {
-            openPerAddress.computeIfPresent(address, (key, count) -> count > 1 ? count - 1 : null);
+        private void release(String client) {
+            openPerAddress.computeIfPresent(client, (key, count) -> count > 1 ? count - 1 : null);
         }
     }
 

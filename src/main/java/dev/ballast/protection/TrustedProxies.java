@@ -1,7 +1,5 @@
 package dev.ballast.protection;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 
 /**
@@ -36,34 +34,38 @@ public final class TrustedProxies {
         this.ranges = entries.stream().map(String::trim).filter(entry -> !entry.isEmpty()).map(TrustedProxies::range).toList();
     }
 
-    /** The client's address: the peer's, or when the peer is a trusted proxy, the last untrusted hop it forwarded. */
-    public String clientAddress(String peer, String forwardedFor) {
-        if (forwardedFor == null || forwardedFor.isBlank() || !trusts(peer)) {
+    /**
+     * The client's address: the peer's, or when the peer is a trusted proxy, the last untrusted hop it forwarded.
+     * The hops are read across every {@code X-Forwarded-For} line in order: a proxy that appends a line of its
+     * own leaves the client's (forgeable) line first, so reading only the first line would believe the client.
+     */
+    public String clientAddress(String peer, List<String> forwardedFor) {
+        if (forwardedFor.isEmpty() || !trusts(peer)) {
             return peer;
         }
-        String[] hops = forwardedFor.split(",");
+        String[] hops = String.join(",", forwardedFor).split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].trim();
             if (!hop.isEmpty() && !trusts(hop)) {
                 return hop;
             }
         }
-        return hops[0].trim().isEmpty() ? peer : hops[0].trim();
+        return hops.length == 0 || hops[0].trim().isEmpty() ? peer : hops[0].trim();
     }
 
     boolean trusts(String address) {
-        if (ranges.isEmpty() || !looksLikeIp(address)) {
+        if (ranges.isEmpty()) {
             return false;
         }
-        byte[] bytes = bytes(address);
+        byte[] bytes = ClientAddress.parse(address);
         return bytes != null && ranges.stream().anyMatch(range -> range.contains(bytes));
     }
 
     private static Range range(String entry) {
         int slash = entry.indexOf('/');
         String ip = slash < 0 ? entry : entry.substring(0, slash);
-        byte[] network = bytes(ip);
-        if (network == null || !looksLikeIp(ip)) {
+        byte[] network = ClientAddress.parse(ip);
+        if (network == null) {
             throw new IllegalArgumentException("Not an IP address or CIDR range: " + entry);
         }
         int prefix = slash < 0 ? network.length * 8 : Integer.parseInt(entry.substring(slash + 1));
@@ -71,18 +73,5 @@ public final class TrustedProxies {
             throw new IllegalArgumentException("Bad prefix length in " + entry);
         }
         return new Range(network, prefix);
-    }
-
-    /** Only literal addresses: never a name that would need a DNS lookup. */
-    private static boolean looksLikeIp(String value) {
-        return value != null && !value.isEmpty() && value.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':');
-    }
-
-    private static byte[] bytes(String ip) {
-        try {
-            return InetAddress.getByName(ip).getAddress();
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 }

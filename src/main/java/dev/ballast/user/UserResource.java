@@ -4,6 +4,7 @@ import static dev.ballast.http.Validation.requireBody;
 
 import dev.ballast.auth.CurrentUser;
 import dev.ballast.http.ApiDocumentation;
+import dev.ballast.protection.AuthRateLimited;
 import dev.ballast.user.UserRequests.LoginRequest;
 import dev.ballast.user.UserRequests.NewUserRequest;
 import dev.ballast.user.UserRequests.UpdateUserRequest;
@@ -38,6 +39,7 @@ public class UserResource {
     @Path("users")
     @APIResponseSchema(value = UserResponse.class, responseCode = "201", responseDescription = "Registered")
     @ResponseStatus(201)
+    @AuthRateLimited
     public Uni<UserResponse> register(NewUserRequest request) {
         return users.register(requireBody(request, NewUserRequest::user, "user")).map(UserResponse::new);
     }
@@ -46,6 +48,7 @@ public class UserResource {
     @APIResponse(responseCode = "401", description = "Email or password is invalid")
     @POST
     @Path("users/login")
+    @AuthRateLimited
     public Uni<UserResponse> login(LoginRequest request) {
         return users.login(requireBody(request, LoginRequest::user, "user")).map(UserResponse::new);
     }

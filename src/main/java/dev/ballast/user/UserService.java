@@ -6,11 +6,13 @@ import dev.ballast.auth.TokenService;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
+import dev.ballast.protection.FailedLogins;
 import dev.ballast.user.UserRequests.Login;
 import dev.ballast.user.UserRequests.NewUser;
 import dev.ballast.user.UserRequests.UpdateUser;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /**
  * Registration, login and account changes: validation, password hashing off the event loop, tokens. A token is
@@ -48,16 +50,25 @@ class UserService {
                 .map(this::withToken);
     }
 
+    /** Injected beside the login path that alone uses it. */
+    @Inject
+    FailedLogins failedLogins;
+
     Uni<User> login(Login login) {
         login.validate();
+        // Counted per email whether or not it exists, before any lookup: a refusal reveals nothing about the account.
+        failedLogins.attempt(login.email());
         return users.byEmail(login.email().trim())
                 .chain(user -> hasher.matches(login.password(), user == null ? null : user.passwordHash())
                         .map(matches -> {
                             if (!matches) {
                                 throw ApiException.unauthorized("email or password is invalid");
                             }
+                            failedLogins.succeeded(login.email());
                             return withToken(user);
-                        }));
+                        }))
+                .onFailure(failure -> !(failure instanceof ApiException refused && refused.status() == 401))
+                .invoke(() -> failedLogins.notChecked(login.email()));
     }
 
     /** The caller's account, with the token they sent. */

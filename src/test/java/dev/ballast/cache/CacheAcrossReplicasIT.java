@@ -286,6 +286,7 @@ class CacheAcrossReplicasIT {
         options.add("-DCACHE_TTL=60S");
         options.add("-DCACHE_TOKEN_GENERATIONS_TTL=60S");
         options.add("-DRATE_LIMIT_REQUESTS_PER_MINUTE=1000000");
+        options.add("-DRATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=1000000");
         options.add("-DAUTH_RATE_LIMIT_PER_MINUTE=1000000");
         options.add("-DPASSWORD_HASH_RATE=1000");
         // As in the test profile: on a shared, slow machine a loop late by 100 ms is not an overload to shed.

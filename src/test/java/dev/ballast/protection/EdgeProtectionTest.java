@@ -103,6 +103,7 @@ class EdgeProtectionTest {
         long start = System.nanoTime();
         assertBusyAnswer(RawHttp.get(CLIENT, "/api/tags"));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused at once");
+        assertBusyAnswer(RawHttp.get(CLIENT, "/q/health/../../api/tags")); // routed to /api/tags: not a probe
         assertTrue(RawHttp.get(CLIENT, "/q/health/ready").startsWith("HTTP/1.1 200"), "readiness is never refused");
         String metrics = RawHttp.get(CLIENT, "/q/metrics");
         assertTrue(metrics.startsWith("HTTP/1.1 200"), "metrics are never refused");

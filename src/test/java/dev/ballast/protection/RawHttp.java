@@ -29,8 +29,47 @@ final class RawHttp {
 
     /** One GET on a new connection (closed after the response): the whole response, status line first. */
     static String get(String fromAddress, String path) throws IOException {
+        return get(fromAddress, path, "");
+    }
+
+    /** The same with extra header lines ({@code "Name: value\r\n"} each). */
+    static String get(String fromAddress, String path, String headerLines) throws IOException {
+        return request(fromAddress, "GET " + path + " HTTP/1.1\r\n" + headerLines, "");
+    }
+
+    /**
+     * One JSON POST on a new connection, its path sent exactly as given (no client normalises it), with any
+     * extra header lines ({@code "Name: value\r\n"} each): the whole response, status line first.
+     */
+    static String post(String fromAddress, String path, String headerLines, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return request(fromAddress, "POST " + path + " HTTP/1.1\r\n" + headerLines
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n", json);
+    }
+
+    /** The status code of a whole response. */
+    static int status(String response) {
+        return Integer.parseInt(response.substring(response.indexOf(' ') + 1, response.indexOf(' ') + 4));
+    }
+
+    /** The value of a header in a whole response, or null. */
+    static String header(String response, String name) {
+        for (String line : response.substring(0, response.indexOf("\r\n\r\n")).split("\r\n")) {
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** The body of a whole response (the server answers these requests with a Content-Length). */
+    static String body(String response) {
+        return response.substring(response.indexOf("\r\n\r\n") + 4);
+    }
+
+    private static String request(String fromAddress, String requestAndHeaderLines, String body) throws IOException {
         try (Socket socket = open(fromAddress)) {
-            send(socket, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            send(socket, requestAndHeaderLines + "Host: localhost\r\nConnection: close\r\n\r\n" + body);
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
