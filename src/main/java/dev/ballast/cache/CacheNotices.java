@@ -31,8 +31,9 @@ import org.jboss.logging.Logger;
  * Cache invalidation across replicas through Postgres itself. After a write has committed and emptied this
  * replica's caches, its {@link CacheChanges} go out as one {@code NOTIFY} on {@code CACHE_NOTIFY_CHANNEL}
  * ({@code select pg_notify($1, $2)} on a pooled connection, through {@link Database}); every replica listens on
- * that channel ({@code LISTEN}) on a connection of its own outside the pool (named {@code ballast-cache-listener} in {@code pg_stat_activity}), and empties the same entries when it
- * hears one. Its own notices (same instance id) are only counted.
+ * that channel ({@code LISTEN}) on a connection of its own outside the pool (named {@code ballast-cache-listener}
+ * in {@code pg_stat_activity}), and empties the same entries when it hears one. Its own notices (same instance
+ * id) are only counted.
  * <p>
  * A notice that fails to go out does not fail the write: it is logged and counted, and {@code CACHE_TTL}
  * bounds how long other replicas may serve the old view. When the listening connection is lost it reconnects
@@ -179,14 +180,15 @@ public class CacheNotices {
      */
     private void listen(int attempt) {
         connections.open(poolCreator.dedicatedConnectionOptions(APPLICATION_NAME))
-                .compose(opened -> opened.query("LISTEN " + quoted(channel)).execute().map(opened)
+                // The handler first: a notice may come right behind the answer to LISTEN.
+                .compose(opened -> opened.notificationHandler(notification -> received(notification.getPayload()))
+                        .query("LISTEN " + quoted(channel)).execute().map(opened)
                         .onFailure(failure -> opened.close()))
                 .onSuccess(opened -> {
                     if (stopped) {
                         opened.close();
                         return;
                     }
-                    opened.notificationHandler(notification -> received(notification.getPayload()));
                     opened.closeHandler(closed -> lost(opened));
                     connection = opened;
                     listeningAgain();
