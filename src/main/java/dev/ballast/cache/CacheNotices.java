@@ -2,6 +2,7 @@ package dev.ballast.cache;
 
 import dev.ballast.db.BoundedPoolCreator;
 import dev.ballast.db.Database;
+import dev.ballast.db.DedicatedConnections;
 import dev.ballast.db.Statement;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnection;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -31,13 +31,13 @@ import org.jboss.logging.Logger;
  * Cache invalidation across replicas through Postgres itself. After a write has committed and emptied this
  * replica's caches, its {@link CacheChanges} go out as one {@code NOTIFY} on {@code CACHE_NOTIFY_CHANNEL}
  * ({@code select pg_notify($1, $2)} on a pooled connection, through {@link Database}); every replica listens on
- * that channel with the reactive client's {@link PgSubscriber}, on a connection of its own outside the pool
- * (named {@code ballast-cache-listener} in {@code pg_stat_activity}), and empties the same entries when it
- * hears one. Its own notices (same instance id) are only counted.
+ * that channel ({@code LISTEN}) on a connection of its own outside the pool (named {@code ballast-cache-listener}
+ * in {@code pg_stat_activity}), and empties the same entries when it hears one. Its own notices (same instance
+ * id) are only counted.
  * <p>
  * A notice that fails to go out does not fail the write: it is logged and counted, and {@code CACHE_TTL}
  * bounds how long other replicas may serve the old view. When the listening connection is lost it reconnects
- * by itself (after 50 ms, doubling up to {@code CACHE_NOTIFY_RECONNECT_MAX}); each time it listens again it
+ * (after 50 ms, doubling up to {@code CACHE_NOTIFY_RECONNECT_MAX}); each time it listens again it
  * empties every cache, since notices sent meanwhile were missed. Nothing here blocks: sending is one
  * asynchronous statement, receiving runs on the listener connection's event loop and only removes entries.
  */
@@ -55,6 +55,7 @@ public class CacheNotices {
     private final String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final Vertx vertx;
     private final BoundedPoolCreator poolCreator;
+    private final DedicatedConnections connections;
     private final Pool pool;
     private final Database db;
     private final CacheManager caches;
@@ -72,18 +73,20 @@ public class CacheNotices {
     private final Timer delayOther;
     private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
-    private volatile PgSubscriber subscriber;
+    private volatile PgConnection connection;
     private volatile boolean listening;
     private volatile boolean everListened;
     private volatile boolean stopped;
 
-    CacheNotices(Vertx vertx, BoundedPoolCreator poolCreator, Pool pool, Database db, CacheManager caches,
+    CacheNotices(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, Pool pool, Database db,
+                 CacheManager caches,
                  MeterRegistry registry,
                  @ConfigProperty(name = "ballast.cache.notify.enabled") boolean enabled,
                  @ConfigProperty(name = "ballast.cache.notify.channel") String channel,
                  @ConfigProperty(name = "ballast.cache.notify.reconnect-max") Duration reconnectMax) {
         this.vertx = vertx;
         this.poolCreator = poolCreator;
+        this.connections = connections;
         this.pool = pool;
         this.db = db;
         this.caches = caches;
@@ -121,17 +124,13 @@ public class CacheNotices {
                     + "(and other replicas catch up within CACHE_TTL only)", MAX_CHANNEL_BYTES);
         }
         pool.size(); // builds the pool, hence the connect options the listener uses too
-        PgSubscriber listener = PgSubscriber.subscriber(vertx, poolCreator.dedicatedConnectionOptions(APPLICATION_NAME));
-        listener.reconnectPolicy(this::reconnectDelay);
-        listener.channel(channel).subscribeHandler(ignored -> listeningAgain()).handler(this::received);
-        subscriber = listener;
-        connect(0);
+        listen(0);
     }
 
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
         listening = false;
-        PgSubscriber listener = subscriber;
+        PgConnection listener = connection;
         if (listener != null) {
             listener.close();
         }
@@ -171,41 +170,69 @@ public class CacheNotices {
 
     /** The Postgres backend process of the listening connection, when there is one. */
     OptionalInt listenerProcessId() {
-        PgSubscriber listener = subscriber;
-        PgConnection connection = listener == null ? null : listener.actualConnection();
-        return connection == null ? OptionalInt.empty() : OptionalInt.of(connection.processId());
+        PgConnection listener = connection;
+        return listener == null ? OptionalInt.empty() : OptionalInt.of(listener.processId());
     }
 
-    private void connect(int attempt) {
-        PgSubscriber listener = subscriber;
-        listener.connect().onFailure(failure -> {
-            if (stopped) {
-                return;
+    /**
+     * Connects and listens; when that fails, tries again after the delay for the attempt, until shut down. The
+     * first failure since start-up or since a loss is logged.
+     */
+    private void listen(int attempt) {
+        connections.open(poolCreator.dedicatedConnectionOptions(APPLICATION_NAME))
+                // The handler first: a notice may come right behind the answer to LISTEN.
+                .compose(opened -> opened.notificationHandler(notification -> received(notification.getPayload()))
+                        .query("LISTEN " + quoted(channel)).execute().map(opened)
+                        .onFailure(failure -> opened.close()))
+                .onSuccess(opened -> {
+                    if (stopped) {
+                        opened.close();
+                        return;
+                    }
+                    opened.closeHandler(closed -> lost(opened));
+                    connection = opened;
+                    listeningAgain();
+                })
+                .onFailure(failure -> {
+                    if (stopped) {
+                        return;
+                    }
+                    if (attempt == 0) {
+                        LOG.warnf("Cache notices: cannot listen on channel %s yet (%s); retrying", channel, failure.toString());
+                    }
+                    vertx.setTimer(delay(attempt), id -> {
+                        if (!stopped) {
+                            listen(attempt + 1);
+                        }
+                    });
+                });
+    }
+
+    private void lost(PgConnection closed) {
+        if (stopped || connection != closed) {
+            return;
+        }
+        connection = null;
+        listening = false;
+        LOG.warnf("Cache notices: lost the listening connection; reconnecting (meanwhile other replicas' writes "
+                + "show here within CACHE_TTL)");
+        vertx.setTimer(delay(0), id -> {
+            if (!stopped) {
+                listen(1);
             }
-            if (attempt == 0) {
-                LOG.warnf("Cache notices: cannot listen on channel %s yet (%s); retrying", channel, failure.toString());
-            }
-            // The first connection is not retried by the subscriber itself: close it and connect again.
-            listener.close();
-            vertx.setTimer(delay(attempt), id -> {
-                if (!stopped) {
-                    connect(attempt + 1);
-                }
-            });
         });
     }
 
-    /** The subscriber's reconnect policy: retried after the delay for ever (until shut down). */
-    private Long reconnectDelay(Integer retries) {
-        if (stopped) {
-            return -1L;
+    /**
+     * The channel as a quoted identifier ({@code pg_notify} takes its name as it is, case and all), cut to
+     * what Postgres keeps of an identifier, as it would cut it, but without its notice.
+     */
+    private static String quoted(String channel) {
+        String name = channel;
+        while (name.getBytes(StandardCharsets.UTF_8).length > MAX_CHANNEL_BYTES) {
+            name = name.substring(0, name.offsetByCodePoints(name.length(), -1));
         }
-        if (retries == 0) {
-            listening = false;
-            LOG.warnf("Cache notices: lost the listening connection; reconnecting (meanwhile other replicas' writes "
-                    + "show here within CACHE_TTL)");
-        }
-        return delay(retries);
+        return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     private long delay(int retries) {

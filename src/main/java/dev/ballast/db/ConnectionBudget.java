@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -30,6 +31,9 @@ class ConnectionBudget {
                    current_setting('superuser_reserved_connections')::int as superuser_reserved,
                    (select count(*) from pg_stat_activity where backend_type = 'client backend')::int as in_use""";
 
+    private static final Duration START_RETRY_DELAY = Duration.ofSeconds(1);
+    private static final int START_ATTEMPTS = 3;
+
     private final Pool pool;
     private final int poolMax;
     private final int outsidePool;
@@ -51,7 +55,9 @@ class ConnectionBudget {
     }
 
     void check(@Observes StartupEvent event) {
+        // A database slow to hand out its first connections (a replica starting on a busy machine) is asked again.
         pool.withConnection(connection -> connection.query(READ_BUDGET).execute())
+                .onFailure(DatabaseFailures::isUnavailable).retry().withBackOff(START_RETRY_DELAY).atMost(START_ATTEMPTS - 1)
                 .subscribe().with(rows -> judge(rows.iterator().next()),
                         failure -> LOG.warnf("Could not read the connection budget: %s", failure.getMessage()));
     }

@@ -1,6 +1,5 @@
 package dev.ballast.db;
 
-import dev.ballast.protection.Bulkheads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,13 +35,13 @@ public class Database {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DatabaseGate gate;
-    private final Bulkheads bulkheads;
+    private final DatabaseBulkheads bulkheads;
     private final MeterRegistry registry;
     private final long slowQueryNanos;
     private final Counter slowQueries;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-    Database(DatabaseGate gate, Bulkheads bulkheads, MeterRegistry registry,
+    Database(DatabaseGate gate, DatabaseBulkheads bulkheads, MeterRegistry registry,
              @ConfigProperty(name = "ballast.db.slow-query") Duration slowQuery) {
         this.gate = gate;
         this.bulkheads = bulkheads;

@@ -36,6 +36,7 @@ public class Heartbeat {
 
     private final Vertx vertx;
     private final BoundedPoolCreator poolCreator;
+    private final DedicatedConnections connections;
     private final io.vertx.mutiny.sqlclient.Pool pool;
     private final long intervalMillis;
     private final long timeoutMillis;
@@ -48,12 +49,14 @@ public class Heartbeat {
     private boolean beating;
     private long timerId = -1;
 
-    Heartbeat(Vertx vertx, BoundedPoolCreator poolCreator, io.vertx.mutiny.sqlclient.Pool pool, MeterRegistry registry,
+    Heartbeat(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections,
+              io.vertx.mutiny.sqlclient.Pool pool, MeterRegistry registry,
               @ConfigProperty(name = "ballast.db.heartbeat.interval-ms") long intervalMillis,
               @ConfigProperty(name = "ballast.db.heartbeat.timeout-ms") long timeoutMillis,
               @ConfigProperty(name = "ballast.db.heartbeat.failures") int failures) {
         this.vertx = vertx;
         this.poolCreator = poolCreator;
+        this.connections = connections;
         this.pool = pool;
         this.intervalMillis = intervalMillis;
         this.timeoutMillis = timeoutMillis;
@@ -128,7 +131,7 @@ public class Heartbeat {
         if (connection != null) {
             return Future.succeededFuture(connection);
         }
-        return PgConnection.connect(vertx, poolCreator.heartbeatOptions()).map(opened -> {
+        return connections.open(poolCreator.heartbeatOptions()).map(opened -> {
             if (answer.future().isComplete()) { // the deadline passed while connecting
                 Connections.closeSocket(opened);
                 throw new DatabaseUnavailableException("heartbeat: connected too late");

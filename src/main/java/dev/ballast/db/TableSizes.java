@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Gauges of the size of every table of the schema and of each of its indexes, read from the catalog on a
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class TableSizes {
+
+    private static final Logger LOG = Logger.getLogger(TableSizes.class);
 
     private static final Statement SIZES = Statement.read("db.tableSizes", """
             select t.relname as table_name, i.relname as index_name, greatest(t.reltuples, 0)::bigint as estimated_rows,
@@ -38,8 +41,19 @@ public class TableSizes {
         this.registry = registry;
     }
 
+    /**
+     * A database too busy or not answering is already reported (the heartbeat, the 503s); the gauges keep their
+     * last values until the next run. Any other failure is a bug and is left to the scheduler to log.
+     */
     @Scheduled(every = "{ballast.table-sizes.interval}", delayed = "5s", identity = "table-sizes",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return refresh().onFailure(DatabaseFailures::isUnavailable).recoverWithUni(failure -> {
+            LOG.infof("Table sizes not refreshed, the database is busy or unavailable: %s", failure.getMessage());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
     public Uni<Void> refresh() {
         return db.execute(SIZES, Tuple.tuple()).invoke(rows -> {
             for (Row row : rows) {

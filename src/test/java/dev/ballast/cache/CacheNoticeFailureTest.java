@@ -16,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A notice Postgres refuses does not fail the write: it is counted, and this replica's caches are still emptied. */
+/**
+ * A notice Postgres refuses does not fail the write: it is counted, and this replica's caches are still emptied.
+ * On purpose, the refused channel's name is warned about at start-up and the failed notice is logged (listed in
+ * .ci/allowed-warnings).
+ */
 @QuarkusTest
 @TestProfile(CacheNoticeFailureTest.RefusedChannel.class)
 class CacheNoticeFailureTest {

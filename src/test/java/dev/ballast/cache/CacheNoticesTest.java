@@ -125,6 +125,7 @@ class CacheNoticesTest {
         String slug = createArticle(author, "Reconnecting", List.of());
         fill(slug);
 
+        // The listener warns that it lost its connection: on purpose (listed in .ci/allowed-warnings).
         try (Connection connection = connect();
              PreparedStatement kill = connection.prepareStatement("select pg_terminate_backend(?)")) {
             kill.setInt(1, pid);

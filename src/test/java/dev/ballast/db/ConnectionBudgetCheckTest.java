@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** A replica whose pool could not fit in the database's max_connections says so at start-up. */
+/** A replica whose pool could not fit in the database's max_connections says so at start-up (a WARN on purpose). */
 @QuarkusTest
 @TestProfile(ConnectionBudgetCheckTest.OversizedPool.class)
 class ConnectionBudgetCheckTest {

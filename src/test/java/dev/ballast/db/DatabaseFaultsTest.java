@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api;
+import dev.ballast.QuietMachine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.Test;
  * The service between a real Postgres and its clients while Postgres hangs, loses its connections or
  * restarts (through {@link FaultProxy}). The bounds asserted are the service's promises: a request that
  * needs the database is answered 503 within the acquire timeout + 1 s, readiness is DOWN within 5 s, and
- * reads succeed again within 5 s of the database answering, with no restart.
+ * reads succeed again within 5 s of the database answering, with no restart. On purpose, these faults make the
+ * heartbeat warn that the breaker opened, the cache notices warn that their connection was lost, and a statement
+ * held by the hung database is logged as slow (listed in .ci/allowed-warnings).
  */
 @QuarkusTest
 @TestProfile(DatabaseFaultsTest.Proxied.class)
@@ -77,6 +80,7 @@ class DatabaseFaultsTest {
     }
 
     @Test
+    @QuietMachine
     void aHungDatabaseIsAnswered503WithinTheBoundEveryTimeAndReadsResumeAfter() {
         awaitWithin(RECOVERY_BOUND_MS, () -> readStatus() == 404, "reads answer before the fault");
         ProxiedPostgres.proxy.hang();
@@ -99,6 +103,7 @@ class DatabaseFaultsTest {
     }
 
     @Test
+    @QuietMachine
     void writesWhileTheDatabaseHangsAreAnswered503Too() {
         Api.Account author = Api.register("hungwriter");
         ProxiedPostgres.proxy.hang();
@@ -123,6 +128,7 @@ class DatabaseFaultsTest {
     }
 
     @Test
+    @QuietMachine
     void aRestartedPostgresIsReconnectedWithoutRestartingTheService() {
         awaitWithin(RECOVERY_BOUND_MS, () -> readStatus() == 404, "reads answer before the restart");
         ProxiedPostgres.stopPostgres();

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.QuietMachine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -42,6 +43,7 @@ class DatabaseSaturationTest {
     DatabaseGate gate;
 
     @Test
+    @QuietMachine
     void databaseBoundRequestsAre503WhileCachedReadsAndProbesAnswer() {
         given().get("/api/tags").then().statusCode(200); // now cached
         given().get("/api/profiles/no-such-user-saturation").then().statusCode(404);

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.QuietMachine;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
@@ -18,9 +21,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** A tiny pool, a short acquire timeout and a short statement timeout, to see each bound hold. */
+/**
+ * A tiny pool (so one read at a time in the read bulkhead), a short acquire timeout and a short statement timeout,
+ * to see each bound hold.
+ */
 @QuarkusTest
 @TestProfile(PoolLimitsTest.TinyPool.class)
 class PoolLimitsTest {
@@ -38,6 +45,16 @@ class PoolLimitsTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    DatabaseBulkheads bulkheads;
+
+    @Inject
+    MeterRegistry registry;
+
+    private double failedCalls(String reason) {
+        return registry.counter("ballast.db.calls.failed", "reason", reason).count();
+    }
 
     @Test
     void everyConnectionCarriesTheStatementTimeout() {
@@ -59,7 +76,11 @@ class PoolLimitsTest {
     }
 
     @Test
+    @QuietMachine
     void anExhaustedPoolAnswers503WithRetryAfterInsteadOfHanging() {
+        // The first request of a fresh application starts its beans and classes (seconds on a loaded machine):
+        // not what is timed here.
+        given().get("/api/articles/any-slug-at-all").then().statusCode(404);
         List<SqlConnection> held = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
@@ -75,6 +96,31 @@ class PoolLimitsTest {
         } finally {
             held.forEach(connection -> connection.closeAndAwait());
         }
+        given().get("/api/articles/any-slug-at-all").then().statusCode(404);
+    }
+
+    @Test
+    void aReadWaitingBehindBusyReadsAnswers503WithinTheAcquireTimeout() {
+        given().get("/api/articles/any-slug-at-all").then().statusCode(404); // a warmed application, as above
+        // The only read permit, held until released below: the request's read waits in the bulkhead's queue.
+        CompletableFuture<String> release = new CompletableFuture<>();
+        Uni<String> holder = bulkheads.reading(() -> Uni.createFrom().completionStage(release)).memoize().indefinitely();
+        holder.subscribe().with(item -> { }, failure -> { });
+        double waitedTooLong = failedCalls("bulkhead-wait");
+        double pastDeadline = failedCalls("deadline");
+        try {
+            given().get("/api/articles/any-slug-at-all")
+                    .then().statusCode(503)
+                    .header("Retry-After", "1")
+                    .body("errors.body", contains("database is busy or unavailable, retry shortly"));
+            // What ended the wait was its bound (the acquire timeout, 500 ms here), not the request's deadline
+            // (5 s): counted rather than timed, so that a loaded machine cannot blur the two.
+            assertEquals(waitedTooLong + 1, failedCalls("bulkhead-wait"));
+            assertEquals(pastDeadline, failedCalls("deadline"));
+        } finally {
+            release.complete("released");
+        }
+        holder.await().atMost(Duration.ofSeconds(5));
         given().get("/api/articles/any-slug-at-all").then().statusCode(404);
     }
 }

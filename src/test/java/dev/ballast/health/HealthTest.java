@@ -18,7 +18,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** With the database unreachable the process stays alive (no restart loop) but stops taking traffic. */
+/**
+ * With the database unreachable the process stays alive (no restart loop) but stops taking traffic. On purpose,
+ * the start-up warns that the heartbeat gets no answer, the connection budget cannot be read and the cache notices
+ * cannot listen (listed in .ci/allowed-warnings).
+ */
 @QuarkusTest
 @TestProfile(HealthTest.UnreachableDatabase.class)
 class HealthTest {

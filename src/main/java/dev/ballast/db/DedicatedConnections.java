@@ -1,0 +1,59 @@
+package dev.ballast.db;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.spi.PgDriver;
+import io.vertx.sqlclient.spi.ConnectionFactory;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Opens the connections kept outside the pool (the heartbeat's, the cache notice listener's), all through one
+ * connection factory, closed at shutdown after their owners have stopped. {@code PgConnection.connect} would
+ * build a factory (with its socket client) per attempt and close it only with its connection: after a failed
+ * attempt (a database down or restarting) nothing closes it but the garbage collector, which, once Vert.x
+ * has stopped, logs "Failed to submit a listener notification task" (Vert.x 4.5).
+ */
+@ApplicationScoped
+public class DedicatedConnections {
+
+    private final Vertx vertx;
+    private ConnectionFactory factory;
+    private boolean closed;
+
+    DedicatedConnections(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /** A new connection with these options (from {@link BoundedPoolCreator}), outside the pool. */
+    public Future<PgConnection> open(PgConnectOptions options) {
+        ConnectionFactory connections;
+        synchronized (this) {
+            if (closed) {
+                return Future.failedFuture(new DatabaseUnavailableException("shutting down"));
+            }
+            if (factory == null) {
+                factory = PgDriver.INSTANCE.createConnectionFactory(vertx, options);
+            }
+            connections = factory;
+        }
+        return connections.connect(vertx.getOrCreateContext(), options).map(PgConnection.class::cast);
+    }
+
+    /** Last of the shutdown observers: the heartbeat and the listener have stopped using it. */
+    void stop(@Observes @Priority(Integer.MAX_VALUE) ShutdownEvent event) {
+        ConnectionFactory open;
+        synchronized (this) {
+            closed = true;
+            open = factory;
+        }
+        if (open != null) {
+            open.close(Promise.promise());
+        }
+    }
+}
