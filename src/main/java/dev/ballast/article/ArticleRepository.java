@@ -1,14 +1,11 @@
 package dev.ballast.article;
 
-import dev.ballast.archive.ArchiveRepository;
 import dev.ballast.article.ArticleRequests.NewArticle;
-import dev.ballast.article.ArticleRequests.UpdateArticle;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Page;
-import dev.ballast.viewer.ViewerFlags;
 import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -17,24 +14,18 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * The SQL of articles, their tags and favorites. One article or one page of them is read in a single
  * statement that joins the author and the tags: never a query per article. Views every reader shares are
- * cached; a signed-in viewer gets them with their own flags added ({@link ViewerFlags}), except in the feed,
- * whose very articles are personal: its one statement computes the flags with the page.
+ * cached here; the feed, whose very articles are personal, computes the viewer's flags with the page.
  */
 @ApplicationScoped
 class ArticleRepository {
-
-    /** Attempts at a free slug: the plain one, then with random suffixes. */
-    private static final int SLUG_ATTEMPTS = 6;
 
     private static final String FAVORITED_BY_VIEWER = "exists(select 1 from favorites f where f.article_id = a.id and f.user_id = $1)";
     private static final String AUTHOR_FOLLOWED_BY_VIEWER = "exists(select 1 from follows fo where fo.follower_id = $1 and fo.followee_id = a.author_id)";
@@ -79,15 +70,9 @@ class ArticleRepository {
             select c.id as article_id, (select username from users where id = $1) as username from counted c""");
 
     private final Database db;
-    private final ReadCaches caches;
-    private final ArchiveRepository archive;
-    private final ViewerFlags viewerFlags;
 
-    ArticleRepository(Database db, ReadCaches caches, ArchiveRepository archive, ViewerFlags viewerFlags) {
+    ArticleRepository(Database db) {
         this.db = db;
-        this.caches = caches;
-        this.archive = archive;
-        this.viewerFlags = viewerFlags;
     }
 
     /**
@@ -118,28 +103,6 @@ class ArticleRepository {
     @CacheResult(cacheName = ReadCaches.ARTICLE_LISTS)
     Uni<ArticlesResponse> sharedList(String tag, String author, String favoritedBy, int limit, int offset) {
         return page(new ArticleFilter(tag, author, favoritedBy, null), null, new Page(limit, offset));
-    }
-
-    /** One article seen by {@code viewerId} (null when anonymous); 404 when the slug is unknown. */
-    Uni<Article> bySlug(String slug, Long viewerId) {
-        return ReadCaches.ownCopy(sharedBySlug(slug)).chain(article -> viewerId == null
-                ? Uni.createFrom().item(article)
-                : viewerFlags.among(viewerId, List.of(article.id()), List.of(article.author().id())).map(article::seenWith));
-    }
-
-    /** A page of the articles matching tag, author and favoritedBy (each may be null), seen by {@code viewerId}. */
-    Uni<ArticlesResponse> list(String tag, String author, String favoritedBy, Page page, Long viewerId) {
-        Uni<ArticlesResponse> shared = ReadCaches.ownCopy(sharedList(tag, author, favoritedBy, page.limit(), page.offset()));
-        return viewerId == null ? shared : shared.chain(list -> {
-            Set<Long> articleIds = new HashSet<>();
-            Set<Long> authorIds = new HashSet<>();
-            list.articles().forEach(article -> {
-                articleIds.add(article.id());
-                authorIds.add(article.author().id());
-            });
-            return viewerFlags.among(viewerId, articleIds, authorIds).map(flags -> new ArticlesResponse(
-                    list.articles().stream().map(article -> article.seenWith(flags)).toList(), list.articlesCount()));
-        });
     }
 
     /** A page of the articles of the authors {@code viewerId} follows, with the viewer's flags: one statement. */
@@ -189,76 +152,44 @@ class ArticleRepository {
                 + " order by v.created_at desc, v.article_id desc");
     }
 
-    /** Creates the article with its tags in one transaction and returns its slug. */
-    Uni<String> create(long authorId, NewArticle article) {
-        String base = Slugs.base(article.title());
+    /** Inserts the article with its tags in one transaction; null when the slug is taken (live or archived). */
+    Uni<Long> insert(String slug, long authorId, NewArticle article) {
         Set<String> tags = article.tags();
-        return withFreeSlug(base, 0, slug -> db.inTransaction(tx -> db.execute(tx, INSERT,
+        return db.inTransaction(tx -> db.execute(tx, INSERT,
                         Tuple.of(slug, article.title().trim(), article.description(), article.body(), authorId))
                 .chain(rows -> {
                     Optional<Row> inserted = Database.firstRow(rows);
                     if (inserted.isEmpty()) {
-                        return Uni.createFrom().nullItem(); // slug taken: try the next candidate
+                        return Uni.createFrom().nullItem();
                     }
                     long articleId = inserted.get().getLong("id");
-                    return tags.isEmpty() ? Uni.createFrom().item(slug) : linkTags(tx, articleId, tags).replaceWith(slug);
-                })))
-                .call(slug -> caches.articleChanged(slug));
+                    return tags.isEmpty() ? Uni.createFrom().item(articleId) : linkTags(tx, articleId, tags).replaceWith(articleId);
+                }));
     }
 
-    // Every write to an article first brings it back from the archive if it is there (V13): the write then
-    // acts on it as on any live article, and the restore counts as activity.
-
-    /** Changes the given fields of the caller's own article; a new title gives a new slug. Returns the slug. */
-    Uni<String> update(String slug, long userId, UpdateArticle change) {
-        return archive.restore(slug).chain(() -> owned(slug, userId)).<String>chain(articleId -> {
-            if (change.title() == null) {
-                return db.execute(UPDATE, Tuple.of(articleId, null, null, change.description(), change.body()))
-                        .map(ArticleRepository::updatedSlug);
-            }
-            String title = change.title().trim();
-            String base = Slugs.base(title);
-            return withFreeSlug(base, 0, candidate -> db.execute(UPDATE,
-                            Tuple.of(articleId, candidate, title, change.description(), change.body()))
-                    .map(ArticleRepository::updatedSlug)
-                    .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key"))
-                    .recoverWithNull());
-        }).call(newSlug -> caches.articleChanged(slug, newSlug));
+    /** Changes the given fields (null: unchanged); returns the slug, or null when the article is gone. */
+    Uni<String> update(long articleId, String slug, String title, String description, String body) {
+        return db.execute(UPDATE, Tuple.of(articleId, slug, title, description, body))
+                .map(rows -> Database.firstRow(rows).map(row -> row.getString("slug")).orElse(null));
     }
 
-    /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
-    Uni<Void> delete(String slug, long userId) {
-        return archive.restore(slug).chain(() -> owned(slug, userId))
-                .chain(articleId -> db.execute(DELETE, Tuple.of(articleId)))
-                .chain(() -> caches.articleChanged(slug));
+    Uni<Void> delete(long articleId) {
+        return db.execute(DELETE, Tuple.of(articleId)).replaceWithVoid();
     }
 
-    /** Favorites an article (again: no change); 404 when the slug is unknown. */
-    Uni<Article> favorite(String slug, long userId) {
-        return changeFavorite(FAVORITE, slug, userId);
+    /** The article and the user's name when the favorite is new; empty when it changed nothing. */
+    Uni<Optional<Row>> favorite(String slug, long userId) {
+        return db.execute(FAVORITE, Tuple.of(userId, slug)).map(Database::firstRow);
     }
 
-    Uni<Article> unfavorite(String slug, long userId) {
-        return changeFavorite(UNFAVORITE, slug, userId);
+    /** The article and the user's name when there was a favorite to remove; empty otherwise. */
+    Uni<Optional<Row>> unfavorite(String slug, long userId) {
+        return db.execute(UNFAVORITE, Tuple.of(userId, slug)).map(Database::firstRow);
     }
 
-    private Uni<Article> changeFavorite(Statement change, String slug, long userId) {
-        return archive.restore(slug).chain(() -> db.execute(change, Tuple.of(userId, slug)))
-                .call(rows -> Database.firstRow(rows)
-                        .map(row -> caches.favoritesChanged(slug, row.getLong("article_id"), userId, row.getString("username")))
-                        .orElseGet(() -> Uni.createFrom().voidItem()))
-                .chain(() -> bySlug(slug, userId));
-    }
-
-    /** The id of the article when the user wrote it; 404 when unknown, 403 when someone else's. */
-    Uni<Long> owned(String slug, long userId) {
-        return db.execute(OWNER, Tuple.of(slug)).map(rows -> {
-            Row row = Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"));
-            if (row.getLong("author_id") != userId) {
-                throw ApiException.forbidden("only the author may change this article");
-            }
-            return row.getLong("id");
-        });
+    /** The article's id and author; empty when the slug is not live. */
+    Uni<Optional<Row>> owner(String slug) {
+        return db.execute(OWNER, Tuple.of(slug)).map(Database::firstRow);
     }
 
     /**
@@ -271,20 +202,5 @@ class ArticleRepository {
         String[] asGiven = tags.toArray(String[]::new);
         return db.execute(tx, INSERT_TAGS, Tuple.of(inNameOrder))
                 .chain(() -> db.execute(tx, LINK_TAGS, Tuple.of(articleId, asGiven)));
-    }
-
-    /** Runs {@code attempt} with slug candidates until one is free (the attempt answers null when it is taken). */
-    private static Uni<String> withFreeSlug(String base, int attemptNumber, Function<String, Uni<String>> attempt) {
-        if (attemptNumber == SLUG_ATTEMPTS) {
-            return Uni.createFrom().failure(ApiException.unprocessable("could not find a free slug for this title"));
-        }
-        return attempt.apply(Slugs.candidate(base, attemptNumber)).chain(slug -> slug != null
-                ? Uni.createFrom().item(slug)
-                : withFreeSlug(base, attemptNumber + 1, attempt));
-    }
-
-    /** The slug the update returned; 404 if the article was deleted in the meantime. */
-    private static String updatedSlug(RowSet<Row> rows) {
-        return Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article")).getString("slug");
     }
 }

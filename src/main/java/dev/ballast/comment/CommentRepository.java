@@ -1,11 +1,9 @@
 package dev.ballast.comment;
 
-import dev.ballast.archive.ArchiveRepository;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
-import dev.ballast.viewer.ViewerFlags;
 import io.quarkus.cache.CacheKey;
 import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
@@ -14,11 +12,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
  * The SQL of comments. Each operation finds its article by slug in the same statement. An article's comments
- * are read once for every reader (cached); a signed-in viewer gets them with their own follow flags added.
+ * are read once for every reader and cached here.
  */
 @ApplicationScoped
 class CommentRepository {
@@ -50,23 +48,9 @@ class CommentRepository {
     private static final Statement DELETE = Statement.write("comment.delete", "delete from comments where id = $1");
 
     private final Database db;
-    private final ReadCaches caches;
-    private final ArchiveRepository archive;
-    private final ViewerFlags viewerFlags;
 
-    CommentRepository(Database db, ReadCaches caches, ArchiveRepository archive, ViewerFlags viewerFlags) {
+    CommentRepository(Database db) {
         this.db = db;
-        this.caches = caches;
-        this.archive = archive;
-        this.viewerFlags = viewerFlags;
-    }
-
-    /** The newest {@code max} comments of an article seen by {@code viewerId} (null when anonymous). */
-    Uni<List<Comment>> byArticle(String slug, Long viewerId, int max) {
-        Uni<List<Comment>> shared = ReadCaches.ownCopy(sharedByArticle(slug, max));
-        return viewerId == null ? shared : shared.chain(comments -> viewerFlags
-                .among(viewerId, List.of(), comments.stream().map(comment -> comment.author().id()).collect(Collectors.toSet()))
-                .map(flags -> comments.stream().map(comment -> comment.seenWith(flags)).toList()));
     }
 
     /** The newest {@code max} comments of an article as every reader sees them; cached by slug. 404 when unknown. */
@@ -89,19 +73,17 @@ class CommentRepository {
                 });
     }
 
-    Uni<Comment> add(String slug, long authorId, String body) {
-        return archive.restore(slug).chain(() -> db.execute(INSERT, Tuple.of(slug, authorId, body)))
-                .map(rows -> Comment.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article")))).call(() -> caches.commentsChanged(slug));
+    /** The new comment; empty when the article is not live. */
+    Uni<Optional<Comment>> insert(String slug, long authorId, String body) {
+        return db.execute(INSERT, Tuple.of(slug, authorId, body)).map(rows -> Database.firstRow(rows).map(Comment::from));
     }
 
-    /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
-    Uni<Void> delete(String slug, long commentId, long userId) {
-        return archive.restore(slug).chain(() -> db.execute(AUTHOR, Tuple.of(slug, commentId))).chain(rows -> {
-            Row comment = Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("comment"));
-            if (comment.getLong("author_id") != userId) {
-                return Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
-            }
-            return db.execute(DELETE, Tuple.of(commentId)).chain(() -> caches.commentsChanged(slug));
-        });
+    /** The author of the comment when it is on that (live) article. */
+    Uni<Optional<Long>> author(String slug, long commentId) {
+        return db.execute(AUTHOR, Tuple.of(slug, commentId)).map(rows -> Database.firstRow(rows).map(row -> row.getLong("author_id")));
+    }
+
+    Uni<Void> delete(long commentId) {
+        return db.execute(DELETE, Tuple.of(commentId)).replaceWithVoid();
     }
 }

@@ -4,16 +4,13 @@ import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
-import dev.ballast.viewer.ViewerFlags;
 import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 
 /**
- * Profiles and follows. Following twice or unfollowing someone not followed changes nothing and succeeds. A
- * profile is read once for every reader (cached); a signed-in viewer gets it with their own follow flag added.
+ * The SQL of profiles and follows. A profile is read once for every reader and cached here.
  */
 @ApplicationScoped
 class ProfileRepository {
@@ -26,13 +23,9 @@ class ProfileRepository {
             "delete from follows where follower_id = $1 and followee_id = $2");
 
     private final Database db;
-    private final ViewerFlags viewerFlags;
-    private final ReadCaches caches;
 
-    ProfileRepository(Database db, ViewerFlags viewerFlags, ReadCaches caches) {
+    ProfileRepository(Database db) {
         this.db = db;
-        this.viewerFlags = viewerFlags;
-        this.caches = caches;
     }
 
     /** A profile as every reader sees it before their own flag; cached. 404 for an unknown username. */
@@ -42,26 +35,11 @@ class ProfileRepository {
                 .map(rows -> Profile.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("profile"))));
     }
 
-    /** The profile seen by {@code viewerId} (null when anonymous); 404 for an unknown username. */
-    Uni<Profile> byUsername(String username, Long viewerId) {
-        Uni<Profile> shared = ReadCaches.ownCopy(sharedByUsername(username));
-        return viewerId == null ? shared
-                : shared.chain(profile -> viewerFlags.among(viewerId, List.of(), List.of(profile.id())).map(profile::seenWith));
+    Uni<Void> follow(long followerId, long followeeId) {
+        return db.execute(FOLLOW, Tuple.of(followerId, followeeId)).replaceWithVoid();
     }
 
-    Uni<Profile> follow(long followerId, String username) {
-        return ReadCaches.ownCopy(sharedByUsername(username)).chain(profile -> {
-            if (profile.id() == followerId) {
-                return Uni.createFrom().failure(ApiException.unprocessable("you cannot follow yourself"));
-            }
-            return db.execute(FOLLOW, Tuple.of(followerId, profile.id())).call(() -> caches.followsChanged(followerId))
-                    .map(done -> profile.withFollowing(true));
-        });
-    }
-
-    Uni<Profile> unfollow(long followerId, String username) {
-        return ReadCaches.ownCopy(sharedByUsername(username)).chain(profile ->
-                db.execute(UNFOLLOW, Tuple.of(followerId, profile.id())).call(() -> caches.followsChanged(followerId))
-                        .map(done -> profile.withFollowing(false)));
+    Uni<Void> unfollow(long followerId, long followeeId) {
+        return db.execute(UNFOLLOW, Tuple.of(followerId, followeeId)).replaceWithVoid();
     }
 }
