@@ -43,38 +43,75 @@ public class ReadCaches {
         return Uni.createFrom().emitter(emitter -> cached.subscribe().with(emitter::complete, emitter::fail));
     }
 
-    /** An article was created, changed or deleted: its view, every list, the tags. */
-    public Uni<Void> articleChanged(String... slugs) {
+    /**
+     * What an article created, changed, deleted or brought back from the archive changes: its view and comments,
+     * every list (their pages and counts), the tags.
+     */
+    public static CacheChanges articleChanges(String... slugs) {
         CacheChanges changes = new CacheChanges().all(ARTICLE_LISTS).all(TAGS);
         for (String slug : slugs) {
             changes.key(ARTICLE, slug).key(COMMENTS, slug);
         }
-        return invalidate(changes);
+        return changes;
     }
 
     /**
-     * {@code username} favorited or unfavorited an article: its view (its count), the lists showing it, the
-     * lists of that user's favorites (keyed by their name) and their flags. Every other list and the tags are
-     * unchanged.
+     * What a user's favorite or unfavorite changes, as far as known before the write: the article's view (its
+     * count) and the user's flags. The lists showing the article and the lists of the user's favorites (keyed by
+     * their name) are named by the write's statement, which knows the article's id and the user's name
+     * ({@link CacheChanges#showing}, {@link CacheChanges#naming}); every other list and the tags are unchanged.
      */
-    public Uni<Void> favoritesChanged(String slug, long articleId, long userId, String username) {
-        return invalidate(new CacheChanges().key(ARTICLE, slug).showing(ARTICLE_LISTS, articleId).naming(ARTICLE_LISTS, username)
-                .key(VIEWER_FLAGS, userId));
+    public static CacheChanges favoriteChanges(String slug, long userId) {
+        return new CacheChanges().key(ARTICLE, slug).key(VIEWER_FLAGS, userId);
     }
 
     /** The user followed or unfollowed someone: only their own flags change (views show no follower counts). */
-    public Uni<Void> followsChanged(long userId) {
-        return invalidate(new CacheChanges().key(VIEWER_FLAGS, userId));
+    public static CacheChanges followChanges(long userId) {
+        return new CacheChanges().key(VIEWER_FLAGS, userId);
     }
 
-    /** A comment was added or deleted. */
-    public Uni<Void> commentsChanged(String slug) {
-        return invalidate(new CacheChanges().key(COMMENTS, slug));
+    /** A comment was added to or deleted from the article. */
+    public static CacheChanges commentChanges(String slug) {
+        return new CacheChanges().key(COMMENTS, slug);
+    }
+
+    /** An article was created, changed or deleted outside a request (the archive job). */
+    public Uni<Void> articleChanged(String... slugs) {
+        return invalidate(articleChanges(slugs));
     }
 
     /** A user changed name, bio or image, which every view of their articles, comments and profile shows. */
     public Uni<Void> userChanged() {
         return invalidate(new CacheChanges().all(ARTICLE).all(ARTICLE_LISTS).all(COMMENTS).all(PROFILE));
+    }
+
+    /**
+     * The notice a write's own statement sends to every replica: that statement calls {@code pg_notify} on
+     * {@link WriteNotice#channel()} with one of these payloads (the second when it brought the article back from
+     * the archive) and returns the payload it chose, which {@link #emptyAfterWrite} then applies here. Postgres
+     * delivers the notice when the write commits, and not at all when it fails.
+     */
+    public WriteNotice notice(CacheChanges changes, CacheChanges whenRestored) {
+        long now = System.currentTimeMillis();
+        return new WriteNotice(notices.channelForWrites(), new CacheNotice(notices.instanceId(), now, changes).encode(),
+                new CacheNotice(notices.instanceId(), now, whenRestored).encode());
+    }
+
+    /** The notice of a write that brings nothing back from the archive. */
+    public WriteNotice notice(CacheChanges changes) {
+        return notice(changes, changes);
+    }
+
+    /**
+     * Empties here what a write's statement announced to every replica: the payload it returned (null when it
+     * changed nothing). Call it once the statement has completed (committed).
+     */
+    public Uni<Void> emptyAfterWrite(String payload) {
+        if (payload == null) {
+            return Uni.createFrom().voidItem();
+        }
+        notices.countWriteNotice();
+        return CacheNotice.decode(payload).changes().applyTo(caches);
     }
 
     /** Empties one entry of the named cache, here and on every replica. */

@@ -1,11 +1,14 @@
 package dev.ballast.profile;
 
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.WriteNotice;
+import dev.ballast.profile.ProfileRepository.Written;
 import dev.ballast.http.ApiException;
 import dev.ballast.viewer.ViewerFlags;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Profiles and follows. A profile is the view every reader shares (cached in {@link ProfileRepository}) with
@@ -33,18 +36,24 @@ class ProfileService {
     }
 
     Uni<Profile> follow(long followerId, String username) {
-        return ReadCaches.ownCopy(profiles.sharedByUsername(username)).chain(profile -> {
+        return changeFollow(profiles::follow, followerId, username).invoke(profile -> {
             if (profile.id() == followerId) {
-                return Uni.createFrom().failure(ApiException.unprocessable("you cannot follow yourself"));
+                throw ApiException.unprocessable("you cannot follow yourself");
             }
-            return profiles.follow(followerId, profile.id()).call(() -> caches.followsChanged(followerId))
-                    .map(done -> profile.withFollowing(true));
         });
     }
 
     Uni<Profile> unfollow(long followerId, String username) {
-        return ReadCaches.ownCopy(profiles.sharedByUsername(username)).chain(profile ->
-                profiles.unfollow(followerId, profile.id()).call(() -> caches.followsChanged(followerId))
-                        .map(done -> profile.withFollowing(false)));
+        return changeFollow(profiles::unfollow, followerId, username);
+    }
+
+    private Uni<Profile> changeFollow(FollowChange change, long followerId, String username) {
+        return change.apply(followerId, username, caches.notice(ReadCaches.followChanges(followerId)))
+                .call(written -> written.map(done -> caches.emptyAfterWrite(done.notice())).orElse(Uni.createFrom().voidItem()))
+                .map(written -> written.orElseThrow(() -> ApiException.notFound("profile")).profile());
+    }
+
+    private interface FollowChange {
+        Uni<Optional<Written>> apply(long followerId, String username, WriteNotice notice);
     }
 }
