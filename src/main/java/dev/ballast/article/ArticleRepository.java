@@ -325,6 +325,8 @@ class ArticleRepository {
                     Outcome outcome = outcome(row);
                     if (outcome == Outcome.DONE && row.getBoolean("slug_taken")) {
                         outcome = Outcome.SLUG_TAKEN;
+                    } else if (outcome == Outcome.DONE && row.getBoolean("restore_lost")) {
+                        outcome = Outcome.RESTORE_LOST;
                     } else if (outcome == Outcome.DONE && row.getValue("article_id") == null) {
                         outcome = Outcome.NOT_FOUND; // deleted meanwhile
                     }
@@ -373,15 +375,12 @@ class ArticleRepository {
         RESTORE_LOST
     }
 
+    /** Whether the article was found and the caller may write it. */
     private static Outcome outcome(Row row) {
         if (!row.getBoolean("found")) {
             return Outcome.NOT_FOUND;
         }
-        if (!row.getBoolean("allowed")) {
-            return Outcome.FORBIDDEN;
-        }
-        Boolean restoreLost = row.getBoolean("restore_lost");
-        return restoreLost != null && restoreLost ? Outcome.RESTORE_LOST : Outcome.DONE;
+        return row.getBoolean("allowed") ? Outcome.DONE : Outcome.FORBIDDEN;
     }
 
     /** Arguments, some of which may be null. */
