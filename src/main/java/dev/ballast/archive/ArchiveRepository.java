@@ -10,12 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 
 /**
- * The SQL that moves articles, with their tags, favorites and comments, to the archive tables (V13) and back.
- * Each move is one statement: an article is either live or archived, never half of each. The counter
- * triggers (V8, V16) see the rows leave and come back, so every count stays exact without any code here.
+ * The SQL that moves idle articles, with their tags, favorites and comments, to the archive tables (V13); a
+ * write brings one back within its own statement ({@link ArchiveSql}). Each move is one statement: an article
+ * is either live or archived, never half of each. The counter triggers (V8, V16) see the rows leave and come back,
+ * so every count stays exact without any code here.
  */
 @ApplicationScoped
-public class ArchiveRepository {
+class ArchiveRepository {
 
     /** Articles with no update, comment, favorite or restore since $1, in id order from $2 up to $3, at most $4. */
     private static final Statement MOVE = Statement.write("archive.move", """
@@ -38,21 +39,6 @@ public class ArchiveRepository {
             select (select count(*) from moved) as articles, (select max(id) from moved) as last_id,
                    (select count(*) from moved_comments) as comments, (select count(*) from moved_tags) as tags,
                    (select count(*) from moved_favorites) as favorites""");
-    /** Brings an archived article back, marked as restored now (which counts as activity). */
-    private static final Statement RESTORE = Statement.write("archive.restore", """
-            with article as (delete from archived_articles where slug = $1 returning *),
-            restored as (
-                insert into articles (id, slug, title, description, body, author_id, favorites_count, created_at,
-                                      updated_at, restored_at) overriding system value
-                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at, now()
-                from article),
-            its_tags as (delete from archived_article_tags where article_id in (select id from article) returning *),
-            restored_tags as (insert into article_tags select * from its_tags),
-            its_favorites as (delete from archived_favorites where article_id in (select id from article) returning *),
-            restored_favorites as (insert into favorites select * from its_favorites),
-            its_comments as (delete from archived_comments where article_id in (select id from article) returning *),
-            restored_comments as (insert into comments overriding system value select * from its_comments)
-            select count(*) from article""");
     private static final Statement LOCK_TIMEOUT = Statement.write("archive.lockTimeout",
             "select set_config('lock_timeout', $1, true)");
     /** Starts a run, or resumes the one that was interrupted (its cutoff and position). */
@@ -80,11 +66,6 @@ public class ArchiveRepository {
 
     ArchiveRepository(Database db) {
         this.db = db;
-    }
-
-    /** Moves an archived article back to the live tables; nothing when it is not archived. Runs before every write to an article. */
-    public Uni<Void> restore(String slug) {
-        return db.execute(RESTORE, Tuple.of(slug)).replaceWithVoid();
     }
 
     Uni<Boolean> tryLock(SqlConnection connection) {

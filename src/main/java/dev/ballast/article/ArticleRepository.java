@@ -1,107 +1,249 @@
 package dev.ballast.article;
 
-import dev.ballast.archive.ArchiveRepository;
 import dev.ballast.article.ArticleRequests.NewArticle;
-import dev.ballast.article.ArticleRequests.UpdateArticle;
+import dev.ballast.archive.ArchiveSql;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Page;
-import dev.ballast.viewer.ViewerFlags;
 import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * The SQL of articles, their tags and favorites. One article or one page of them is read in a single
  * statement that joins the author and the tags: never a query per article. Views every reader shares are
- * cached; a signed-in viewer gets them with their own flags added ({@link ViewerFlags}), except in the feed,
- * whose very articles are personal: its one statement computes the flags with the page.
+ * cached here; the feed, whose very articles are personal, computes the viewer's flags with the page.
  */
 @ApplicationScoped
 class ArticleRepository {
 
-    /** Attempts at a free slug: the plain one, then with random suffixes. */
-    private static final int SLUG_ATTEMPTS = 6;
-
     private static final String FAVORITED_BY_VIEWER = "exists(select 1 from favorites f where f.article_id = a.id and f.user_id = $1)";
     private static final String AUTHOR_FOLLOWED_BY_VIEWER = "exists(select 1 from follows fo where fo.follower_id = $1 and fo.followee_id = a.author_id)";
 
-    static final Statement BY_SLUG = Statement.read("article.bySlug", view("a.body", false) + " where a.slug = $1");
+    static final Statement BY_SLUG = Statement.read("article.bySlug", """
+            select a.id as article_id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at,
+                   a.favorites_count, u.id as user_id, u.username, u.bio, u.image,
+                   array(select t.name from article_tags at join tags t on t.id = at.tag_id
+                         where at.article_id = a.id order by at.position, t.name) as tag_list,
+                   false as favorited, false as following
+            from articles a join users u on u.id = a.author_id
+            where a.slug = $1""");
     /**
      * The same from the archive tables (V13), read only when the slug is not live: reading a live article costs
      * what it did before archiving, and an archived article's page answers like any other.
      */
-    private static final Statement ARCHIVED_BY_SLUG = Statement.read("article.archivedBySlug", BY_SLUG.sql()
-            .replace("from articles a", "from archived_articles a").replace("from article_tags at", "from archived_article_tags at"));
-    private static final Statement OWNER = Statement.read("article.owner",
-            "select id, author_id from articles where slug = $1");
-    private static final Statement INSERT = Statement.write("article.insert", """
-            insert into articles (slug, title, description, body, author_id)
-            select $1, $2, $3, $4, $5 where not exists (select 1 from archived_articles where slug = $1)
-            on conflict (slug) do nothing returning id""");
-    private static final Statement INSERT_TAGS = Statement.write("article.insertTags",
-            "insert into tags (name) select unnest($1::text[]) on conflict (name) do nothing");
-    private static final Statement LINK_TAGS = Statement.write("article.linkTags", """
-            insert into article_tags (article_id, tag_id, position)
-            select $1, t.id, given.position - 1 from unnest($2::text[]) with ordinality as given (name, position)
-            join tags t on t.name = given.name""");
-    private static final Statement UPDATE = Statement.write("article.update", """
-            update articles set slug = coalesce($2, slug), title = coalesce($3, title),
-                                description = coalesce($4, description), body = coalesce($5, body), updated_at = now()
-            where id = $1 returning slug""");
-    private static final Statement DELETE = Statement.write("article.delete", "delete from articles where id = $1");
-    /** A row (the article's id and the user's name) only when the favorite is new: a repeat changes nothing. */
-    private static final Statement FAVORITE = Statement.write("article.favorite", """
-            with added as (
-                insert into favorites (user_id, article_id) select $1, id from articles where slug = $2
+    private static final Statement ARCHIVED_BY_SLUG = Statement.read("article.archivedBySlug", """
+            select a.id as article_id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at,
+                   a.favorites_count, u.id as user_id, u.username, u.bio, u.image,
+                   array(select t.name from archived_article_tags at join tags t on t.id = at.tag_id
+                         where at.article_id = a.id order by at.position, t.name) as tag_list,
+                   false as favorited, false as following
+            from archived_articles a join users u on u.id = a.author_id
+            where a.slug = $1""");
+
+    // Each write below is one statement: it brings the article back from the archive when the write needs it
+    // live and may make it (ArchiveSql), writes, sends its cache notice (pg_notify, delivered at commit) and
+    // returns the view the API answers with. Common parameters: the slug $1, the caller $2; last, the notice's
+    // channel (null: none) and payloads (ReadCaches#notice). Each returns the payload it sent as "notice" (null
+    // when it changed nothing), for this replica to empty the same entries.
+
+    /**
+     * The view a write answers with, from the CTE {@code answer} (an article's columns as the write left them,
+     * and whether the caller $2 has favorited it): the author, the caller's follow of them, and the tags, live or
+     * archived (the statement sees the tags where they were when it began).
+     */
+    private static final String ANSWER = """
+            select an.id as article_id, an.slug, an.title, an.description, an.body, an.created_at, an.updated_at,
+                   an.favorites_count, u.id as user_id, u.username, u.bio, u.image,
+                   array(select t.name from (select tag_id, position from article_tags where article_id = an.id
+                                             union all
+                                             select tag_id, position from archived_article_tags where article_id = an.id) at
+                         join tags t on t.id = at.tag_id order by at.position, t.name) as tag_list,
+                   an.favorited,
+                   exists(select 1 from follows fo where fo.follower_id = $2 and fo.followee_id = an.author_id) as following
+            from answer an join users u on u.id = an.author_id""";
+
+    /** The end of {@link #FAVORITE} and {@link #UNFAVORITE}: $3 the channel, $4 and $5 the payloads, $6 the list cache. */
+    private static final String FAVORITE_ANSWER = """
+            select (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost, n.notice,
+                   (case when $3::text is not null and n.notice is not null then pg_notify($3::text, n.notice) end) is not null as sent,
+                   v.*
+            from (select case when exists(select 1 from unarchived) then $5::text
+                              when exists(select 1 from changed) then ($4::text::jsonb || jsonb_build_object(
+                                  'showing', jsonb_build_object($6::text, jsonb_build_array(t.id)),
+                                  'naming', jsonb_build_object($6::text, jsonb_build_array((select username from users where id = $2)))))::text
+                         end as notice
+                  from target t) n
+            cross join (""" + ANSWER + ") v";
+
+    /**
+     * A new article with its tags: nothing when the slug $1 is taken, live or archived. Tags are inserted in
+     * name order ($6), so that two statements adding the same new tags lock them in the same order; a tag
+     * another statement is creating is waited for, then reused (updated to itself, which returns its row
+     * although this statement began before it existed). They are linked in the order the author gave them
+     * ($7), which readers get back.
+     */
+    private static final Statement CREATE = Statement.write("article.create", """
+            with inserted as (
+                insert into articles (slug, title, description, body, author_id)
+                select $1, $3, $4, $5, $2 where not exists (select 1 from archived_articles where slug = $1)
+                on conflict (slug) do nothing
+                returning id, slug, title, description, body, author_id, created_at, updated_at),
+            tagged as (
+                insert into tags (name)
+                select name from unnest($6::text[]) as name where exists (select 1 from inserted) order by name
+                on conflict (name) do update set name = excluded.name
+                returning id, name),
+            linked as (
+                insert into article_tags (article_id, tag_id, position, article_created_at)
+                select i.id, t.id, given.position - 1, i.created_at
+                from inserted i cross join unnest($7::text[]) with ordinality as given (name, position)
+                join tagged t on t.name = given.name)
+            select i.id as article_id, i.slug, i.title, i.description, i.body, i.created_at, i.updated_at,
+                   0 as favorites_count, u.id as user_id, u.username, u.bio, u.image, $7::text[] as tag_list,
+                   false as favorited, false as following, $9::text as notice,
+                   (case when $8::text is not null then pg_notify($8::text, $9::text) end) is not null as sent
+            from inserted i join users u on u.id = i.author_id""");
+
+    /**
+     * Changes the fields given ($3 slug, $4 title, $5 description, $6 body; null: unchanged) of the caller's
+     * own article. An archived article is restored with the change, and only by its author; its new slug must
+     * not be another archived article's ({@code slug_taken}; a live one's fails as a unique violation).
+     */
+    private static final Statement UPDATE = Statement.write("article.update", "with " + ArchiveSql.TARGET + """
+            ,
+            allowed as (select * from target where author_id = $2),
+            restoring as (
+                select id, coalesce($3, slug) as slug, coalesce($4, title) as title, coalesce($5, description) as description,
+                       coalesce($6, body) as body, author_id, favorites_count, created_at, now() as updated_at,
+                       null::bigint as dropped_favorite_of, null::bigint as dropped_comment
+                from allowed a
+                where archived and not exists (select 1 from archived_articles o where o.slug = $3 and o.id <> a.id)),
+            """ + ArchiveSql.RESTORE + """
+            ,
+            updated as (
+                update articles set slug = coalesce($3, slug), title = coalesce($4, title),
+                                    description = coalesce($5, description), body = coalesce($6, body), updated_at = now()
+                where id in (select id from allowed where not archived)
+                returning id, slug, title, description, body, author_id, favorites_count, created_at, updated_at),
+            answer as (
+                select c.*, exists(select 1 from favorites f where f.article_id = c.id and f.user_id = $2)
+                            or exists(select 1 from archived_favorites f where f.article_id = c.id and f.user_id = $2) as favorited
+                from (select * from updated
+                      union all
+                      select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at
+                      from restoring where id in (select id from unarchived)) c)
+            select exists(select 1 from target) as found, exists(select 1 from allowed) as allowed,
+                   exists(select 1 from allowed where archived) and not exists(select 1 from restoring) as slug_taken,
+                   (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
+                   n.notice, (case when $7::text is not null and n.notice is not null then pg_notify($7::text, n.notice) end) is not null as sent,
+                   v.*
+            from (select case when exists(select 1 from answer) then $8::text end as notice) n
+            left join (""" + ANSWER + ") v on true");
+
+    /**
+     * Deletes the caller's own article, live (its tag links, favorites and comments cascade) or archived (where
+     * it is deleted in place: nothing to bring back).
+     */
+    private static final Statement DELETE = Statement.write("article.delete", "with " + ArchiveSql.TARGET + """
+            ,
+            allowed as (select id, archived from target where author_id = $2),
+            deleted as (delete from articles where id in (select id from allowed where not archived) returning id),
+            deleting as (select id from allowed where archived),
+            """ + ArchiveSql.DELETE + """
+            ,
+            n as (select case when exists(select 1 from deleted) or exists(select 1 from archived_deleted) then $4::text end as notice)
+            select exists(select 1 from target) as found, exists(select 1 from allowed) as allowed, n.notice,
+                   (case when $3::text is not null and n.notice is not null then pg_notify($3::text, n.notice) end) is not null as sent
+            from n""");
+
+    /**
+     * The caller's favorite, when new (a repeat changes nothing, and restores nothing). An archived article
+     * comes back with its count already counting it. The notice when it changed a live article names the
+     * lists showing the article and the lists of the caller's favorites in the cache $6 (keyed by the caller's
+     * name), which only this statement knows.
+     */
+    private static final Statement FAVORITE = Statement.write("article.favorite", "with " + ArchiveSql.TARGET + """
+            ,
+            had as (
+                select exists(select 1 from favorites f join target t on t.id = f.article_id where f.user_id = $2)
+                    or exists(select 1 from archived_favorites f join target t on t.id = f.article_id where f.user_id = $2) as favorite),
+            restoring as (
+                select id, slug, title, description, body, author_id, favorites_count + 1 as favorites_count, created_at, updated_at,
+                       null::bigint as dropped_favorite_of, null::bigint as dropped_comment
+                from target where archived and not (select favorite from had)),
+            """ + ArchiveSql.RESTORE + """
+            ,
+            changed as (
+                insert into favorites (user_id, article_id, article_created_at)
+                select $2, t.id, t.created_at from target t
+                where not (select favorite from had) and (not t.archived or t.id in (select id from unarchived))
                 on conflict do nothing returning article_id),
-            counted as (update articles set favorites_count = favorites_count + 1 where id in (select article_id from added) returning id)
-            select c.id as article_id, (select username from users where id = $1) as username from counted c""");
-    /** A row only when there was a favorite to remove. */
-    private static final Statement UNFAVORITE = Statement.write("article.unfavorite", """
-            with removed as (
-                delete from favorites where user_id = $1 and article_id = (select id from articles where slug = $2)
+            counted as (
+                update articles set favorites_count = favorites_count + 1
+                where id in (select article_id from changed) and id in (select id from target where not archived)
+                returning favorites_count),
+            answer as (
+                select t.id, t.slug, t.title, t.description, t.body, t.author_id,
+                       coalesce((select favorites_count from counted), (select favorites_count from restoring), t.favorites_count)
+                           as favorites_count, t.created_at, t.updated_at, true as favorited
+                from target t)
+            """ + FAVORITE_ANSWER);
+
+    /** Removes the caller's favorite, if any; an archived article comes back without it. See {@link #FAVORITE}. */
+    private static final Statement UNFAVORITE = Statement.write("article.unfavorite", "with " + ArchiveSql.TARGET + """
+            ,
+            had as (
+                select exists(select 1 from favorites f join target t on t.id = f.article_id where f.user_id = $2)
+                    or exists(select 1 from archived_favorites f join target t on t.id = f.article_id where f.user_id = $2) as favorite),
+            restoring as (
+                select id, slug, title, description, body, author_id, favorites_count - 1 as favorites_count, created_at, updated_at,
+                       $2::bigint as dropped_favorite_of, null::bigint as dropped_comment
+                from target where archived and (select favorite from had)),
+            """ + ArchiveSql.RESTORE + """
+            ,
+            changed as (
+                delete from favorites where user_id = $2 and article_id in (select id from target where not archived)
                 returning article_id),
-            counted as (update articles set favorites_count = favorites_count - 1 where id in (select article_id from removed) returning id)
-            select c.id as article_id, (select username from users where id = $1) as username from counted c""");
+            counted as (
+                update articles set favorites_count = favorites_count - 1 where id in (select article_id from changed)
+                returning favorites_count),
+            answer as (
+                select t.id, t.slug, t.title, t.description, t.body, t.author_id,
+                       coalesce((select favorites_count from counted), (select favorites_count from restoring), t.favorites_count)
+                           as favorites_count, t.created_at, t.updated_at, false as favorited
+                from target t)
+            """ + FAVORITE_ANSWER);
 
     private final Database db;
-    private final ReadCaches caches;
-    private final ArchiveRepository archive;
-    private final ViewerFlags viewerFlags;
 
-    ArticleRepository(Database db, ReadCaches caches, ArchiveRepository archive, ViewerFlags viewerFlags) {
+    ArticleRepository(Database db) {
         this.db = db;
-        this.caches = caches;
-        this.archive = archive;
-        this.viewerFlags = viewerFlags;
     }
 
     /**
-     * The columns of an article view, from articles {@code a} joined to their author {@code u}; with the flags
-     * of the viewer {@code $1} or, for the view every reader shares, false.
+     * The columns of an article in a list (no body), from articles {@code a} joined to their author {@code u};
+     * with the flags of the viewer {@code $1} or, for the view every reader shares, false.
      */
-    private static String view(String body, boolean forViewer) {
+    private static String listView(boolean forViewer) {
         return """
-                select a.id as article_id, a.slug, a.title, a.description, %s as body, a.created_at, a.updated_at,
+                select a.id as article_id, a.slug, a.title, a.description, null::text as body, a.created_at, a.updated_at,
                        a.favorites_count, u.id as user_id, u.username, u.bio, u.image,
                        array(select t.name from article_tags at join tags t on t.id = at.tag_id
                              where at.article_id = a.id order by at.position, t.name) as tag_list,
                        %s as favorited, %s as following
-                from articles a join users u on u.id = a.author_id""".formatted(body,
+                from articles a join users u on u.id = a.author_id""".formatted(
                 forViewer ? FAVORITED_BY_VIEWER : "false", forViewer ? AUTHOR_FOLLOWED_BY_VIEWER : "false");
     }
 
@@ -118,28 +260,6 @@ class ArticleRepository {
     @CacheResult(cacheName = ReadCaches.ARTICLE_LISTS)
     Uni<ArticlesResponse> sharedList(String tag, String author, String favoritedBy, int limit, int offset) {
         return page(new ArticleFilter(tag, author, favoritedBy, null), null, new Page(limit, offset));
-    }
-
-    /** One article seen by {@code viewerId} (null when anonymous); 404 when the slug is unknown. */
-    Uni<Article> bySlug(String slug, Long viewerId) {
-        return ReadCaches.ownCopy(sharedBySlug(slug)).chain(article -> viewerId == null
-                ? Uni.createFrom().item(article)
-                : viewerFlags.among(viewerId, List.of(article.id()), List.of(article.author().id())).map(article::seenWith));
-    }
-
-    /** A page of the articles matching tag, author and favoritedBy (each may be null), seen by {@code viewerId}. */
-    Uni<ArticlesResponse> list(String tag, String author, String favoritedBy, Page page, Long viewerId) {
-        Uni<ArticlesResponse> shared = ReadCaches.ownCopy(sharedList(tag, author, favoritedBy, page.limit(), page.offset()));
-        return viewerId == null ? shared : shared.chain(list -> {
-            Set<Long> articleIds = new HashSet<>();
-            Set<Long> authorIds = new HashSet<>();
-            list.articles().forEach(article -> {
-                articleIds.add(article.id());
-                authorIds.add(article.author().id());
-            });
-            return viewerFlags.among(viewerId, articleIds, authorIds).map(flags -> new ArticlesResponse(
-                    list.articles().stream().map(article -> article.seenWith(flags)).toList(), list.articlesCount()));
-        });
     }
 
     /** A page of the articles of the authors {@code viewerId} follows, with the viewer's flags: one statement. */
@@ -185,106 +305,86 @@ class ArticleRepository {
         return Statement.read("article.list." + filter.shape(), "with page as (" + filter.ids(first, depth)
                 + " order by created_at desc, id desc limit $" + limitIndex + " offset $" + (limitIndex + 1) + ")"
                 + " select c.articles_count, v.* from (select (" + filter.count(first) + ") as articles_count) c"
-                + " left join (" + view("null::text", forViewer) + " join page p on p.id = a.id) v on true"
+                + " left join (" + listView(forViewer) + " join page p on p.id = a.id) v on true"
                 + " order by v.created_at desc, v.article_id desc");
     }
 
-    /** Creates the article with its tags in one transaction and returns its slug. */
-    Uni<String> create(long authorId, NewArticle article) {
-        String base = Slugs.base(article.title());
+    /** Creates an article with the slug $1: empty when the slug is taken. */
+    Uni<Optional<Written>> create(String slug, long authorId, NewArticle article, WriteNotice notice) {
         Set<String> tags = article.tags();
-        return withFreeSlug(base, 0, slug -> db.inTransaction(tx -> db.execute(tx, INSERT,
-                        Tuple.of(slug, article.title().trim(), article.description(), article.body(), authorId))
-                .chain(rows -> {
-                    Optional<Row> inserted = Database.firstRow(rows);
-                    if (inserted.isEmpty()) {
-                        return Uni.createFrom().nullItem(); // slug taken: try the next candidate
+        return db.execute(CREATE, tuple(slug, authorId, article.title().trim(), article.description(), article.body(),
+                        new TreeSet<>(tags).toArray(String[]::new), tags.toArray(String[]::new), notice.channel(), notice.payload()))
+                .map(rows -> Database.firstRow(rows).map(row -> new Written(Outcome.DONE, Article.from(row), row.getString("notice"))));
+    }
+
+    /** Changes the given fields (null: unchanged) of the caller's own article; a new title comes with its new slug. */
+    Uni<Written> update(String slug, long userId, String newSlug, String title, String description, String body, WriteNotice notice) {
+        return db.execute(UPDATE, tuple(slug, userId, newSlug, title, description, body, notice.channel(), notice.payload()))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    Outcome outcome = outcome(row);
+                    if (outcome == Outcome.DONE && row.getBoolean("slug_taken")) {
+                        outcome = Outcome.SLUG_TAKEN;
+                    } else if (outcome == Outcome.DONE && row.getBoolean("restore_lost")) {
+                        outcome = Outcome.RESTORE_LOST;
+                    } else if (outcome == Outcome.DONE && row.getValue("article_id") == null) {
+                        outcome = Outcome.NOT_FOUND; // deleted meanwhile
                     }
-                    long articleId = inserted.get().getLong("id");
-                    return tags.isEmpty() ? Uni.createFrom().item(slug) : linkTags(tx, articleId, tags).replaceWith(slug);
-                })))
-                .call(slug -> caches.articleChanged(slug));
+                    return new Written(outcome, outcome == Outcome.DONE ? Article.from(row) : null, row.getString("notice"));
+                });
     }
 
-    // Every write to an article first brings it back from the archive if it is there (V13): the write then
-    // acts on it as on any live article, and the restore counts as activity.
-
-    /** Changes the given fields of the caller's own article; a new title gives a new slug. Returns the slug. */
-    Uni<String> update(String slug, long userId, UpdateArticle change) {
-        return archive.restore(slug).chain(() -> owned(slug, userId)).<String>chain(articleId -> {
-            if (change.title() == null) {
-                return db.execute(UPDATE, Tuple.of(articleId, null, null, change.description(), change.body()))
-                        .map(ArticleRepository::updatedSlug);
-            }
-            String title = change.title().trim();
-            String base = Slugs.base(title);
-            return withFreeSlug(base, 0, candidate -> db.execute(UPDATE,
-                            Tuple.of(articleId, candidate, title, change.description(), change.body()))
-                    .map(ArticleRepository::updatedSlug)
-                    .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key"))
-                    .recoverWithNull());
-        }).call(newSlug -> caches.articleChanged(slug, newSlug));
+    /** Deletes the caller's own article. */
+    Uni<Written> delete(String slug, long userId, WriteNotice notice) {
+        return db.execute(DELETE, tuple(slug, userId, notice.channel(), notice.payload()))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Written(outcome(row), null, row.getString("notice"));
+                });
     }
 
-    /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
-    Uni<Void> delete(String slug, long userId) {
-        return archive.restore(slug).chain(() -> owned(slug, userId))
-                .chain(articleId -> db.execute(DELETE, Tuple.of(articleId)))
-                .chain(() -> caches.articleChanged(slug));
+    /** Favorites the article for the caller (again: no change). */
+    Uni<Written> favorite(String slug, long userId, WriteNotice notice) {
+        return changeFavorite(FAVORITE, slug, userId, notice);
     }
 
-    /** Favorites an article (again: no change); 404 when the slug is unknown. */
-    Uni<Article> favorite(String slug, long userId) {
-        return changeFavorite(FAVORITE, slug, userId);
+    Uni<Written> unfavorite(String slug, long userId, WriteNotice notice) {
+        return changeFavorite(UNFAVORITE, slug, userId, notice);
     }
 
-    Uni<Article> unfavorite(String slug, long userId) {
-        return changeFavorite(UNFAVORITE, slug, userId);
+    private Uni<Written> changeFavorite(Statement change, String slug, long userId, WriteNotice notice) {
+        return db.execute(change, tuple(slug, userId, notice.channel(), notice.payload(), notice.restoredPayload(), ReadCaches.ARTICLE_LISTS))
+                .map(rows -> Database.firstRow(rows)
+                        .map(row -> row.getBoolean("restore_lost") ? new Written(Outcome.RESTORE_LOST, null, null)
+                                : new Written(Outcome.DONE, Article.from(row), row.getString("notice")))
+                        .orElseGet(() -> new Written(Outcome.NOT_FOUND, null, null)));
     }
 
-    private Uni<Article> changeFavorite(Statement change, String slug, long userId) {
-        return archive.restore(slug).chain(() -> db.execute(change, Tuple.of(userId, slug)))
-                .call(rows -> Database.firstRow(rows)
-                        .map(row -> caches.favoritesChanged(slug, row.getLong("article_id"), userId, row.getString("username")))
-                        .orElseGet(() -> Uni.createFrom().voidItem()))
-                .chain(() -> bySlug(slug, userId));
+    /** What a write did, the article it answers with (when done and it has one), and the notice it sent. */
+    record Written(Outcome outcome, Article article, String notice) {
     }
 
-    /** The id of the article when the user wrote it; 404 when unknown, 403 when someone else's. */
-    Uni<Long> owned(String slug, long userId) {
-        return db.execute(OWNER, Tuple.of(slug)).map(rows -> {
-            Row row = Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"));
-            if (row.getLong("author_id") != userId) {
-                throw ApiException.forbidden("only the author may change this article");
-            }
-            return row.getLong("id");
-        });
+    enum Outcome {
+        DONE,
+        NOT_FOUND,
+        /** Another user's article. */
+        FORBIDDEN,
+        /** The new slug is taken: try another. */
+        SLUG_TAKEN,
+        /** Another statement brought the article back from the archive first: nothing written, try again. */
+        RESTORE_LOST
     }
 
-    /**
-     * Tags are inserted in name order, so that two transactions adding the same new tags lock them in the same
-     * order; a tag another transaction is creating is waited for, then reused. They are linked in the order the
-     * author gave them, which readers get back.
-     */
-    private Uni<RowSet<Row>> linkTags(SqlConnection tx, long articleId, Set<String> tags) {
-        String[] inNameOrder = new TreeSet<>(tags).toArray(String[]::new);
-        String[] asGiven = tags.toArray(String[]::new);
-        return db.execute(tx, INSERT_TAGS, Tuple.of(inNameOrder))
-                .chain(() -> db.execute(tx, LINK_TAGS, Tuple.of(articleId, asGiven)));
-    }
-
-    /** Runs {@code attempt} with slug candidates until one is free (the attempt answers null when it is taken). */
-    private static Uni<String> withFreeSlug(String base, int attemptNumber, Function<String, Uni<String>> attempt) {
-        if (attemptNumber == SLUG_ATTEMPTS) {
-            return Uni.createFrom().failure(ApiException.unprocessable("could not find a free slug for this title"));
+    /** Whether the article was found and the caller may write it. */
+    private static Outcome outcome(Row row) {
+        if (!row.getBoolean("found")) {
+            return Outcome.NOT_FOUND;
         }
-        return attempt.apply(Slugs.candidate(base, attemptNumber)).chain(slug -> slug != null
-                ? Uni.createFrom().item(slug)
-                : withFreeSlug(base, attemptNumber + 1, attempt));
+        return row.getBoolean("allowed") ? Outcome.DONE : Outcome.FORBIDDEN;
     }
 
-    /** The slug the update returned; 404 if the article was deleted in the meantime. */
-    private static String updatedSlug(RowSet<Row> rows) {
-        return Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article")).getString("slug");
+    /** Arguments, some of which may be null. */
+    private static Tuple tuple(Object... arguments) {
+        return Tuple.from(Arrays.asList(arguments));
     }
 }

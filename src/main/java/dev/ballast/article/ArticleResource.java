@@ -30,11 +30,11 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @Produces(MediaType.APPLICATION_JSON)
 public class ArticleResource {
 
-    private final ArticleRepository articles;
+    private final ArticleService articles;
     private final CurrentUser currentUser;
     private final Limits limits;
 
-    ArticleResource(ArticleRepository articles, CurrentUser currentUser, Limits limits) {
+    ArticleResource(ArticleService articles, CurrentUser currentUser, Limits limits) {
         this.articles = articles;
         this.currentUser = currentUser;
         this.limits = limits;
@@ -72,11 +72,9 @@ public class ArticleResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
     public Uni<ArticleResponse> create(NewArticleRequest request) {
-        return currentUser.requiredId().chain(me -> {
-            var article = requireBody(request, NewArticleRequest::article, "article");
-            article.validate(limits);
-            return articles.create(me, article).chain(slug -> articles.bySlug(slug, me));
-        }).map(ArticleResponse::new);
+        return currentUser.requiredId()
+                .chain(me -> articles.create(me, requireBody(request, NewArticleRequest::article, "article")))
+                .map(ArticleResponse::new);
     }
 
     @SecurityRequirement(name = ApiDocumentation.TOKEN)
@@ -86,11 +84,9 @@ public class ArticleResource {
     @Path("{slug}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<ArticleResponse> update(@PathParam("slug") String slug, UpdateArticleRequest request) {
-        return currentUser.requiredId().chain(me -> {
-            var change = requireBody(request, UpdateArticleRequest::article, "article");
-            change.validate(limits);
-            return articles.update(slug, me, change).chain(newSlug -> articles.bySlug(newSlug, me));
-        }).map(ArticleResponse::new);
+        return currentUser.requiredId()
+                .chain(me -> articles.update(slug, me, requireBody(request, UpdateArticleRequest::article, "article")))
+                .map(ArticleResponse::new);
     }
 
     @SecurityRequirement(name = ApiDocumentation.TOKEN)

@@ -61,6 +61,8 @@ public class CacheNotices {
     private final CacheManager caches;
     private final boolean enabled;
     private final String channel;
+    /** Whether Postgres accepts the channel name: pg_notify refuses an empty one or one past NAMEDATALEN. */
+    private final boolean channelAccepted;
     private final long reconnectMaxMillis;
 
     private final Counter sent;
@@ -92,6 +94,7 @@ public class CacheNotices {
         this.caches = caches;
         this.enabled = enabled;
         this.channel = channel;
+        this.channelAccepted = !channel.isEmpty() && channel.getBytes(StandardCharsets.UTF_8).length <= MAX_CHANNEL_BYTES;
         this.reconnectMaxMillis = Math.max(FIRST_RECONNECT_MILLIS, reconnectMax.toMillis());
         this.sent = registry.counter("ballast.cache.notices.sent");
         this.sendFailures = registry.counter("ballast.cache.notices.send.failures");
@@ -156,6 +159,30 @@ public class CacheNotices {
                 })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    /**
+     * The channel a write's own statement sends its notice on ({@code pg_notify} in the write's transaction,
+     * delivered at commit), or null when it must send none: notices off, or a channel Postgres refuses (a
+     * notice that cannot go out must not fail the write).
+     */
+    String channelForWrites() {
+        return enabled && channelAccepted ? channel : null;
+    }
+
+    /** Counts the notice a write's own statement sent, or, on a channel Postgres refuses, could not send. */
+    void countWriteNotice() {
+        if (!enabled) {
+            return;
+        }
+        if (channelAccepted) {
+            sent.increment();
+            return;
+        }
+        sendFailures.increment();
+        if (timeToLog()) {
+            LOG.warnf("Cache notice not sent (channel refused by Postgres): other replicas may serve the old view for up to CACHE_TTL");
+        }
     }
 
     /** This replica's id in its notices. */

@@ -7,11 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The caches of hot reads (filled by {@code @CacheResult} in the repositories) and what each write empties:
  * views every reader shares (no one's flags in them), and per signed-in reader their own favorites and follows
- * ({@link #VIEWER_FLAGS}, keyed by the reader: a reader's flags can never be served to someone else). Invalidation runs
- * after the write has committed, through one primitive, {@link #invalidate(CacheChanges)}: it empties the
- * entries on this replica, then announces them to every other replica in one Postgres notice
- * ({@link CacheNotices}), which empty them within milliseconds. A notice lost (listener reconnecting, a
- * failed send) leaves the other replicas serving a view at most {@code CACHE_TTL} old.
+ * ({@link #VIEWER_FLAGS}, keyed by the reader: a reader's flags can never be served to someone else). What a write
+ * changed goes to every other replica as one Postgres notice ({@link CacheNotices}), which empty the same entries
+ * within milliseconds: a write to the API sends it from its own statement ({@link #notice}, delivered at commit)
+ * and empties this replica once that statement has completed ({@link #emptyAfterWrite}); other writes empty
+ * here, then announce ({@link #invalidate(CacheChanges)}). A notice lost (listener reconnecting, a refused
+ * send) leaves the other replicas serving a view at most {@code CACHE_TTL} old.
  */
 @ApplicationScoped
 public class ReadCaches {
@@ -43,33 +44,41 @@ public class ReadCaches {
         return Uni.createFrom().emitter(emitter -> cached.subscribe().with(emitter::complete, emitter::fail));
     }
 
-    /** An article was created, changed or deleted: its view, every list, the tags. */
-    public Uni<Void> articleChanged(String... slugs) {
+    /**
+     * What an article created, changed, deleted or brought back from the archive changes: its view and comments,
+     * every list (their pages and counts), the tags.
+     */
+    public static CacheChanges articleChanges(String... slugs) {
         CacheChanges changes = new CacheChanges().all(ARTICLE_LISTS).all(TAGS);
         for (String slug : slugs) {
             changes.key(ARTICLE, slug).key(COMMENTS, slug);
         }
-        return invalidate(changes);
+        return changes;
     }
 
     /**
-     * {@code username} favorited or unfavorited an article: its view (its count), the lists showing it, the
-     * lists of that user's favorites (keyed by their name) and their flags. Every other list and the tags are
-     * unchanged.
+     * What a user's favorite or unfavorite changes, as far as known before the write: the article's view (its
+     * count) and the user's flags. The lists showing the article and the lists of the user's favorites (keyed by
+     * their name) are named by the write's statement, which knows the article's id and the user's name
+     * ({@link CacheChanges#showing}, {@link CacheChanges#naming}); every other list and the tags are unchanged.
      */
-    public Uni<Void> favoritesChanged(String slug, long articleId, long userId, String username) {
-        return invalidate(new CacheChanges().key(ARTICLE, slug).showing(ARTICLE_LISTS, articleId).naming(ARTICLE_LISTS, username)
-                .key(VIEWER_FLAGS, userId));
+    public static CacheChanges favoriteChanges(String slug, long userId) {
+        return new CacheChanges().key(ARTICLE, slug).key(VIEWER_FLAGS, userId);
     }
 
     /** The user followed or unfollowed someone: only their own flags change (views show no follower counts). */
-    public Uni<Void> followsChanged(long userId) {
-        return invalidate(new CacheChanges().key(VIEWER_FLAGS, userId));
+    public static CacheChanges followChanges(long userId) {
+        return new CacheChanges().key(VIEWER_FLAGS, userId);
     }
 
-    /** A comment was added or deleted. */
-    public Uni<Void> commentsChanged(String slug) {
-        return invalidate(new CacheChanges().key(COMMENTS, slug));
+    /** A comment was added to or deleted from the article. */
+    public static CacheChanges commentChanges(String slug) {
+        return new CacheChanges().key(COMMENTS, slug);
+    }
+
+    /** An article was created, changed or deleted outside a request (the archive job). */
+    public Uni<Void> articleChanged(String... slugs) {
+        return invalidate(articleChanges(slugs));
     }
 
     /**
@@ -84,6 +93,35 @@ public class ReadCaches {
             changes.key(PROFILE, username).naming(ARTICLE_LISTS, usernameBefore).naming(ARTICLE_LISTS, username);
         }
         return invalidate(changes);
+    }
+
+    /**
+     * The notice a write's own statement sends to every replica: that statement calls {@code pg_notify} on
+     * {@link WriteNotice#channel()} with one of these payloads (the second when it brought the article back from
+     * the archive) and returns the payload it chose, which {@link #emptyAfterWrite} then applies here. Postgres
+     * delivers the notice when the write commits, and not at all when it fails.
+     */
+    public WriteNotice notice(CacheChanges changes, CacheChanges whenRestored) {
+        long now = System.currentTimeMillis();
+        return new WriteNotice(notices.channelForWrites(), new CacheNotice(notices.instanceId(), now, changes).encode(),
+                new CacheNotice(notices.instanceId(), now, whenRestored).encode());
+    }
+
+    /** The notice of a write that brings nothing back from the archive. */
+    public WriteNotice notice(CacheChanges changes) {
+        return notice(changes, changes);
+    }
+
+    /**
+     * Empties here what a write's statement announced to every replica: the payload it returned (null when it
+     * changed nothing). Call it once the statement has completed (committed).
+     */
+    public Uni<Void> emptyAfterWrite(String payload) {
+        if (payload == null) {
+            return Uni.createFrom().voidItem();
+        }
+        notices.countWriteNotice();
+        return CacheNotice.decode(payload).changes().applyTo(caches);
     }
 
     /** Empties one entry of the named cache, here and on every replica. */

@@ -1,11 +1,11 @@
 package dev.ballast.comment;
 
-import dev.ballast.archive.ArchiveRepository;
+import dev.ballast.archive.ArchiveSql;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
-import dev.ballast.viewer.ViewerFlags;
 import io.quarkus.cache.CacheKey;
 import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
@@ -13,12 +13,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
  * The SQL of comments. Each operation finds its article by slug in the same statement. An article's comments
- * are read once for every reader (cached); a signed-in viewer gets them with their own follow flags added.
+ * are read once for every reader and cached here.
  */
 @ApplicationScoped
 class CommentRepository {
@@ -36,37 +37,67 @@ class CommentRepository {
      * The same from the archive tables (V13), read only when the slug is not live: reading a live article's
      * comments costs what it did before archiving.
      */
-    private static final Statement ARCHIVED_BY_ARTICLE = Statement.read("comment.archivedByArticle",
-            BY_ARTICLE.sql().replace("from articles a", "from archived_articles a")
-                    .replace("left join comments c", "left join archived_comments c"));
-    private static final Statement INSERT = Statement.write("comment.insert", """
-            with inserted as (
-                insert into comments (article_id, author_id, body) select id, $2, $3 from articles where slug = $1
-                returning id, author_id, body, created_at, updated_at)
-            select i.id, i.body, i.created_at, i.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
-            from inserted i join users u on u.id = i.author_id""");
-    private static final Statement AUTHOR = Statement.read("comment.author", """
-            select c.author_id from comments c join articles a on a.id = c.article_id where a.slug = $1 and c.id = $2""");
-    private static final Statement DELETE = Statement.write("comment.delete", "delete from comments where id = $1");
+    private static final Statement ARCHIVED_BY_ARTICLE = Statement.read("comment.archivedByArticle", """
+            select c.id, c.body, c.created_at, c.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
+            from archived_articles a
+                 left join archived_comments c on c.article_id = a.id
+                 left join users u on u.id = c.author_id
+            where a.slug = $1
+            order by c.created_at desc, c.id desc
+            limit $2""");
+
+    // Each write is one statement: it brings an archived article back first when the write is allowed
+    // (ArchiveSql), writes, sends its cache notice ($4 the channel, null for none; $5 the payload, $6 the payload
+    // when it restored the article) and returns the answer with the payload it sent ("notice"; null when it
+    // changed nothing). No row: the article ($1) is unknown.
+
+    /** The caller's ($2) new comment ($3) on the article, with its author. */
+    private static final Statement ADD = Statement.write("comment.add", "with " + ArchiveSql.TARGET + """
+            ,
+            restoring as (
+                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at,
+                       null::bigint as dropped_favorite_of, null::bigint as dropped_comment
+                from target where archived),
+            """ + ArchiveSql.RESTORE + """
+            ,
+            inserted as (
+                insert into comments (article_id, author_id, body)
+                select id, $2, $3 from target where not archived or id in (select id from unarchived)
+                returning id, author_id, body, created_at, updated_at),
+            n as (select case when exists(select 1 from unarchived) then $6::text
+                              when exists(select 1 from inserted) then $5::text end as notice)
+            select (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost, n.notice,
+                   (case when $4::text is not null and n.notice is not null then pg_notify($4::text, n.notice) end) is not null as sent,
+                   i.id, i.body, i.created_at, i.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
+            from target cross join n left join inserted i on true left join users u on u.id = i.author_id""");
+    /** Deletes the caller's ($2) comment $3 when it is on the article; an archived article comes back without it. */
+    private static final Statement DELETE = Statement.write("comment.delete", "with " + ArchiveSql.TARGET + """
+            ,
+            comment as (
+                select c.id, c.author_id from comments c join target t on t.id = c.article_id where c.id = $3
+                union all
+                select c.id, c.author_id from archived_comments c join target t on t.id = c.article_id where c.id = $3),
+            allowed as (select id from comment where author_id = $2),
+            restoring as (
+                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at,
+                       null::bigint as dropped_favorite_of, $3::bigint as dropped_comment
+                from target where archived and exists(select 1 from allowed)),
+            """ + ArchiveSql.RESTORE + """
+            ,
+            deleted as (
+                delete from comments where id in (select id from allowed) and exists(select 1 from target where not archived)
+                returning id),
+            n as (select case when exists(select 1 from unarchived) then $6::text
+                              when exists(select 1 from deleted) then $5::text end as notice)
+            select exists(select 1 from comment) as found, exists(select 1 from allowed) as allowed,
+                   (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost, n.notice,
+                   (case when $4::text is not null and n.notice is not null then pg_notify($4::text, n.notice) end) is not null as sent
+            from target cross join n""");
 
     private final Database db;
-    private final ReadCaches caches;
-    private final ArchiveRepository archive;
-    private final ViewerFlags viewerFlags;
 
-    CommentRepository(Database db, ReadCaches caches, ArchiveRepository archive, ViewerFlags viewerFlags) {
+    CommentRepository(Database db) {
         this.db = db;
-        this.caches = caches;
-        this.archive = archive;
-        this.viewerFlags = viewerFlags;
-    }
-
-    /** The newest {@code max} comments of an article seen by {@code viewerId} (null when anonymous). */
-    Uni<List<Comment>> byArticle(String slug, Long viewerId, int max) {
-        Uni<List<Comment>> shared = ReadCaches.ownCopy(sharedByArticle(slug, max));
-        return viewerId == null ? shared : shared.chain(comments -> viewerFlags
-                .among(viewerId, List.of(), comments.stream().map(comment -> comment.author().id()).collect(Collectors.toSet()))
-                .map(flags -> comments.stream().map(comment -> comment.seenWith(flags)).toList()));
     }
 
     /** The newest {@code max} comments of an article as every reader sees them; cached by slug. 404 when unknown. */
@@ -89,19 +120,40 @@ class CommentRepository {
                 });
     }
 
-    Uni<Comment> add(String slug, long authorId, String body) {
-        return archive.restore(slug).chain(() -> db.execute(INSERT, Tuple.of(slug, authorId, body)))
-                .map(rows -> Comment.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article")))).call(() -> caches.commentsChanged(slug));
+    /** Adds the comment; empty when the article is unknown. */
+    Uni<Optional<Written>> add(String slug, long authorId, String body, WriteNotice notice) {
+        return db.execute(ADD, tuple(slug, authorId, body, notice.channel(), notice.payload(), notice.restoredPayload()))
+                .map(rows -> Database.firstRow(rows).map(row -> row.getBoolean("restore_lost")
+                        ? new Written(Outcome.RESTORE_LOST, null, null)
+                        : new Written(Outcome.DONE, Comment.from(row), row.getString("notice"))));
     }
 
-    /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
-    Uni<Void> delete(String slug, long commentId, long userId) {
-        return archive.restore(slug).chain(() -> db.execute(AUTHOR, Tuple.of(slug, commentId))).chain(rows -> {
-            Row comment = Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("comment"));
-            if (comment.getLong("author_id") != userId) {
-                return Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
-            }
-            return db.execute(DELETE, Tuple.of(commentId)).chain(() -> caches.commentsChanged(slug));
-        });
+    /** Deletes the caller's comment; empty when the article is unknown. */
+    Uni<Optional<Written>> delete(String slug, long commentId, long userId, WriteNotice notice) {
+        return db.execute(DELETE, tuple(slug, userId, commentId, notice.channel(), notice.payload(), notice.restoredPayload()))
+                .map(rows -> Database.firstRow(rows).map(row -> {
+                    Outcome outcome = !row.getBoolean("found") ? Outcome.COMMENT_NOT_FOUND
+                            : !row.getBoolean("allowed") ? Outcome.FORBIDDEN
+                            : row.getBoolean("restore_lost") ? Outcome.RESTORE_LOST : Outcome.DONE;
+                    return new Written(outcome, null, row.getString("notice"));
+                }));
+    }
+
+    /** What a write did, the comment it answers with (when it added one), and the notice it sent. */
+    record Written(Outcome outcome, Comment comment, String notice) {
+    }
+
+    enum Outcome {
+        DONE,
+        COMMENT_NOT_FOUND,
+        /** Another user's comment. */
+        FORBIDDEN,
+        /** Another statement brought the article back from the archive first: nothing written, try again. */
+        RESTORE_LOST
+    }
+
+    /** Arguments, some of which may be null. */
+    private static Tuple tuple(Object... arguments) {
+        return Tuple.from(Arrays.asList(arguments));
     }
 }

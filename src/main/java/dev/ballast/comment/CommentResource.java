@@ -7,7 +7,6 @@ import dev.ballast.comment.CommentBodies.CommentResponse;
 import dev.ballast.comment.CommentBodies.CommentsResponse;
 import dev.ballast.comment.CommentBodies.NewCommentRequest;
 import dev.ballast.http.ApiDocumentation;
-import dev.ballast.http.Limits;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -27,21 +26,19 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @Produces(MediaType.APPLICATION_JSON)
 public class CommentResource {
 
-    private final CommentRepository comments;
+    private final CommentService comments;
     private final CurrentUser currentUser;
-    private final Limits limits;
 
-    CommentResource(CommentRepository comments, CurrentUser currentUser, Limits limits) {
+    CommentResource(CommentService comments, CurrentUser currentUser) {
         this.comments = comments;
         this.currentUser = currentUser;
-        this.limits = limits;
     }
 
     @SecurityRequirementsSet
     @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocumentation.TOKEN))
     @GET
     public Uni<CommentsResponse> list(@PathParam("slug") String slug) {
-        return currentUser.optionalId().chain(viewer -> comments.byArticle(slug, viewer, limits.commentsPerPage()))
+        return currentUser.optionalId().chain(viewer -> comments.byArticle(slug, viewer))
                 .map(CommentsResponse::new);
     }
 
@@ -49,11 +46,9 @@ public class CommentResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<CommentResponse> add(@PathParam("slug") String slug, NewCommentRequest request) {
-        return currentUser.requiredId().chain(me -> {
-            var comment = requireBody(request, NewCommentRequest::comment, "comment");
-            comment.validate(limits);
-            return comments.add(slug, me, comment.body());
-        }).map(CommentResponse::new);
+        return currentUser.requiredId()
+                .chain(me -> comments.add(slug, me, requireBody(request, NewCommentRequest::comment, "comment")))
+                .map(CommentResponse::new);
     }
 
     @SecurityRequirement(name = ApiDocumentation.TOKEN)

@@ -28,10 +28,6 @@ public record Profile(@JsonIgnore @Schema(hidden = true) long id, @Schema(exampl
 
     /** This profile as the viewer with these flags sees it. */
     public Profile seenWith(Flags flags) {
-        return withFollowing(flags.following(id));
-    }
-
-    Profile withFollowing(boolean following) {
-        return new Profile(id, username, bio, image, following);
+        return new Profile(id, username, bio, image, flags.following(id));
     }
 }

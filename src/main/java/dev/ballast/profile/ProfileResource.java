@@ -20,10 +20,10 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Produces(MediaType.APPLICATION_JSON)
 public class ProfileResource {
 
-    private final ProfileRepository profiles;
+    private final ProfileService profiles;
     private final CurrentUser currentUser;
 
-    ProfileResource(ProfileRepository profiles, CurrentUser currentUser) {
+    ProfileResource(ProfileService profiles, CurrentUser currentUser) {
         this.profiles = profiles;
         this.currentUser = currentUser;
     }

@@ -17,19 +17,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.Api.Account;
 import dev.ballast.SizedData;
 import dev.ballast.archive.ArchiveJob.Outcome;
+import dev.ballast.cache.ReadCaches;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
-/** Articles idle past ARCHIVE_AFTER_DAYS leave lists and counts but still answer, and come back on a write. */
+/**
+ * Articles idle past ARCHIVE_AFTER_DAYS leave lists and counts but still answer, and come back on a write that
+ * is allowed and changes them, emptying what their return changes here and on every replica.
+ */
 @QuarkusTest
 class ArchiveJobTest {
 
@@ -41,6 +50,9 @@ class ArchiveJobTest {
 
     @Inject
     MeterRegistry registry;
+
+    @ConfigProperty(name = "ballast.cache.notify.channel")
+    String channel;
 
     private void sql(String sql) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
@@ -138,6 +150,61 @@ class ArchiveJobTest {
         // Restored counts as activity: the next run leaves them live.
         run();
         reader.as().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(3));
+    }
+
+    @Test
+    void aWriteThatIsRefusedOrChangesNothingLeavesAnArchivedArticleArchived() throws Exception {
+        Account author = register("keeper");
+        Account other = register("intruder");
+        String slug = createArticle(author, "Left alone", List.of());
+        int comment = author.as().body(Map.of("comment", Map.of("body", "mine"))).post("/api/articles/" + slug + "/comments")
+                .then().statusCode(200).extract().path("comment.id");
+        idle(slug);
+        run();
+        String clock = "select updated_at::text || '/' || coalesce(restored_at::text, '-') from archived_articles where slug = '" + slug + "'";
+        String before = SizedData.value(dataSource, clock);
+
+        other.as().body(Map.of("article", Map.of("body", "defaced"))).put("/api/articles/" + slug).then().statusCode(403);
+        other.as().delete("/api/articles/" + slug).then().statusCode(403);
+        other.as().delete("/api/articles/" + slug + "/comments/" + comment).then().statusCode(403);
+        other.as().delete("/api/articles/" + slug + "/favorite").then().statusCode(200).body("article.favorited", equalTo(false));
+
+        assertTrue(archived(slug), "still archived after writes that were refused or changed nothing");
+        assertEquals(before, SizedData.value(dataSource, clock), "its archive clock unchanged");
+        anonymous().get("/api/articles/" + slug).then().statusCode(200).body("article.body", equalTo("The body of Left alone"));
+    }
+
+    @Test
+    void aRestoreEmptiesTheListsTagsAndCountsItChangesHereAndOnEveryReplica() throws Exception {
+        Account author = register("comeback");
+        Account reader = register("caller");
+        String tag = uniqueName("returning");
+        String slug = createArticle(author, "Coming back", List.of(tag));
+        idle(slug);
+        run();
+        // Cached on this replica while the article is archived.
+        anonymous().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(0));
+        anonymous().queryParam("author", author.username()).get("/api/articles").then().body("articlesCount", equalTo(0));
+        anonymous().get("/api/tags").then().body("tags", not(hasItem(tag)));
+
+        try (Connection listener = dataSource.getConnection(); Statement statement = listener.createStatement()) {
+            statement.execute("listen " + channel);
+            reader.as().body(Map.of("comment", Map.of("body", "welcome back"))).post("/api/articles/" + slug + "/comments")
+                    .then().statusCode(200);
+
+            anonymous().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(1))
+                    .body("articles.slug", contains(slug));
+            anonymous().queryParam("author", author.username()).get("/api/articles").then().body("articlesCount", equalTo(1));
+            anonymous().get("/api/tags").then().body("tags", hasItem(tag));
+
+            statement.execute("select 1"); // notifications arrive with the next exchange
+            PGNotification[] heard = listener.unwrap(PGConnection.class).getNotifications(5_000);
+            assertTrue(heard != null && heard.length == 1, "one notice for the restoring write");
+            JsonArray emptied = new JsonObject(heard[0].getParameter()).getJsonArray("all");
+            assertTrue(emptied.contains(ReadCaches.ARTICLE_LISTS) && emptied.contains(ReadCaches.TAGS),
+                    "every replica empties the lists and the tags: " + heard[0].getParameter());
+            statement.execute("unlisten *");
+        }
     }
 
     @Test

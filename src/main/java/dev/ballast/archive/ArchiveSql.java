@@ -1,0 +1,69 @@
+package dev.ballast.archive;
+
+/**
+ * The parts of a write's statement that reach into the archive tables (V13), so that a write to an article
+ * that may be archived stays one statement. Each is a list of common table expressions for the write's own
+ * {@code with}, with fixed names; the write's statement defines the CTEs each one reads.
+ *
+ * <p>All parts of one statement see the database as it was when the statement began: an article restored
+ * by {@link #RESTORE} is not visible to the statement's other parts. A write to an archived article
+ * therefore gives the restore the article as the write leaves it (its new fields or count), and does not
+ * touch the live row itself; its answer is built from what the statement saw and changed.
+ */
+public final class ArchiveSql {
+
+    /**
+     * The article of slug {@code $1} as the statement sees it: live ({@code archived} false) or archived, at
+     * most one of the two. CTE {@code target}.
+     */
+    public static final String TARGET = """
+            target as (
+                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at, false as archived
+                from articles where slug = $1
+                union all
+                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at, true
+                from archived_articles where slug = $1)""";
+
+    /**
+     * Brings back from the archive the article described by the CTE {@code restoring} (none when it is empty):
+     * {@code restoring} has the article's columns as the write leaves them (id, slug, title, description,
+     * body, author_id, favorites_count, created_at, updated_at) and two rows to drop on the way instead of
+     * restoring them ({@code dropped_favorite_of}: the user whose favorite the write removes;
+     * {@code dropped_comment}: the comment it deletes; each null for none). The article is marked as restored
+     * now, which counts as activity. CTE {@code unarchived} holds its id when this statement took it out of
+     * the archive; empty while {@code restoring} is not means another statement restored it first (the write
+     * must then be tried again: the article is live by now). The counter triggers (V8) see the rows come back.
+     */
+    public static final String RESTORE = """
+            unarchived as (delete from archived_articles where id in (select id from restoring) returning id),
+            restored as (
+                insert into articles (id, slug, title, description, body, author_id, favorites_count, created_at,
+                                      updated_at, restored_at) overriding system value
+                select r.id, r.slug, r.title, r.description, r.body, r.author_id, r.favorites_count, r.created_at,
+                       r.updated_at, now()
+                from restoring r where r.id in (select id from unarchived)),
+            its_tags as (delete from archived_article_tags where article_id in (select id from unarchived) returning *),
+            restored_tags as (insert into article_tags select * from its_tags),
+            its_favorites as (delete from archived_favorites where article_id in (select id from unarchived) returning *),
+            restored_favorites as (
+                insert into favorites select * from its_favorites
+                where user_id is distinct from (select dropped_favorite_of from restoring)),
+            its_comments as (delete from archived_comments where article_id in (select id from unarchived) returning *),
+            restored_comments as (
+                insert into comments overriding system value select * from its_comments
+                where id is distinct from (select dropped_comment from restoring))""";
+
+    /**
+     * Deletes from the archive the article whose id is in the CTE {@code deleting}, with its tags, favorites
+     * and comments (the archive tables have no cascading keys). CTE {@code archived_deleted} holds its id when
+     * this statement deleted it. No counter changes: archived rows are not counted.
+     */
+    public static final String DELETE = """
+            archived_deleted as (delete from archived_articles where id in (select id from deleting) returning id),
+            archived_deleted_tags as (delete from archived_article_tags where article_id in (select id from archived_deleted)),
+            archived_deleted_favorites as (delete from archived_favorites where article_id in (select id from archived_deleted)),
+            archived_deleted_comments as (delete from archived_comments where article_id in (select id from archived_deleted))""";
+
+    private ArchiveSql() {
+    }
+}

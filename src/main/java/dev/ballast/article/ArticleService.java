@@ -1,0 +1,166 @@
+package dev.ballast.article;
+
+import dev.ballast.article.ArticleRepository.Written;
+import dev.ballast.article.ArticleRequests.NewArticle;
+import dev.ballast.article.ArticleRequests.UpdateArticle;
+import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.WriteNotice;
+import dev.ballast.db.Database;
+import dev.ballast.http.ApiException;
+import dev.ballast.http.Limits;
+import dev.ballast.http.Page;
+import dev.ballast.viewer.ViewerFlags;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Reading and writing articles. Reads are the views every reader shares (cached in {@link ArticleRepository})
+ * with the signed-in viewer's own flags added ({@link ViewerFlags}). Each write is one statement
+ * ({@link ArticleRepository}) that checks the caller may write, brings the article back from the archive when
+ * the write is allowed and needs it, writes, sends the cache notice and returns the answer; here the service
+ * chooses what the write empties, empties it on this replica, and turns the outcome into the answer or error.
+ */
+@ApplicationScoped
+class ArticleService {
+
+    /** Attempts at a free slug: the plain one, then with random suffixes. */
+    private static final int SLUG_ATTEMPTS = 6;
+
+    private final ArticleRepository articles;
+    private final ViewerFlags viewerFlags;
+    private final ReadCaches caches;
+    private final Limits limits;
+
+    ArticleService(ArticleRepository articles, ViewerFlags viewerFlags, ReadCaches caches, Limits limits) {
+        this.articles = articles;
+        this.viewerFlags = viewerFlags;
+        this.caches = caches;
+        this.limits = limits;
+    }
+
+    /** One article seen by {@code viewerId} (null when anonymous); 404 when the slug is unknown. */
+    Uni<Article> bySlug(String slug, Long viewerId) {
+        return ReadCaches.ownCopy(articles.sharedBySlug(slug)).chain(article -> viewerId == null
+                ? Uni.createFrom().item(article)
+                : viewerFlags.among(viewerId, List.of(article.id()), List.of(article.author().id())).map(article::seenWith));
+    }
+
+    /** A page of the articles matching tag, author and favoritedBy (each may be null), seen by {@code viewerId}. */
+    Uni<ArticlesResponse> list(String tag, String author, String favoritedBy, Page page, Long viewerId) {
+        Uni<ArticlesResponse> shared = ReadCaches.ownCopy(articles.sharedList(tag, author, favoritedBy, page.limit(), page.offset()));
+        return viewerId == null ? shared : shared.chain(list -> {
+            Set<Long> articleIds = new HashSet<>();
+            Set<Long> authorIds = new HashSet<>();
+            list.articles().forEach(article -> {
+                articleIds.add(article.id());
+                authorIds.add(article.author().id());
+            });
+            return viewerFlags.among(viewerId, articleIds, authorIds).map(flags -> new ArticlesResponse(
+                    list.articles().stream().map(article -> article.seenWith(flags)).toList(), list.articlesCount()));
+        });
+    }
+
+    /** A page of the articles of the authors {@code viewerId} follows, with the viewer's flags. */
+    Uni<ArticlesResponse> feed(long viewerId, Page page) {
+        return articles.feed(viewerId, page);
+    }
+
+    /** Creates the caller's article under the first free slug its title gives. */
+    Uni<Article> create(long authorId, NewArticle article) {
+        article.validate(limits);
+        return withFreeSlug(Slugs.base(article.title()), 0, slug -> articles.create(slug, authorId, article, caches.notice(ReadCaches.articleChanges(slug)))
+                .call(created -> created.map(written -> caches.emptyAfterWrite(written.notice())).orElse(Uni.createFrom().voidItem()))
+                .map(created -> created.map(Written::article).orElse(null)));
+    }
+
+    // A write to an archived article brings it back within its own statement when the write is allowed and
+    // changes it (a restore counts as activity); a deletion acts on the archive in place. Either way the write
+    // answers as for a live article.
+
+    /** Changes the given fields of the caller's own article; a new title gives a new slug. */
+    Uni<Article> update(String slug, long userId, UpdateArticle change) {
+        change.validate(limits);
+        if (change.title() == null) {
+            return updated(slug, change.description(), change.body(), userId, null, null, 0);
+        }
+        String title = change.title().trim();
+        return withFreeSlug(Slugs.base(title), 0, candidate -> updated(slug, change.description(), change.body(), userId, candidate, title, 0)
+                .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key")).recoverWithNull());
+    }
+
+    /** The article updated, or null when the new slug is taken. */
+    private Uni<Article> updated(String slug, String description, String body, long userId, String newSlug, String title, int attempt) {
+        WriteNotice notice = caches.notice(newSlug == null ? ReadCaches.articleChanges(slug) : ReadCaches.articleChanges(slug, newSlug));
+        return articles.update(slug, userId, newSlug, title, description, body, notice)
+                .call(written -> caches.emptyAfterWrite(written.notice()))
+                .chain(written -> switch (written.outcome()) {
+                    case DONE -> Uni.createFrom().item(written.article());
+                    case SLUG_TAKEN -> Uni.createFrom().nullItem();
+                    case RESTORE_LOST -> retried(attempt, () -> updated(slug, description, body, userId, newSlug, title, attempt + 1));
+                    case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
+                    case NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("article"));
+                });
+    }
+
+    /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
+    Uni<Void> delete(String slug, long userId) {
+        return articles.delete(slug, userId, caches.notice(ReadCaches.articleChanges(slug)))
+                .call(written -> caches.emptyAfterWrite(written.notice()))
+                .chain(written -> switch (written.outcome()) {
+                    case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
+                    case NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("article"));
+                    default -> Uni.createFrom().voidItem();
+                });
+    }
+
+    /** Favorites an article (again: no change); 404 when the slug is unknown. */
+    Uni<Article> favorite(String slug, long userId) {
+        return changeFavorite(articles::favorite, slug, userId, 0);
+    }
+
+    Uni<Article> unfavorite(String slug, long userId) {
+        return changeFavorite(articles::unfavorite, slug, userId, 0);
+    }
+
+    private Uni<Article> changeFavorite(FavoriteChange change, String slug, long userId, int attempt) {
+        // When it restores the article, every list and the tags change; else the statement names the lists.
+        WriteNotice notice = caches.notice(ReadCaches.favoriteChanges(slug, userId),
+                ReadCaches.articleChanges(slug).key(ReadCaches.VIEWER_FLAGS, userId));
+        return change.apply(slug, userId, notice)
+                .call(written -> caches.emptyAfterWrite(written.notice()))
+                .chain(written -> switch (written.outcome()) {
+                    case DONE -> Uni.createFrom().item(written.article());
+                    case RESTORE_LOST -> retried(attempt, () -> changeFavorite(change, slug, userId, attempt + 1));
+                    default -> Uni.createFrom().failure(ApiException.notFound("article"));
+                });
+    }
+
+    private interface FavoriteChange {
+        Uni<Written> apply(String slug, long userId, WriteNotice notice);
+    }
+
+    /** A write tried again once after another statement restored its article first (it is live now). */
+    private static <T> Uni<T> retried(int attempt, Supplier<Uni<T>> write) {
+        return attempt == 0 ? write.get()
+                : Uni.createFrom().failure(new IllegalStateException("the article was restored by another statement twice"));
+    }
+
+    private static ApiException notTheAuthor() {
+        return ApiException.forbidden("only the author may change this article");
+    }
+
+    /** Runs {@code attempt} with slug candidates until one is free (the attempt answers null when it is taken). */
+    private static <T> Uni<T> withFreeSlug(String base, int attemptNumber, Function<String, Uni<T>> attempt) {
+        if (attemptNumber == SLUG_ATTEMPTS) {
+            return Uni.createFrom().failure(ApiException.unprocessable("could not find a free slug for this title"));
+        }
+        return attempt.apply(Slugs.candidate(base, attemptNumber)).chain(written -> written != null
+                ? Uni.createFrom().item(written)
+                : withFreeSlug(base, attemptNumber + 1, attempt));
+    }
+}

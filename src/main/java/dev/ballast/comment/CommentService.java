@@ -1,0 +1,89 @@
+package dev.ballast.comment;
+
+import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.WriteNotice;
+import dev.ballast.comment.CommentRepository.Outcome;
+import dev.ballast.comment.CommentRepository.Written;
+import dev.ballast.comment.CommentBodies.NewComment;
+import dev.ballast.http.ApiException;
+import dev.ballast.http.Limits;
+import dev.ballast.viewer.ViewerFlags;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Reading and writing comments. An article's comments are the view every reader shares (cached in
+ * {@link CommentRepository}) with the signed-in viewer's follow flags added. Each write is one statement that
+ * checks the caller may write, brings an archived article back when the write is allowed, writes, sends the
+ * cache notice and returns the answer; here the service chooses what it empties, empties it on this replica,
+ * and turns the outcome into the answer or error.
+ */
+@ApplicationScoped
+class CommentService {
+
+    private final CommentRepository comments;
+    private final ViewerFlags viewerFlags;
+    private final ReadCaches caches;
+    private final Limits limits;
+
+    CommentService(CommentRepository comments, ViewerFlags viewerFlags, ReadCaches caches, Limits limits) {
+        this.comments = comments;
+        this.viewerFlags = viewerFlags;
+        this.caches = caches;
+        this.limits = limits;
+    }
+
+    /** The newest comments of an article seen by {@code viewerId} (null when anonymous); 404 when unknown. */
+    Uni<List<Comment>> byArticle(String slug, Long viewerId) {
+        Uni<List<Comment>> shared = ReadCaches.ownCopy(comments.sharedByArticle(slug, limits.commentsPerPage()));
+        return viewerId == null ? shared : shared.chain(list -> viewerFlags
+                .among(viewerId, List.of(), list.stream().map(comment -> comment.author().id()).collect(Collectors.toSet()))
+                .map(flags -> list.stream().map(comment -> comment.seenWith(flags)).toList()));
+    }
+
+    Uni<Comment> add(String slug, long authorId, NewComment comment) {
+        comment.validate(limits);
+        return added(slug, authorId, comment.body(), 0);
+    }
+
+    private Uni<Comment> added(String slug, long authorId, String body, int attempt) {
+        return comments.add(slug, authorId, body, notice(slug))
+                .call(written -> written.map(done -> caches.emptyAfterWrite(done.notice())).orElse(Uni.createFrom().voidItem()))
+                .chain(written -> {
+                    Written done = written.orElseThrow(() -> ApiException.notFound("article"));
+                    return done.outcome() == Outcome.RESTORE_LOST
+                            ? retried(attempt, () -> added(slug, authorId, body, attempt + 1))
+                            : Uni.createFrom().item(done.comment());
+                });
+    }
+
+    /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
+    Uni<Void> delete(String slug, long commentId, long userId) {
+        return deleted(slug, commentId, userId, 0);
+    }
+
+    private Uni<Void> deleted(String slug, long commentId, long userId, int attempt) {
+        return comments.delete(slug, commentId, userId, notice(slug))
+                .call(written -> written.map(done -> caches.emptyAfterWrite(done.notice())).orElse(Uni.createFrom().voidItem()))
+                .chain(written -> switch (written.map(Written::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
+                    case DONE -> Uni.createFrom().voidItem();
+                    case RESTORE_LOST -> retried(attempt, () -> deleted(slug, commentId, userId, attempt + 1));
+                    case FORBIDDEN -> Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
+                    case COMMENT_NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("comment"));
+                });
+    }
+
+    /** A comment changes the article's comments; restoring the article changes every list and the tags too. */
+    private WriteNotice notice(String slug) {
+        return caches.notice(ReadCaches.commentChanges(slug), ReadCaches.articleChanges(slug));
+    }
+
+    /** A write tried again once after another statement restored its article first (it is live now). */
+    private static <T> Uni<T> retried(int attempt, Supplier<Uni<T>> write) {
+        return attempt == 0 ? write.get()
+                : Uni.createFrom().failure(new IllegalStateException("the article was restored by another statement twice"));
+    }
+}

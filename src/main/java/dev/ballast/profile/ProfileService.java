@@ -1,0 +1,59 @@
+package dev.ballast.profile;
+
+import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.WriteNotice;
+import dev.ballast.profile.ProfileRepository.Written;
+import dev.ballast.http.ApiException;
+import dev.ballast.viewer.ViewerFlags;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Profiles and follows. A profile is the view every reader shares (cached in {@link ProfileRepository}) with
+ * the signed-in viewer's follow flag added. Following twice or unfollowing someone not followed changes
+ * nothing and succeeds; following oneself is refused.
+ */
+@ApplicationScoped
+class ProfileService {
+
+    private final ProfileRepository profiles;
+    private final ViewerFlags viewerFlags;
+    private final ReadCaches caches;
+
+    ProfileService(ProfileRepository profiles, ViewerFlags viewerFlags, ReadCaches caches) {
+        this.profiles = profiles;
+        this.viewerFlags = viewerFlags;
+        this.caches = caches;
+    }
+
+    /** The profile seen by {@code viewerId} (null when anonymous); 404 for an unknown username. */
+    Uni<Profile> byUsername(String username, Long viewerId) {
+        Uni<Profile> shared = ReadCaches.ownCopy(profiles.sharedByUsername(username));
+        return viewerId == null ? shared
+                : shared.chain(profile -> viewerFlags.among(viewerId, List.of(), List.of(profile.id())).map(profile::seenWith));
+    }
+
+    Uni<Profile> follow(long followerId, String username) {
+        return changeFollow(profiles::follow, followerId, username).invoke(profile -> {
+            if (profile.id() == followerId) {
+                throw ApiException.unprocessable("you cannot follow yourself");
+            }
+        });
+    }
+
+    Uni<Profile> unfollow(long followerId, String username) {
+        return changeFollow(profiles::unfollow, followerId, username);
+    }
+
+    private Uni<Profile> changeFollow(FollowChange change, long followerId, String username) {
+        return change.apply(followerId, username, caches.notice(ReadCaches.followChanges(followerId)))
+                .call(written -> written.map(done -> caches.emptyAfterWrite(done.notice())).orElse(Uni.createFrom().voidItem()))
+                .map(written -> written.orElseThrow(() -> ApiException.notFound("profile")).profile());
+    }
+
+    private interface FollowChange {
+        Uni<Optional<Written>> apply(long followerId, String username, WriteNotice notice);
+    }
+}
