@@ -9,8 +9,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Concurrency limits (SmallRye Fault Tolerance bulkheads) for the three scarce things a request can hold:
- * database connections for reading, database connections for writing, and password-hashing threads. Each
+ * Concurrency limits (SmallRye Fault Tolerance bulkheads) for the two scarce things a request can hold in the
+ * database: connections for reading and connections for writing. Each
  * lets a bounded number wait; past that, calls fail at once with {@code BulkheadException} (503 with
  * Retry-After) instead of queueing. Reads and writes each get less than the whole pool, so a flood of
  * one still leaves connections to the other.
@@ -22,28 +22,19 @@ public class Bulkheads {
 
     private final Guard reads;
     private final Guard writes;
-    private final Guard hashing;
 
     Bulkheads(MeterRegistry registry,
               @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolSize,
               @ConfigProperty(name = "ballast.bulkhead.reads") int readLimit,
               @ConfigProperty(name = "ballast.bulkhead.writes") int writeLimit,
-              @ConfigProperty(name = "ballast.bulkhead.queue-factor") int queueFactor,
-              @ConfigProperty(name = "ballast.password.workers") int hashingWorkers,
-              @ConfigProperty(name = "ballast.password.queue") int hashingQueue) {
+              @ConfigProperty(name = "ballast.bulkhead.queue-factor") int queueFactor) {
         // 0 means "derive from the pool": reads may hold 3/4 of it, writes 1/2, so neither kind takes all.
         int readers = readLimit > 0 ? readLimit : Math.max(1, poolSize * 3 / 4);
         int writers = writeLimit > 0 ? writeLimit : Math.max(1, poolSize / 2);
         this.reads = bulkhead("db-reads", readers, readers * queueFactor, registry);
         this.writes = bulkhead("db-writes", writers, writers * queueFactor, registry);
-        this.hashing = bulkhead("password-hashing", hashingThreads(hashingWorkers), hashingQueue, registry);
-        LOG.infof("Bulkheads: %d database reads (+%d waiting), %d writes (+%d waiting), %d password hashes (+%d waiting)",
-                readers, readers * queueFactor, writers, writers * queueFactor, hashingThreads(hashingWorkers), hashingQueue);
-    }
-
-    /** The password-hashing threads: as configured, or (0) half the cores and at least one. */
-    public static int hashingThreads(int configured) {
-        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        LOG.infof("Bulkheads: %d database reads (+%d waiting), %d writes (+%d waiting)",
+                readers, readers * queueFactor, writers, writers * queueFactor);
     }
 
     public <T> Uni<T> reading(Supplier<Uni<T>> work) {
@@ -52,10 +43,6 @@ public class Bulkheads {
 
     public <T> Uni<T> writing(Supplier<Uni<T>> work) {
         return guarded(writes, work);
-    }
-
-    public <T> Uni<T> hashing(Supplier<Uni<T>> work) {
-        return guarded(hashing, work);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -1,4 +1,4 @@
-package dev.ballast.protection;
+package dev.ballast.user;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
