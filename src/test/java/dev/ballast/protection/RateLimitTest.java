@@ -77,4 +77,17 @@ class RateLimitTest {
                 .then().statusCode(429).header("RateLimit-Limit", "3")
                 .body("errors.body", contains(startsWith("too many requests")));
     }
+
+    @Test
+    void aRefusalCarriesTheCorsHeadersSoABrowserCanReadIt() {
+        String origin = "https://front-end.example";
+        for (int i = 0; i < 4; i++) {
+            anonymous().body(Map.of("user", Map.of("email", "cors@example.com", "password", PASSWORD))).post("/api/users/login");
+        }
+        anonymous().header("Origin", origin)
+                .body(Map.of("user", Map.of("email", "cors@example.com", "password", PASSWORD))).post("/api/users/login")
+                .then().statusCode(429)
+                .header("Access-Control-Allow-Origin", origin)
+                .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"));
+    }
 }

@@ -29,8 +29,25 @@ final class RawHttp {
 
     /** One GET on a new connection (closed after the response): the whole response, status line first. */
     static String get(String fromAddress, String path) throws IOException {
+        return exchange(fromAddress, "GET " + path + " HTTP/1.1", "");
+    }
+
+    /** One request without a body on a new connection: its request line and extra header lines ("Name: value\r\n" each). */
+    static String exchange(String fromAddress, String requestLine, String headers) throws IOException {
         try (Socket socket = open(fromAddress)) {
-            send(socket, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            send(socket, requestLine + "\r\nHost: localhost\r\n" + headers + "Connection: close\r\n\r\n");
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** One POST of a JSON body on a new connection, with extra header lines ("Name: value\r\n" each). */
+    static String post(String fromAddress, String path, String headers, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = open(fromAddress)) {
+            send(socket, "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n" + headers + "Connection: close\r\n\r\n");
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }

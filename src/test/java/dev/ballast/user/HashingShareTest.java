@@ -44,4 +44,13 @@ class HashingShareTest {
         assertTrue(share.tryAcquire(2 * SECOND));
         assertThrows(IllegalArgumentException.class, () -> new HashingShare(0, 0));
     }
+
+    @Test
+    void itSaysHowLongUntilHashesOneAfterAnotherAreWithinTheShare() {
+        HashingShare share = new HashingShare(4, 0);
+        assertEquals(0, share.nanosUntil(4, 0), "the full bucket covers four");
+        assertEquals(SECOND / 4, share.nanosUntil(5, 0), "the fifth waits for one refill");
+        share.tryAcquire(0);
+        assertEquals(SECOND / 4 - SECOND / 8, share.nanosUntil(4, SECOND / 8), "one taken: the time that passed since counts");
+    }
 }
