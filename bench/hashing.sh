@@ -4,7 +4,9 @@
 # model, 8 connections). Prints the statuses and times of each.
 #
 # Needs: the packaged jar (./mvnw -B package -DskipTests, or BENCH_JAR), PostgreSQL on 127.0.0.1:5432 with
-# trust auth, wrk2 (WRK2: its binary), curl. Usage: bench/hashing.sh
+# trust auth, wrk2 (WRK2: its binary), curl. Usage: bench/hashing.sh [NAME=value ...] (extra settings for the
+# service, e.g. ADMISSION_QUEUE_TIMEOUT=5s REQUEST_TIMEOUT=30s on a machine whose other processes keep the
+# event loops late and bcrypt slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +23,7 @@ $pg -d postgres -c "drop database if exists $db" -c "create database $db"
 # Rate limits are raised: one address plays every client.
 env QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
   QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
-  RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1 \
+  RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1 "$@" \
   java $java_opts -jar "$jar" >"$out/service.log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true; rm -rf "$out"' EXIT
@@ -39,11 +41,19 @@ at_once() { # count path body
   seq "$1" | xargs -P "$1" -I{} bash -c 'post "$0" "$1"' "$2" "$3" | summary
 }
 
-echo "# hashing on an idle replica, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# hashing on an idle replica, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg); settings: ${*:-defaults}"
 grep -o 'Password hashing:.*' "$out/service.log" || true
 email=bench-login@example.com
-post /api/users "{\"user\":{\"username\":\"bench-login\",\"email\":\"$email\",\"password\":\"bench-password\"}}" >/dev/null
-for _ in 1 2 3 4 5; do post /api/users/login "{\"user\":{\"email\":\"$email\",\"password\":\"bench-password\"}}" >/dev/null; done
+echo -n "warm-up: a registration (repeated until 201), then 5 logins one after another: "
+{
+  for _ in $(seq 10); do
+    answer=$(post /api/users "{\"user\":{\"username\":\"bench-login\",\"email\":\"$email\",\"password\":\"bench-password\"}}")
+    echo "$answer"
+    [ "${answer%% *}" = 201 ] && break
+    sleep 1
+  done
+  for _ in 1 2 3 4 5; do post /api/users/login "{\"user\":{\"email\":\"$email\",\"password\":\"bench-password\"}}"; done
+} | summary
 
 echo -n "8 registrations of one user at once: "
 at_once 8 /api/users '{"user":{"username":"bench-race","email":"bench-race@example.com","password":"bench-password"}}'
