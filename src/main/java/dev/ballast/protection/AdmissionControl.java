@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,7 +24,7 @@ import org.jboss.logging.Logger;
 /**
  * Admission control at the HTTP edge, per replica: the first route of the router, so it runs before routing
  * to an endpoint, JSON parsing, token checks and any database work. A request is refused at once with 503
- * and {@code Retry-After} (RealWorld error shape) when
+ * and {@code Retry-After} (RealWorld error shape), with the CORS headers it would have had, when
  * <ul>
  *   <li>it has already waited longer than {@code queue-timeout} in its event loop (see {@link EventLoopLag}):
  *       serving it now would be serving it late, and the client has probably given up;</li>
@@ -31,7 +34,7 @@ import org.jboss.logging.Logger;
  * absolute {@link System#nanoTime()} in its duplicated context's local data under {@link #DEADLINE_KEY};
  * the database layer bounds its statements by the time left. Its permit is released when the response
  * ends or the connection closes. Health probes and metrics are never refused: an orchestrator must see a
- * busy replica as alive.
+ * busy replica as alive; nor are CORS preflights, which are answered from configuration alone.
  */
 @ApplicationScoped
 public class AdmissionControl {
@@ -40,6 +43,8 @@ public class AdmissionControl {
     public static final String DEADLINE_KEY = "ballast.request-deadline";
 
     private static final Logger LOG = Logger.getLogger(AdmissionControl.class);
+    /** Routing-context key of a refused request's answer (its body), set by the first route and sent after CORS. */
+    private static final String REFUSAL_KEY = "ballast.admission.refusal";
     private static final long LAG_PROBE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final AdmissionLimit limit;
@@ -75,11 +80,24 @@ public class AdmissionControl {
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::admit);
+        // A refusal is decided first but answered just after Quarkus' CORS filter (the route of order
+        // -CORS), so that it carries the CORS headers the request would have had: a browser can read it.
+        router.route().order(-SecurityHandlerPriorities.CORS + 1).handler(this::answerIfRefused);
+    }
+
+    /** The event loops run later than half the queue timeout: requests are waiting for the CPU. */
+    public boolean eventLoopsLate() {
+        return lag.maxLag() > queueTimeoutNanos / 2;
+    }
+
+    /** The CPU the event loops spent serving over about the last second, in cores. */
+    public double eventLoopsBusyCores() {
+        return lag.busyCores();
     }
 
     private void admit(RoutingContext context) {
         // The path the router routes on: a raw "/q/health/../../api/tags" is not a probe.
-        if (neverRefused(context.normalizedPath())) {
+        if (neverRefused(context.normalizedPath()) || isPreflight(context.request())) {
             context.next();
             return;
         }
@@ -113,7 +131,24 @@ public class AdmissionControl {
         return path != null && (path.startsWith("/q/health") || path.equals("/q/metrics") || path.startsWith("/q/metrics/"));
     }
 
-    private void refuse(RoutingContext context, Buffer body) {
+    /** A CORS preflight: answered by the CORS filter from configuration alone, so it costs nothing to serve. */
+    private static boolean isPreflight(HttpServerRequest request) {
+        return request.method() == HttpMethod.OPTIONS
+                && request.headers().contains(HttpHeaders.ORIGIN)
+                && request.headers().contains(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD);
+    }
+
+    private static void refuse(RoutingContext context, Buffer body) {
+        context.put(REFUSAL_KEY, body);
+        context.next();
+    }
+
+    private void answerIfRefused(RoutingContext context) {
+        Buffer body = context.get(REFUSAL_KEY);
+        if (body == null) {
+            context.next();
+            return;
+        }
         context.response()
                 .setStatusCode(503)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -1,26 +1,34 @@
 package dev.ballast.user;
 
-import dev.ballast.protection.Bulkheads;
-import dev.ballast.protection.HashingShare;
+import dev.ballast.protection.AdmissionControl;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
 
 /**
- * bcrypt on a small pool of its own: hashing is deliberately slow CPU work, so it never runs on an event
- * loop. Two bounds keep it from starving readers: a rate of hashes a second (its CPU share, see
- * {@link HashingShare}) and the hashing bulkhead (how many wait for a thread). Past either, 503 at once.
+ * bcrypt on threads of its own: hashing is deliberately slow CPU work, so it never runs on an event loop.
+ * It is work-conserving ({@link HashingQueue}): while the CPU has room, every hashing thread is used; while
+ * readers need the CPU (the event loops are busy serving, or run late), hashing is held to its share
+ * ({@link HashingShare}). A login is refused (503 with Retry-After) only when it could not start hashing in
+ * time: by its request's deadline less one hash, and under contention within the admission queue timeout,
+ * the wait any request is allowed under load.
  * Created at start-up, because it times bcrypt then: never on an event loop at the first login.
  */
 @Startup
@@ -33,35 +41,54 @@ public class PasswordHasher {
     private final String decoyHash;
     private final int cost;
     private final ExecutorService workers;
-    private final Bulkheads bulkheads;
-    private final HashingShare share;
-    private final Counter overShare;
+    private final HashingQueue queue;
+    private final AdmissionControl admission;
+    private final Vertx vertx;
+    private final double contendedAtCores;
+    private final long contendedWaitNanos;
+    private final long requestTimeoutNanos;
+    private final AtomicBoolean retryPending = new AtomicBoolean();
+    private final Counter refused;
 
-    PasswordHasher(Bulkheads bulkheads, MeterRegistry registry,
+    PasswordHasher(AdmissionControl admission, Vertx vertx, MeterRegistry registry,
                    @ConfigProperty(name = "ballast.password.bcrypt-cost") int cost,
                    @ConfigProperty(name = "ballast.password.workers") int workers,
                    @ConfigProperty(name = "ballast.password.cpu-share") double cpuShare,
-                   @ConfigProperty(name = "ballast.password.hashes-per-second") double hashesPerSecond) {
+                   @ConfigProperty(name = "ballast.password.hashes-per-second") double hashesPerSecond,
+                   @ConfigProperty(name = "ballast.password.contended-at") double contendedAt,
+                   @ConfigProperty(name = "ballast.admission.queue-timeout") Duration queueTimeout,
+                   @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout) {
         if (cost < 10) {
             throw new IllegalArgumentException("bcrypt cost must be at least 10, was " + cost);
         }
-        this.bulkheads = bulkheads;
         this.cost = cost;
-        AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(Bulkheads.hashingThreads(workers), task -> {
-            Thread thread = new Thread(task, "password-hasher-" + threads.incrementAndGet());
+        this.admission = admission;
+        this.vertx = vertx;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = workers > 0 ? workers : cores;
+        int contendedThreads = Math.min(threads, Math.max(1, (int) (cpuShare * cores)));
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "password-hasher-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
         this.decoyHash = BcryptUtil.bcryptHash("decoy password", cost);
         Duration hashTime = timeOneHash(cost);
-        int cores = Runtime.getRuntime().availableProcessors();
         double rate = hashesPerSecond > 0 ? hashesPerSecond : HashingShare.hashesPerSecond(cpuShare, cores, hashTime);
-        this.share = new HashingShare(rate, System.nanoTime());
-        this.overShare = registry.counter("ballast.password.rejections", "reason", "cpu_share");
+        HashingShare share = new HashingShare(rate, System.nanoTime());
+        this.queue = new HashingQueue(threads, contendedThreads, share, hashTime.toNanos());
+        this.contendedAtCores = contendedAt * cores;
+        this.contendedWaitNanos = queueTimeout.toNanos();
+        this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.refused = registry.counter("ballast.password.rejections", "reason", "wait");
         registry.gauge("ballast.password.hashes.per.second.max", share, HashingShare::perSecond);
-        LOG.infof("Password hashing: bcrypt cost %d takes %d ms here; at most %.1f hashes a second (%.2f of %d cores%s)",
-                cost, hashTime.toMillis(), rate, cpuShare, cores, hashesPerSecond > 0 ? ", overridden by PASSWORD_HASH_RATE" : "");
+        registry.gauge("ballast.password.waiting", queue, HashingQueue::waiting);
+        registry.gauge("ballast.password.contended", this, hasher -> hasher.contended() ? 1 : 0);
+        LOG.infof("Password hashing: bcrypt cost %d takes %d ms here; %d threads while the CPU has room; under contention"
+                        + " %d and at most %.1f hashes a second (%.2f of %d cores%s)",
+                cost, hashTime.toMillis(), threads, contendedThreads, rate, cpuShare, cores,
+                hashesPerSecond > 0 ? ", overridden by PASSWORD_HASH_RATE" : "");
     }
 
     /** The fastest of three hashes (the first ones run before the JIT has compiled bcrypt). */
@@ -84,15 +111,78 @@ public class PasswordHasher {
         return offloaded(() -> BcryptUtil.matches(password, hash == null ? decoyHash : hash) && hash != null);
     }
 
-    private <T> Uni<T> offloaded(java.util.function.Supplier<T> work) {
-        return Uni.createFrom().deferred(() -> {
-            if (!share.tryAcquire(System.nanoTime())) {
-                overShare.increment();
-                // The same answer as a full hashing bulkhead: 503 with Retry-After.
-                return Uni.createFrom().failure(new BulkheadException("password hashing is at its share of the CPU"));
+    /** Readers need the CPU: the event loops are busy serving, or late. */
+    boolean contended() {
+        return admission.eventLoopsLate() || admission.eventLoopsBusyCores() >= contendedAtCores;
+    }
+
+    private <T> Uni<T> offloaded(Supplier<T> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            long now = System.nanoTime();
+            boolean contended = contended();
+            HashingQueue.Job job = new HashingQueue.Job() {
+                @Override
+                public void start() {
+                    workers.execute(() -> run(work, emitter));
+                }
+
+                @Override
+                public void refuse() {
+                    refuseHash(emitter);
+                }
+            };
+            if (queue.offer(job, latestStart(now, contended), now, contended)) {
+                dispatch();
+            } else {
+                refuseHash(emitter);
             }
-            return bulkheads.hashing(() -> Uni.createFrom().item(work).runSubscriptionOn(workers));
         });
+    }
+
+    /** The request's deadline less one hash; under contention no later than the admission queue timeout from now. */
+    private long latestStart(long now, boolean contended) {
+        Context context = Vertx.currentContext();
+        Long deadline = context == null ? null : context.getLocal(AdmissionControl.DEADLINE_KEY);
+        long latest = (deadline != null ? deadline : now + requestTimeoutNanos) - queue.hashNanos();
+        return contended ? Math.min(latest, now + contendedWaitNanos) : latest;
+    }
+
+    private <T> void run(Supplier<T> work, UniEmitter<? super T> emitter) {
+        long start = System.nanoTime();
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException e) {
+            finished(start);
+            emitter.fail(e);
+            return;
+        }
+        // The next hash may start before this request carries on with its result.
+        finished(start);
+        emitter.complete(result);
+    }
+
+    private void finished(long start) {
+        queue.finished(System.nanoTime() - start);
+        dispatch();
+    }
+
+    private void dispatch() {
+        HashingQueue.Dispatch next = queue.dispatch(System.nanoTime(), contended());
+        next.start().forEach(HashingQueue.Job::start);
+        next.refuse().forEach(HashingQueue.Job::refuse);
+        if (next.retryInNanos() >= 0 && retryPending.compareAndSet(false, true)) {
+            vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.retryInNanos())), id -> {
+                retryPending.set(false);
+                dispatch();
+            });
+        }
+    }
+
+    private void refuseHash(UniEmitter<?> emitter) {
+        refused.increment();
+        // The same answer as a full bulkhead: 503 with Retry-After.
+        emitter.fail(new BulkheadException("password hashing could not start before the request's deadline"));
     }
 
     @PreDestroy

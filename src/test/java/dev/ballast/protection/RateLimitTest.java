@@ -259,6 +259,19 @@ class RateLimitTest {
                 .body("errors.body", contains(startsWith("too many requests")));
     }
 
+    @Test
+    void aRefusalCarriesTheCorsHeadersSoABrowserCanReadIt() throws IOException {
+        String origin = "https://front-end.example";
+        String address = newAddress();
+        for (int i = 0; i < 3; i++) {
+            wrongLogin(address, "/api/users/login", "", "cors@example.com");
+        }
+        String refused = wrongLogin(address, "/api/users/login", "Origin: " + origin + "\r\n", "cors@example.com");
+        assertEquals(429, RawHttp.status(refused), refused);
+        assertEquals(origin, RawHttp.header(refused, "Access-Control-Allow-Origin"));
+        assertTrue(RawHttp.header(refused, "Retry-After").matches("[1-9][0-9]*"), refused);
+    }
+
     private static String newAddress() {
         return "127.0.0." + NEXT_ADDRESS.getAndIncrement();
     }

@@ -37,6 +37,11 @@ final class RawHttp {
         return request(fromAddress, "GET " + path + " HTTP/1.1\r\n" + headerLines, "");
     }
 
+    /** One request without a body on a new connection: its request line and extra header lines ("Name: value\r\n" each). */
+    static String exchange(String fromAddress, String requestLine, String headerLines) throws IOException {
+        return request(fromAddress, requestLine + "\r\n" + headerLines, "");
+    }
+
     /**
      * One JSON POST on a new connection, its path sent exactly as given (no client normalises it), with any
      * extra header lines ({@code "Name: value\r\n"} each): the whole response, status line first.

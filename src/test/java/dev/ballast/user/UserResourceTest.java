@@ -121,6 +121,28 @@ class UserResourceTest {
     }
 
     @Test
+    void aBurstOfSixteenLoginsAtOnceIsAllServed() throws InterruptedException {
+        Account account = register("burst");
+        // Served at full capacity while the CPU has room: wait until the requests of earlier tests have left it.
+        for (int i = 0; i < 50 && !given().get("/q/metrics").asString().contains("ballast_password_contended 0.0"); i++) {
+            Thread.sleep(200);
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        try {
+            List<CompletableFuture<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                statuses.add(CompletableFuture.supplyAsync(() -> anonymous()
+                        .body(user(Map.of("email", account.email(), "password", PASSWORD)))
+                        .post("/api/users/login").statusCode(), clients));
+            }
+            List<Integer> codes = statuses.stream().map(CompletableFuture::join).toList();
+            assertEquals(16, codes.stream().filter(code -> code == 200).count(), "every login served: " + codes);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
     void loginWithTheRightPasswordOnly() {
         Account account = register("login");
         anonymous().body(user(Map.of("email", account.email().toUpperCase(), "password", PASSWORD)))

@@ -1,4 +1,4 @@
-package dev.ballast.protection;
+package dev.ballast.user;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,5 +43,14 @@ class HashingShareTest {
         assertFalse(share.tryAcquire(SECOND));
         assertTrue(share.tryAcquire(2 * SECOND));
         assertThrows(IllegalArgumentException.class, () -> new HashingShare(0, 0));
+    }
+
+    @Test
+    void itSaysHowLongUntilHashesOneAfterAnotherAreWithinTheShare() {
+        HashingShare share = new HashingShare(4, 0);
+        assertEquals(0, share.nanosUntil(4, 0), "the full bucket covers four");
+        assertEquals(SECOND / 4, share.nanosUntil(5, 0), "the fifth waits for one refill");
+        share.tryAcquire(0);
+        assertEquals(SECOND / 4 - SECOND / 8, share.nanosUntil(4, SECOND / 8), "one taken: the time that passed since counts");
     }
 }

@@ -1,0 +1,170 @@
+package dev.ballast.user;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HashingQueueTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long SECOND = 1_000 * MS;
+    private static final long HASH = 100 * MS;
+    private static final boolean IDLE = false;
+    private static final boolean CONTENDED = true;
+
+    /** A hash that records what happened to it. */
+    private static final class Login implements HashingQueue.Job {
+        long startedAt = -1;
+        boolean refused;
+        private final Clock clock;
+
+        Login(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public void start() {
+            startedAt = clock.now;
+        }
+
+        @Override
+        public void refuse() {
+            refused = true;
+        }
+    }
+
+    private static final class Clock {
+        long now;
+    }
+
+    /** Two threads, one under contention; a share of {@code perSecond} hashes a second; a hash takes 100 ms. */
+    private static HashingQueue queue(double perSecond) {
+        return new HashingQueue(2, 1, new HashingShare(perSecond, 0), HASH);
+    }
+
+    private static void apply(HashingQueue.Dispatch dispatch) {
+        dispatch.start().forEach(HashingQueue.Job::start);
+        dispatch.refuse().forEach(HashingQueue.Job::refuse);
+    }
+
+    /** Runs the queue until no hash is waiting: each hash takes 100 ms; returns when the last one started. */
+    private static long runToTheEnd(HashingQueue queue, Clock clock, List<Login> logins, boolean contended) {
+        List<Long> endsAt = new ArrayList<>();
+        apply(queue.dispatch(clock.now, contended));
+        for (int step = 0; step < 10_000 && logins.stream().anyMatch(login -> login.startedAt < 0 && !login.refused); step++) {
+            for (Login login : logins) {
+                if (login.startedAt == clock.now) {
+                    endsAt.add(clock.now + HASH);
+                }
+            }
+            clock.now += MS;
+            for (int i = endsAt.size() - 1; i >= 0; i--) {
+                if (endsAt.get(i) <= clock.now) {
+                    endsAt.remove(i);
+                    queue.finished(HASH);
+                }
+            }
+            apply(queue.dispatch(clock.now, contended));
+        }
+        return logins.stream().mapToLong(login -> login.startedAt).max().orElseThrow();
+    }
+
+    @Test
+    void whileTheCpuHasRoomABurstUsesEveryThreadAndIsServedWhateverTheShare() {
+        Clock clock = new Clock();
+        HashingQueue queue = queue(0.1); // one hash in ten seconds, were the share applied
+        List<Login> burst = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            Login login = new Login(clock);
+            assertTrue(queue.offer(login, 5 * SECOND - HASH, clock.now, IDLE), "login " + i + " can start before its deadline");
+            burst.add(login);
+        }
+        assertEquals(15 * HASH / 2, queue.expectedWait(0, IDLE), "16 waiting on 2 threads: 15 hashes end first, two at a time");
+
+        long lastStart = runToTheEnd(queue, clock, burst, IDLE);
+        assertTrue(burst.stream().noneMatch(login -> login.refused), "none refused");
+        assertEquals(7 * HASH + 7 * MS, lastStart, 7 * MS, "two at a time: the last starts after 7 rounds of 100 ms");
+        assertEquals(2, burst.stream().filter(login -> login.startedAt == 0).count(), "both threads at once");
+    }
+
+    @Test
+    void underContentionHashingIsHeldToItsShareAndOneThread() {
+        Clock clock = new Clock();
+        HashingQueue queue = queue(4); // a bucket of 4 hashes, refilled at 4 a second
+        List<Login> logins = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Login login = new Login(clock);
+            assertTrue(queue.offer(login, 10 * SECOND, clock.now, CONTENDED));
+            logins.add(login);
+        }
+        HashingQueue.Dispatch first = queue.dispatch(0, CONTENDED);
+        assertEquals(1, first.start().size(), "one thread under contention");
+        apply(first);
+
+        long lastStart = runToTheEnd(queue, clock, logins, CONTENDED);
+        assertTrue(logins.stream().noneMatch(login -> login.refused), "all started before their deadline");
+        // One every 100 ms while the bucket (4, refilling meanwhile) lasts: six; then one every 250 ms.
+        assertEquals(2 * SECOND, lastStart, 10 * MS, "the share paces starts: " + lastStart / MS + " ms");
+    }
+
+    @Test
+    void whenTheShareHasNoTokenTheQueueSaysWhenToLookAgain() {
+        HashingQueue queue = queue(2);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(queue.offer(new Login(new Clock()), SECOND, 0, IDLE));
+            apply(queue.dispatch(0, IDLE)); // idle hashes use the bucket's tokens too
+            queue.finished(HASH);
+        }
+        assertTrue(queue.offer(new Login(new Clock()), 2 * SECOND, 0, CONTENDED));
+        HashingQueue.Dispatch none = queue.dispatch(0, CONTENDED);
+        assertTrue(none.start().isEmpty(), "the bucket is empty once contention sets in");
+        assertEquals(500 * MS, none.retryInNanos(), MS, "the next token in half a second");
+        assertEquals(1, queue.dispatch(0, IDLE).start().size(), "with room again it starts at once");
+    }
+
+    @Test
+    void aLoginIsRefusedOnlyWhenItsExpectedWaitPassesItsDeadline() {
+        HashingQueue queue = queue(1000);
+        Login running = new Login(new Clock());
+        assertTrue(queue.offer(running, 0, 0, CONTENDED), "nothing ahead: no wait at all");
+        apply(queue.dispatch(0, CONTENDED));
+        assertEquals(HASH, queue.expectedWait(0, CONTENDED), "the one running must finish first");
+        assertFalse(queue.offer(new Login(new Clock()), HASH - 1, 0, CONTENDED), "would start too late");
+        assertTrue(queue.offer(new Login(new Clock()), HASH, 0, CONTENDED), "just in time");
+        assertEquals(0, queue.expectedWait(0, IDLE) - HASH / 2, "with both threads: half a hash (one of two finishing)");
+
+        queue.finished(3 * HASH);
+        assertTrue(queue.expectedWait(0, CONTENDED) > HASH, "slower hashes lengthen the expected wait");
+        assertEquals(140 * MS, queue.hashNanos(), MS, "the estimate moves a fifth of the way to each measured hash");
+    }
+
+    @Test
+    void aWaitingHashWhoseLatestStartPassesIsRefusedRatherThanRunLate() {
+        HashingQueue queue = queue(1000);
+        List<Login> logins = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Login login = new Login(new Clock());
+            assertTrue(queue.offer(login, 150 * MS, 0, IDLE));
+            logins.add(login);
+        }
+        apply(queue.dispatch(0, IDLE));
+        // Contention sets in: one thread only, the two running end at 100 ms; by 200 ms the waiting are too late.
+        queue.finished(HASH);
+        queue.finished(HASH);
+        apply(queue.dispatch(200 * MS, CONTENDED));
+        assertEquals(2, logins.stream().filter(login -> login.refused).count(), "the two waiting are refused");
+        assertEquals(0, queue.waiting());
+    }
+
+    @Test
+    void theThreadCountsMustMakeSense() {
+        HashingShare share = new HashingShare(1, 0);
+        assertThrows(IllegalArgumentException.class, () -> new HashingQueue(0, 1, share, HASH));
+        assertThrows(IllegalArgumentException.class, () -> new HashingQueue(1, 2, share, HASH));
+    }
+}
