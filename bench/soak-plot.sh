@@ -15,7 +15,7 @@ set key below horizontal maxcols 3 width -2
 set grid
 set output "$png"
 set title "$title"
-set xlabel "minutes from the start of the load"
+set xlabel "minutes from the start of the load" offset 0,0.6
 set ylabel "MiB (left axis)"
 set y2label "count (right axis)"
 set ytics nomirror
