@@ -155,25 +155,6 @@ for name in rows[0]:
 PY
 
 [ "$publish" = 1 ] || { echo "summary: $summary"; exit 0; }
-gnuplot <<PLOT
-set terminal pngcairo size 900,560 font ",11"
-set datafile separator ","
-set key autotitle columnhead top left
-set grid
-set output "docs/resilience/soak.png"
-set title "ballast soak: the mix at $rate req/s, ${BENCH_CLIENTS:-100000} clients, -Xmx256m ($(date -u +%Y-%m-%d))"
-set xlabel "minutes"
-set ylabel "MiB"
-set y2label "connections, descriptors"
-set ytics nomirror
-set y2tics
-set yrange [0:*]
-set y2range [0:*]
-plot "$csv" using (\$1/60):(\$2/1024) with lines lw 2 title "resident (RSS)", \
-     "$csv" using (\$1/60):(\$3/1048576) with lines title "heap used", \
-     "$csv" using (\$1/60):(\$4/1048576) with lines lw 2 title "old generation used", \
-     "$csv" using (\$1/60):6 axes x1y2 with lines dt 2 title "open descriptors", \
-     "$csv" using (\$1/60):7 axes x1y2 with lines dt 3 title "TCP connections", \
-     "$csv" using (\$1/60):8 axes x1y2 with lines lw 2 dt 4 title "Postgres connections"
-PLOT
+bench/soak-plot.sh "$csv" docs/resilience/soak.png \
+  "ballast soak: the mix at $rate req/s from ${BENCH_CLIENTS:-100000} clients, -Xmx256m ($(date -u +%Y-%m-%d))"
 echo "plot: docs/resilience/soak.png; summary: $summary"

@@ -155,6 +155,7 @@ fig, (ax1, ax2, ax3) = plt.subplots(3, 1, sharex=True, figsize=(9, 8))
 ax1.plot(xs, [seconds[s]["2xx"] for s in xs], label="2xx/s (goodput)")
 ax1.axhline(offered, color="grey", linestyle=":", label=f"offered {offered:.0f}/s")
 ax1.set_ylabel("requests/s")
+ax1.set_ylim(bottom=0)  # from zero: a dip of a few percent must not look like a collapse
 ax1.legend(loc="lower left", fontsize=8)
 ax2.plot(xs, [pct(latencies[s], 0.5) for s in xs], label="p50")
 ax2.plot(xs, [pct(latencies[s], 0.99) for s in xs], label="p99")
@@ -173,7 +174,12 @@ ax3.set_xlabel("seconds")
 ax3.legend(loc="lower left", fontsize=8, ncol=5)
 for ax in (ax1, ax2, ax3):
     ax.axvspan(fs, fe, color="red", alpha=0.1)
-fig.suptitle(f"ballast under fault: {fault} (shaded), {offered:.0f} req/s offered")
+    ax.axvspan(0, max(0, fs - 7), color="grey", alpha=0.15)  # the load generator's own warm-up, not measured
+ax1.text(max(0, fs - 7) / 2, ax1.get_ylim()[1] * 0.05, "warm-up", ha="center", fontsize=8)
+ax1.text((fs + fe) / 2, ax1.get_ylim()[1] * 0.05, "fault", ha="center", fontsize=8)
+# The run id in the title: two runs of one fault (e.g. a rerun with Postgres pinned) must not share a title.
+fig.suptitle(f"ballast under fault: {fault}, run {run_id} (shaded), {offered:.0f} req/s offered"
+             + ("" if baseline >= 0.95 * offered else f"; not warm before the fault: {baseline:.0f}/s served"))
 fig.tight_layout()
 fig.savefig(png, dpi=80)
 
