@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.protection.BulkheadsTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.junit.jupiter.api.AfterEach;
@@ -24,11 +25,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database bulkheads on their own (no database): how many run, how many wait, and for how long. Their guards
- * need the application's fault tolerance, hence the application start (the profile shared with BulkheadsTest).
+ * need the application's fault tolerance, hence the application start.
  */
 @QuarkusTest
-@TestProfile(BulkheadsTest.WithoutGuardMetrics.class)
+@TestProfile(DatabaseBulkheadsTest.WithoutGuardMetrics.class)
 class DatabaseBulkheadsTest {
+
+    /**
+     * The bulkheads built here carry the same names as the application's own: their fault tolerance metrics would
+     * be registered a second time (Micrometer warns). This test checks rejections through its own registry.
+     */
+    public static class WithoutGuardMetrics implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.fault-tolerance.metrics.enabled", "false");
+        }
+    }
 
     private static final long QUEUE_WAIT_MILLIS = 300;
     /** For the cases where giving up must not happen, however slow the machine. */
