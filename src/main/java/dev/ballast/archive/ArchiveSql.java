@@ -32,7 +32,7 @@ public final class ArchiveSql {
      * {@code dropped_comment}: the comment it deletes; each null for none). The article is marked as restored
      * now, which counts as activity. CTE {@code unarchived} holds its id when this statement took it out of
      * the archive; empty while {@code restoring} is not means another statement restored it first (the write
-     * must then be tried again: the article is live by now). The counter triggers (V8) see the rows come back.
+     * must then be tried again: the article is live by now). The counter triggers (V16) see the rows come back.
      */
     public static final String RESTORE = """
             unarchived as (delete from archived_articles where id in (select id from restoring) returning id),
