@@ -33,13 +33,14 @@ public class ReadCaches {
     }
 
     /**
-     * A cached read as one caller's own. The Uni a {@code @CacheResult} method returns waits on one future
-     * shared by every caller of the same key while the value loads, and Mutiny cancels that future itself when
-     * one caller goes away (a client resetting its request): every other caller waiting on it then fails with a
-     * {@code CancellationException}, answered 500 (1,074 of them in the slow-query burst run, docs/resilience.md).
-     * Here a caller that goes away only stops listening; the load goes on for the others and fills the cache.
+     * A cached read detached from the cancellation of the other callers of the same key. The Uni a
+     * {@code @CacheResult} method returns waits on one future shared by every caller of the same key while the
+     * value loads, and Mutiny cancels that future itself when one caller goes away (a client resetting its
+     * request): every other caller waiting on it would then fail with a {@code CancellationException}, answered
+     * 500 (docs/resilience.md tells the run that showed it). Here a caller that goes away only stops listening;
+     * the load goes on for the others and fills the cache.
      */
-    public static <T> Uni<T> ownCopy(Uni<T> cached) {
+    public static <T> Uni<T> detachedFromCancellation(Uni<T> cached) {
         return Uni.createFrom().emitter(emitter -> cached.subscribe().with(emitter::complete, emitter::fail));
     }
 

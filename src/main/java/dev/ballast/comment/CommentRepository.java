@@ -63,7 +63,7 @@ class CommentRepository {
 
     /** The newest {@code max} comments of an article seen by {@code viewerId} (null when anonymous). */
     Uni<List<Comment>> byArticle(String slug, Long viewerId, int max) {
-        Uni<List<Comment>> shared = ReadCaches.ownCopy(sharedByArticle(slug, max));
+        Uni<List<Comment>> shared = ReadCaches.detachedFromCancellation(sharedByArticle(slug, max));
         return viewerId == null ? shared : shared.chain(comments -> viewerFlags
                 .among(viewerId, List.of(), comments.stream().map(comment -> comment.author().id()).collect(Collectors.toSet()))
                 .map(flags -> comments.stream().map(comment -> comment.seenWith(flags)).toList()));

@@ -74,7 +74,7 @@ public class DatabaseGate {
     /** Runs work on a connection of its own, within the deadline; the connection goes back to the pool after. */
     public <T> Uni<T> withConnection(Function<SqlConnection, Uni<T>> work) {
         return Uni.createFrom().emitter(emitter -> {
-            if (!heartbeat.closed()) {
+            if (!heartbeat.allowsCalls()) {
                 refused.increment();
                 emitter.fail(new DatabaseUnavailableException("database is not answering (circuit breaker open)"));
                 return;

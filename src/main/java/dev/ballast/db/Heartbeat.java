@@ -36,7 +36,6 @@ public class Heartbeat {
 
     private final Vertx vertx;
     private final BoundedPoolCreator poolCreator;
-    private final io.vertx.mutiny.sqlclient.Pool pool;
     private final long intervalMillis;
     private final long timeoutMillis;
     private final Guard breaker;
@@ -48,13 +47,12 @@ public class Heartbeat {
     private boolean beating;
     private long timerId = -1;
 
-    Heartbeat(Vertx vertx, BoundedPoolCreator poolCreator, io.vertx.mutiny.sqlclient.Pool pool, MeterRegistry registry,
+    Heartbeat(Vertx vertx, BoundedPoolCreator poolCreator, MeterRegistry registry,
               @ConfigProperty(name = "ballast.db.heartbeat.interval-ms") long intervalMillis,
               @ConfigProperty(name = "ballast.db.heartbeat.timeout-ms") long timeoutMillis,
               @ConfigProperty(name = "ballast.db.heartbeat.failures") int failures) {
         this.vertx = vertx;
         this.poolCreator = poolCreator;
-        this.pool = pool;
         this.intervalMillis = intervalMillis;
         this.timeoutMillis = timeoutMillis;
         this.breaker = Guard.create()
@@ -73,7 +71,6 @@ public class Heartbeat {
     }
 
     void start(@Observes StartupEvent event) {
-        pool.size(); // builds the pool, hence the connect options the heartbeat uses too
         timerId = vertx.setPeriodic(intervalMillis, id -> beat());
     }
 
@@ -82,13 +79,13 @@ public class Heartbeat {
     }
 
     /** Whether database calls may go ahead: the breaker is closed (not open, nor trying a heartbeat). */
-    public boolean closed() {
+    public boolean allowsCalls() {
         return state == CircuitBreakerState.CLOSED;
     }
 
     /** Ready for traffic: a heartbeat has answered since start-up and none of the last ones failed. */
     public boolean healthy() {
-        return everAnswered && closed();
+        return everAnswered && allowsCalls();
     }
 
     /** Runs the listener (on the heartbeat's thread) each time the breaker opens. */
@@ -128,7 +125,7 @@ public class Heartbeat {
         if (connection != null) {
             return Future.succeededFuture(connection);
         }
-        return PgConnection.connect(vertx, poolCreator.heartbeatOptions()).map(opened -> {
+        return PgConnection.connect(vertx, poolCreator.firstServerOptions()).map(opened -> {
             if (answer.future().isComplete()) { // the deadline passed while connecting
                 Connections.closeSocket(opened);
                 throw new DatabaseUnavailableException("heartbeat: connected too late");

@@ -44,13 +44,13 @@ class ProfileRepository {
 
     /** The profile seen by {@code viewerId} (null when anonymous); 404 for an unknown username. */
     Uni<Profile> byUsername(String username, Long viewerId) {
-        Uni<Profile> shared = ReadCaches.ownCopy(sharedByUsername(username));
+        Uni<Profile> shared = ReadCaches.detachedFromCancellation(sharedByUsername(username));
         return viewerId == null ? shared
                 : shared.chain(profile -> viewerFlags.among(viewerId, List.of(), List.of(profile.id())).map(profile::seenWith));
     }
 
     Uni<Profile> follow(long followerId, String username) {
-        return ReadCaches.ownCopy(sharedByUsername(username)).chain(profile -> {
+        return ReadCaches.detachedFromCancellation(sharedByUsername(username)).chain(profile -> {
             if (profile.id() == followerId) {
                 return Uni.createFrom().failure(ApiException.unprocessable("you cannot follow yourself"));
             }
@@ -60,7 +60,7 @@ class ProfileRepository {
     }
 
     Uni<Profile> unfollow(long followerId, String username) {
-        return ReadCaches.ownCopy(sharedByUsername(username)).chain(profile ->
+        return ReadCaches.detachedFromCancellation(sharedByUsername(username)).chain(profile ->
                 db.execute(UNFOLLOW, Tuple.of(followerId, profile.id())).call(() -> caches.followsChanged(followerId))
                         .map(done -> profile.withFollowing(false)));
     }
