@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * ({@link #VIEWER_FLAGS}, keyed by the reader: a reader's flags can never be served to someone else). Invalidation runs
  * after the write has committed, through one primitive, {@link #invalidate(CacheChanges)}: it empties the
  * entries on this replica, then announces them to every other replica in one Postgres notice
- * ({@link CacheNotices}), which empty them within milliseconds. A notice lost (listener reconnecting, a
+ * ({@link CacheNoticeSender}), which empty them within milliseconds. A notice lost (listener reconnecting, a
  * failed send) leaves the other replicas serving a view at most {@code CACHE_TTL} old.
  */
 @ApplicationScoped
@@ -25,9 +25,9 @@ public class ReadCaches {
     public static final String VIEWER_FLAGS = "viewer-flags";
 
     private final CacheManager caches;
-    private final CacheNotices notices;
+    private final CacheNoticeSender notices;
 
-    ReadCaches(CacheManager caches, CacheNotices notices) {
+    ReadCaches(CacheManager caches, CacheNoticeSender notices) {
         this.caches = caches;
         this.notices = notices;
     }

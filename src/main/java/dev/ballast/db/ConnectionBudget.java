@@ -31,16 +31,18 @@ class ConnectionBudget {
                    (select count(*) from pg_stat_activity where backend_type = 'client backend')::int as in_use""";
 
     private final Pool pool;
+    private final DatabaseGate gate;
     private final int poolMax;
     private final int outsidePool;
     private final int reserved;
     private final AtomicInteger headroom = new AtomicInteger();
 
-    ConnectionBudget(Pool pool, MeterRegistry registry,
+    ConnectionBudget(Pool pool, DatabaseGate gate, MeterRegistry registry,
                      @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolMax,
                      @ConfigProperty(name = "ballast.db.reserved-connections") int reserved,
                      @ConfigProperty(name = "ballast.cache.notify.enabled") boolean cacheNotices) {
         this.pool = pool;
+        this.gate = gate;
         this.poolMax = poolMax;
         this.outsidePool = outsidePool(cacheNotices);
         this.reserved = reserved;
@@ -51,7 +53,7 @@ class ConnectionBudget {
     }
 
     void check(@Observes StartupEvent event) {
-        pool.withConnection(connection -> connection.query(READ_BUDGET).execute())
+        gate.withConnection(connection -> connection.query(READ_BUDGET).execute())
                 .subscribe().with(rows -> judge(rows.iterator().next()),
                         failure -> LOG.warnf("Could not read the connection budget: %s", failure.getMessage()));
     }

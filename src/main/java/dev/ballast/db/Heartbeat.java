@@ -1,5 +1,6 @@
 package dev.ballast.db;
 
+import dev.ballast.internals.VertxInternals;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -127,7 +128,7 @@ public class Heartbeat {
         }
         return PgConnection.connect(vertx, poolCreator.firstServerOptions()).map(opened -> {
             if (answer.future().isComplete()) { // the deadline passed while connecting
-                Connections.closeSocket(opened);
+                VertxInternals.VERTX.closeSocket(opened);
                 throw new DatabaseUnavailableException("heartbeat: connected too late");
             }
             connection = opened;
@@ -142,7 +143,7 @@ public class Heartbeat {
 
     private void dropConnection() {
         if (connection != null) {
-            Connections.closeSocket(connection);
+            VertxInternals.VERTX.closeSocket(connection);
             connection = null;
         }
     }
