@@ -128,11 +128,9 @@ public class InternalsCheck {
             if (acquired.succeeded()) {
                 return checkPooledConnection(acquired.result());
             }
-            if (retries == RETRIES) {
-                LOG.warnf("Vert.x internals: no database connection to check the hooks on yet (%s); retrying",
-                        acquired.cause().getMessage());
-            }
             if (retries == 0) {
+                LOG.warnf("Vert.x internals: the database hooks are not verified, no database connection (%s)",
+                        acquired.cause().getMessage());
                 return Future.succeededFuture();
             }
             Promise<Void> later = Promise.promise();
@@ -148,8 +146,12 @@ public class InternalsCheck {
             connection.close();
             return Future.succeededFuture();
         }
+        // Sent once the connection knows it is closed: before that, the statement fails with the socket itself.
+        Promise<Void> closed = Promise.promise();
+        connection.closeHandler(ignored -> closed.tryComplete());
         internals.closeSocket(connection);
-        return connection.query("select 1").execute().transform(result -> {
+        return closed.future().timeout(WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                .transform(ignored -> connection.query("select 1").execute()).transform(result -> {
             report(Hook.SQL_CLOSED_CONNECTION,
                     result.failed() && internals.isAcquireTimeoutOrClosedConnection(result.cause()),
                     "a statement on a closed connection " + (result.failed() ? "failed with " + result.cause() : "succeeded"));

@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +33,8 @@ class InternalsCheckTest {
 
     private static final String GONE = "renamed.by.an.Upgrade";
 
-    @Inject
-    Vertx vertx;
+    /** The provoked checks' own Vert.x: their servers and pools stay out of the service's metrics. */
+    private static Vertx plain;
 
     @Inject
     Instance<Pool> pool;
@@ -42,6 +44,16 @@ class InternalsCheckTest {
 
     @Inject
     MeterRegistry registry;
+
+    @BeforeAll
+    static void startVertx() {
+        plain = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        plain.close().toCompletionStage().toCompletableFuture().join();
+    }
 
     @Test
     void everyHookTookHoldAtStartUp() throws InterruptedException {
@@ -90,17 +102,17 @@ class InternalsCheckTest {
     }
 
     private InternalsCheck checkWith(VertxInternals internals, MeterRegistry meters) {
-        return new InternalsCheck(internals, vertx, pool, httpServer, meters);
+        return new InternalsCheck(internals, plain, pool, httpServer, meters);
     }
 
     /** The server side of one request to a plain Vert.x server. */
     private HttpConnection serverConnection() throws Exception {
         CompletableFuture<HttpConnection> seen = new CompletableFuture<>();
-        io.vertx.core.http.HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+        io.vertx.core.http.HttpServer server = plain.createHttpServer().requestHandler(request -> {
             seen.complete(request.connection());
             request.response().end();
         });
-        io.vertx.core.http.HttpClient client = vertx.createHttpClient();
+        io.vertx.core.http.HttpClient client = plain.createHttpClient();
         try {
             int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
             client.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(request -> request.send());
