@@ -13,6 +13,9 @@ public final class Api {
 
     public static final String PASSWORD = "correct horse battery";
 
+    /** How the API writes a moment: ISO 8601 in UTC, with milliseconds. */
+    public static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
+
     private Api() {
     }
 

@@ -3,12 +3,12 @@ package dev.ballast.archive;
 import dev.ballast.archive.ArchiveRepository.Batch;
 import dev.ballast.archive.ArchiveRepository.Run;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.db.DatabaseGate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * Moves articles with no activity for {@code ballast.archive.after} to the archive tables, on a schedule.
  *
- * <p>One replica at a time: the run holds one pooled connection throughout and a session advisory lock on
+ * <p>One replica at a time: the run holds one pooled connection throughout (through the gate, with no deadline
+ * of the gate's: each statement is bounded by Postgres) and a session advisory lock on
  * it (released at the end, or by Postgres if the connection dies); a replica that does not get the lock
  * skips the run. A transaction-scoped lock per batch would let two replicas interleave batches. Each batch is
  * its own short transaction of at most {@code batch-size} articles, waiting at most {@code lock-timeout} for
@@ -36,7 +37,7 @@ public class ArchiveJob {
     /** What a call to {@link #run()} did. */
     public enum Outcome { DONE, SKIPPED }
 
-    private final Pool pool;
+    private final DatabaseGate gate;
     private final ArchiveRepository archive;
     private final ReadCaches caches;
     private final Duration after;
@@ -49,11 +50,11 @@ public class ArchiveJob {
     private final Timer runs;
     private final AtomicLong lastSuccess = new AtomicLong();
 
-    ArchiveJob(Pool pool, ArchiveRepository archive, ReadCaches caches, MeterRegistry registry,
+    ArchiveJob(DatabaseGate gate, ArchiveRepository archive, ReadCaches caches, MeterRegistry registry,
                @ConfigProperty(name = "ballast.archive.after-days") int afterDays,
                @ConfigProperty(name = "ballast.archive.batch-size") int batchSize,
                @ConfigProperty(name = "ballast.archive.lock-timeout") Duration lockTimeout) {
-        this.pool = pool;
+        this.gate = gate;
         this.archive = archive;
         this.caches = caches;
         this.after = Duration.ofDays(afterDays);
@@ -81,7 +82,7 @@ public class ArchiveJob {
     /** One run: skipped when another holds the lock, otherwise every batch until the newest article. */
     public Uni<Outcome> run() {
         long start = System.nanoTime();
-        return pool.withConnection(connection -> archive.tryLock(connection).chain(locked -> {
+        return gate.withHeldConnection(connection -> archive.tryLock(connection).chain(locked -> {
             if (!locked) {
                 LOG.info("Archive run skipped: another run holds the lock");
                 return Uni.createFrom().item(Outcome.SKIPPED);

@@ -34,7 +34,7 @@ public class TokenGenerations {
 
     /** The user's current generation ({@link #UNKNOWN_USER} when there is no such user). */
     public Uni<Long> current(long userId) {
-        return ReadCaches.ownCopy(cached(userId));
+        return ReadCaches.detachedFromCancellation(cached(userId));
     }
 
     @CacheResult(cacheName = CACHE)

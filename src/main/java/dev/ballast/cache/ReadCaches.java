@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * The caches of hot reads (filled by {@code @CacheResult} in the repositories) and what each write empties:
  * views every reader shares (no one's flags in them), and per signed-in reader their own favorites and follows
  * ({@link #VIEWER_FLAGS}, keyed by the reader: a reader's flags can never be served to someone else). What a write
- * changed goes to every other replica as one Postgres notice ({@link CacheNotices}), which empty the same entries
+ * changed goes to every other replica as one Postgres notice ({@link CacheNoticeSender}), which empty the same entries
  * within milliseconds: a write to the API sends it from its own statement ({@link #notice}, delivered at commit)
  * and empties this replica once that statement has completed ({@link #emptyAfterWrite}); other writes empty
  * here, then announce ({@link #invalidate(CacheChanges)}). A notice lost (listener reconnecting, a refused
@@ -26,21 +26,22 @@ public class ReadCaches {
     public static final String VIEWER_FLAGS = "viewer-flags";
 
     private final CacheManager caches;
-    private final CacheNotices notices;
+    private final CacheNoticeSender notices;
 
-    ReadCaches(CacheManager caches, CacheNotices notices) {
+    ReadCaches(CacheManager caches, CacheNoticeSender notices) {
         this.caches = caches;
         this.notices = notices;
     }
 
     /**
-     * A cached read as one caller's own. The Uni a {@code @CacheResult} method returns waits on one future
-     * shared by every caller of the same key while the value loads, and Mutiny cancels that future itself when
-     * one caller goes away (a client resetting its request): every other caller waiting on it then fails with a
-     * {@code CancellationException}, answered 500 (1,074 of them in the slow-query burst run, docs/resilience.md).
-     * Here a caller that goes away only stops listening; the load goes on for the others and fills the cache.
+     * A cached read detached from the cancellation of the other callers of the same key. The Uni a
+     * {@code @CacheResult} method returns waits on one future shared by every caller of the same key while the
+     * value loads, and Mutiny cancels that future itself when one caller goes away (a client resetting its
+     * request): every other caller waiting on it would then fail with a {@code CancellationException}, answered
+     * 500 (docs/resilience.md tells the run that showed it). Here a caller that goes away only stops listening;
+     * the load goes on for the others and fills the cache.
      */
-    public static <T> Uni<T> ownCopy(Uni<T> cached) {
+    public static <T> Uni<T> detachedFromCancellation(Uni<T> cached) {
         return Uni.createFrom().emitter(emitter -> cached.subscribe().with(emitter::complete, emitter::fail));
     }
 
@@ -103,8 +104,8 @@ public class ReadCaches {
      */
     public WriteNotice notice(CacheChanges changes, CacheChanges whenRestored) {
         long now = System.currentTimeMillis();
-        return new WriteNotice(notices.channelForWrites(), new CacheNotice(notices.instanceId(), now, changes).encode(),
-                new CacheNotice(notices.instanceId(), now, whenRestored).encode());
+        return new WriteNotice(notices.channelForWrites(), CacheNoticeCodec.encode(new CacheNoticeCodec.Notice(notices.instanceId(), now, changes)),
+                CacheNoticeCodec.encode(new CacheNoticeCodec.Notice(notices.instanceId(), now, whenRestored)));
     }
 
     /** The notice of a write that brings nothing back from the archive. */
@@ -121,7 +122,7 @@ public class ReadCaches {
             return Uni.createFrom().voidItem();
         }
         notices.countWriteNotice();
-        return CacheNotice.decode(payload).changes().applyTo(caches);
+        return CacheNoticeCodec.decode(payload).changes().applyTo(caches);
     }
 
     /** Empties one entry of the named cache, here and on every replica. */

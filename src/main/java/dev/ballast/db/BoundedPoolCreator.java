@@ -6,6 +6,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
+import jakarta.enterprise.inject.Instance;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,12 +30,15 @@ public class BoundedPoolCreator implements PgPoolCreator {
 
     private final int waitQueueMax;
     private final int acquireTimeoutMillis;
-    private volatile PgConnectOptions heartbeatOptions;
+    private final Instance<io.vertx.mutiny.sqlclient.Pool> pool;
+    private volatile PgConnectOptions firstServerOptions;
 
     BoundedPoolCreator(@ConfigProperty(name = "ballast.db.wait-queue-max") int waitQueueMax,
-                       @ConfigProperty(name = "ballast.db.acquire-timeout-ms") int acquireTimeoutMillis) {
+                       @ConfigProperty(name = "ballast.db.acquire-timeout-ms") int acquireTimeoutMillis,
+                       Instance<io.vertx.mutiny.sqlclient.Pool> pool) {
         this.waitQueueMax = waitQueueMax;
         this.acquireTimeoutMillis = acquireTimeoutMillis;
+        this.pool = pool;
     }
 
     @Override
@@ -52,7 +56,7 @@ public class BoundedPoolCreator implements PgPoolCreator {
                     .setTcpKeepAliveCount(KEEPALIVE_PROBES);
             servers.add(server);
         }
-        heartbeatOptions = new PgConnectOptions(input.pgConnectOptionsList().get(0));
+        firstServerOptions = new PgConnectOptions(input.pgConnectOptionsList().get(0));
         return PgBuilder.pool()
                 .with(options)
                 .connectingTo(servers)
@@ -60,21 +64,25 @@ public class BoundedPoolCreator implements PgPoolCreator {
                 .build();
     }
 
-    /** The first server's connect options, for the heartbeat's own connection; known once the pool is built. */
-    PgConnectOptions heartbeatOptions() {
-        if (heartbeatOptions == null) {
-            throw new IllegalStateException("the pool is not built yet");
+    /**
+     * The first server's connect options, for a connection of its own outside the pool (the heartbeat's).
+     * Quarkus hands the connect options over only when it builds the pool, through {@link #create(Input)}: the
+     * pool is built here first if nothing has used it yet.
+     */
+    PgConnectOptions firstServerOptions() {
+        if (firstServerOptions == null) {
+            pool.get().size(); // the pool bean is built on its first use
         }
-        return heartbeatOptions;
+        return firstServerOptions;
     }
 
     /**
      * A copy of the first server's connect options (connect timeout, TCP keepalive, {@code statement_timeout}),
      * for a long-lived connection of its own outside the pool, named {@code applicationName} in
-     * {@code pg_stat_activity}; known once the pool is built.
+     * {@code pg_stat_activity}.
      */
     public PgConnectOptions dedicatedConnectionOptions(String applicationName) {
-        PgConnectOptions options = new PgConnectOptions(heartbeatOptions());
+        PgConnectOptions options = new PgConnectOptions(firstServerOptions());
         Map<String, String> properties = new HashMap<>(options.getProperties());
         properties.put("application_name", applicationName);
         return options.setProperties(properties);

@@ -35,16 +35,18 @@ class ConnectionBudget {
     private static final int START_ATTEMPTS = 3;
 
     private final Pool pool;
+    private final DatabaseGate gate;
     private final int poolMax;
     private final int outsidePool;
     private final int reserved;
     private final AtomicInteger headroom = new AtomicInteger();
 
-    ConnectionBudget(Pool pool, MeterRegistry registry,
+    ConnectionBudget(Pool pool, DatabaseGate gate, MeterRegistry registry,
                      @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolMax,
                      @ConfigProperty(name = "ballast.db.reserved-connections") int reserved,
                      @ConfigProperty(name = "ballast.cache.notify.enabled") boolean cacheNotices) {
         this.pool = pool;
+        this.gate = gate;
         this.poolMax = poolMax;
         this.outsidePool = outsidePool(cacheNotices);
         this.reserved = reserved;
@@ -56,7 +58,7 @@ class ConnectionBudget {
 
     void check(@Observes StartupEvent event) {
         // A database slow to hand out its first connections (a replica starting on a busy machine) is asked again.
-        pool.withConnection(connection -> connection.query(READ_BUDGET).execute())
+        gate.withConnection(connection -> connection.query(READ_BUDGET).execute())
                 .onFailure(DatabaseFailures::isUnavailable).retry().withBackOff(START_RETRY_DELAY).atMost(START_ATTEMPTS - 1)
                 .subscribe().with(rows -> judge(rows.iterator().next()),
                         failure -> LOG.warnf("Could not read the connection budget: %s", failure.getMessage()));

@@ -1,8 +1,7 @@
 package dev.ballast.db;
 
-import io.vertx.core.VertxException;
+import dev.ballast.internals.VertxInternals;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
@@ -16,9 +15,6 @@ import java.util.function.Predicate;
  * (answered 422).
  */
 public final class DatabaseFailures {
-
-    static final String ACQUIRE_TIMEOUT = "Timeout";
-    static final String CONNECTION_CLOSED = "Connection is not active now";
 
     private DatabaseFailures() {
     }
@@ -37,12 +33,8 @@ public final class DatabaseFailures {
                 || cause instanceof SocketException
                 || cause instanceof ClosedConnectionException
                 || cause instanceof PgException pg && isUnavailableState(pg.getSqlState())
-                // The pool's acquire timeout has no type of its own in Vert.x 4.5, only a message starting with
-                // "Timeout" on a VertxException or a NoStackTraceThrowable, depending on how the connection was asked for.
-                // Nor a statement sent on a connection the server has just closed (a crash, a restart).
-                || (cause instanceof VertxException || cause instanceof NoStackTraceThrowable)
-                        && (String.valueOf(cause.getMessage()).startsWith(ACQUIRE_TIMEOUT)
-                            || String.valueOf(cause.getMessage()).startsWith(CONNECTION_CLOSED)));
+                // Neither has a type of its own: told by their messages.
+                || VertxInternals.VERTX.isAcquireTimeoutOrClosedConnection(cause));
     }
 
     /** Postgres' data exceptions (SQLSTATE class 22): a value it cannot store, such as a NUL character. */

@@ -1,5 +1,6 @@
 package dev.ballast.db;
 
+import dev.ballast.internals.VertxInternals;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,7 +38,6 @@ public class Heartbeat {
     private final Vertx vertx;
     private final BoundedPoolCreator poolCreator;
     private final DedicatedConnections connections;
-    private final io.vertx.mutiny.sqlclient.Pool pool;
     private final long intervalMillis;
     private final long timeoutMillis;
     private final Guard breaker;
@@ -49,15 +49,13 @@ public class Heartbeat {
     private boolean beating;
     private long timerId = -1;
 
-    Heartbeat(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections,
-              io.vertx.mutiny.sqlclient.Pool pool, MeterRegistry registry,
+    Heartbeat(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, MeterRegistry registry,
               @ConfigProperty(name = "ballast.db.heartbeat.interval-ms") long intervalMillis,
               @ConfigProperty(name = "ballast.db.heartbeat.timeout-ms") long timeoutMillis,
               @ConfigProperty(name = "ballast.db.heartbeat.failures") int failures) {
         this.vertx = vertx;
         this.poolCreator = poolCreator;
         this.connections = connections;
-        this.pool = pool;
         this.intervalMillis = intervalMillis;
         this.timeoutMillis = timeoutMillis;
         this.breaker = Guard.create()
@@ -76,7 +74,6 @@ public class Heartbeat {
     }
 
     void start(@Observes StartupEvent event) {
-        pool.size(); // builds the pool, hence the connect options the heartbeat uses too
         timerId = vertx.setPeriodic(intervalMillis, id -> beat());
     }
 
@@ -85,13 +82,13 @@ public class Heartbeat {
     }
 
     /** Whether database calls may go ahead: the breaker is closed (not open, nor trying a heartbeat). */
-    public boolean closed() {
+    public boolean allowsCalls() {
         return state == CircuitBreakerState.CLOSED;
     }
 
     /** Ready for traffic: a heartbeat has answered since start-up and none of the last ones failed. */
     public boolean healthy() {
-        return everAnswered && closed();
+        return everAnswered && allowsCalls();
     }
 
     /** Runs the listener (on the heartbeat's thread) each time the breaker opens. */
@@ -131,9 +128,9 @@ public class Heartbeat {
         if (connection != null) {
             return Future.succeededFuture(connection);
         }
-        return connections.open(poolCreator.heartbeatOptions()).map(opened -> {
+        return connections.open(poolCreator.firstServerOptions()).map(opened -> {
             if (answer.future().isComplete()) { // the deadline passed while connecting
-                Connections.closeSocket(opened);
+                VertxInternals.VERTX.closeSocket(opened);
                 throw new DatabaseUnavailableException("heartbeat: connected too late");
             }
             connection = opened;
@@ -148,7 +145,7 @@ public class Heartbeat {
 
     private void dropConnection() {
         if (connection != null) {
-            Connections.closeSocket(connection);
+            VertxInternals.VERTX.closeSocket(connection);
             connection = null;
         }
     }

@@ -1,5 +1,6 @@
 package dev.ballast.protection;
 
+import dev.ballast.db.DatabaseGate;
 import dev.ballast.http.ErrorBody;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,25 +23,24 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Admission control at the HTTP edge, per replica: the first route of the router, so it runs before routing
- * to an endpoint, JSON parsing, token checks and any database work. A request is refused at once with 503
- * and {@code Retry-After} (RealWorld error shape), with the CORS headers it would have had, when
+ * Admission control at the HTTP edge, per replica: a route of the first order ({@code Integer.MIN_VALUE}, which
+ * it shares with the body-size limit and the connection limits' installer, none of which waits or touches the
+ * database), so it runs before routing to an endpoint, JSON parsing, token checks and any database work. A
+ * request is refused at once with 503 and {@code Retry-After} (RealWorld error shape), with the CORS headers it
+ * would have had, when
  * <ul>
  *   <li>it has already waited longer than {@code queue-timeout} in its event loop (see {@link EventLoopLag}):
  *       serving it now would be serving it late, and the client has probably given up;</li>
  *   <li>or the adaptive limit on requests in flight ({@link AdmissionLimit}) is reached.</li>
  * </ul>
  * An admitted request gets a deadline, {@code request-timeout} after its estimated arrival, stored as an
- * absolute {@link System#nanoTime()} in its duplicated context's local data under {@link #DEADLINE_KEY};
+ * absolute {@link System#nanoTime()} in its duplicated context's local data under {@link DatabaseGate#REQUEST_DEADLINE};
  * the database layer bounds its statements by the time left. Its permit is released when the response
  * ends or the connection closes. Health probes and metrics are never refused: an orchestrator must see a
  * busy replica as alive; nor are CORS preflights, which are answered from configuration alone.
  */
 @ApplicationScoped
 public class AdmissionControl {
-
-    /** Local-data key of the request's deadline: a {@code Long}, absolute {@code System.nanoTime()}. */
-    public static final String DEADLINE_KEY = "ballast.request-deadline";
 
     private static final Logger LOG = Logger.getLogger(AdmissionControl.class);
     /** Routing-context key of a refused request's answer (its body), set by the first route and sent after CORS. */
@@ -114,7 +114,7 @@ public class AdmissionControl {
             refuse(context, overLimitBody);
             return;
         }
-        Vertx.currentContext().putLocal(DEADLINE_KEY, now - waited + requestTimeoutNanos);
+        Vertx.currentContext().putLocal(DatabaseGate.REQUEST_DEADLINE, now - waited + requestTimeoutNanos);
         context.addEndHandler(ended -> {
             if (ended.failed()) {
                 permit.get().abandoned();

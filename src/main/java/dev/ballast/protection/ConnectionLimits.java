@@ -1,5 +1,8 @@
 package dev.ballast.protection;
 
+import dev.ballast.internals.InternalsCheck;
+import dev.ballast.internals.InternalsCheck.Hook;
+import dev.ballast.internals.VertxInternals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
@@ -11,7 +14,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,8 +39,9 @@ import org.jboss.logging.Logger;
  * timeout ({@code quarkus.http.idle-timeout}).
  * <p>
  * Vert.x has no hook at accept time in Quarkus (the server's connection handler is Quarkus' own), so the
- * first request the replica serves (at the latest its first probe) hands us its Netty channel; a handler is
- * then added to the pipeline of the listening channel, where every later connection is accepted.
+ * first request the replica serves (its own start-up check's, {@link InternalsCheck}) hands us its Netty channel;
+ * a handler is then added to the pipeline of the listening channel, where every later connection is accepted.
+ * Both reach into Vert.x internals ({@link VertxInternals}); whether they took hold is reported to the check.
  */
 @ApplicationScoped
 public class ConnectionLimits implements HttpServerOptionsCustomizer {
@@ -48,6 +52,8 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
     private final long bodyTimeoutNanos;
     private final int perAddressMax;
     private final TrustedProxies proxies;
+    private final VertxInternals internals = VertxInternals.VERTX;
+    private final InternalsCheck check;
     /** Open connections per client, keyed as the rate limits key it (an IPv6 client is its /64). */
     private final Map<String, Integer> openPerAddress = new ConcurrentHashMap<>();
     private final Counter overCap;
@@ -55,7 +61,7 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
     private final Counter bodyTimeouts;
     private volatile boolean installed;
 
-    ConnectionLimits(MeterRegistry registry,
+    ConnectionLimits(MeterRegistry registry, InternalsCheck check,
                      @ConfigProperty(name = "ballast.connections.header-timeout") Duration headerTimeout,
                      @ConfigProperty(name = "ballast.connections.body-timeout") Duration bodyTimeout,
                      @ConfigProperty(name = "ballast.connections.per-address-max") int perAddressMax,
@@ -64,6 +70,7 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
         this.bodyTimeoutNanos = bodyTimeout.toNanos();
         this.perAddressMax = perAddressMax;
         this.proxies = new TrustedProxies(trustedProxies.orElse(List.of()));
+        this.check = check;
         this.overCap = registry.counter("ballast.connections.refused", "reason", "per_address_max");
         this.headerTimeouts = registry.counter("ballast.connections.timed.out", "phase", "headers");
         this.bodyTimeouts = registry.counter("ballast.connections.timed.out", "phase", "body");
@@ -83,9 +90,15 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
     void install(@Observes Router router) {
         Route route = router.route().order(Integer.MIN_VALUE);
         route.handler(context -> {
-            if (!installed && context.request().connection() instanceof ConnectionBase connection
-                    && connection.channel().parent() != null) {
-                installOn(connection.channel().parent());
+            if (!installed) {
+                HttpConnection connection = context.request().connection();
+                Optional<Channel> listening = internals.listeningChannel(connection);
+                check.report(Hook.HTTP_LISTENER, listening.isPresent(),
+                        "no listening channel behind " + connection.getClass().getName());
+                if (!connection.isSsl()) { // over TLS the connection may speak HTTP/2, without an HTTP/1 decoder
+                    check.report(Hook.HTTP_DECODER, internals.hasHttpDecoder(connection), "no HTTP/1 decoder by its name");
+                }
+                listening.ifPresent(this::installOn);
                 route.remove();
             }
             context.next();
@@ -118,7 +131,7 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
                     if (openPerAddress.merge(client, 1, Integer::sum) > perAddressMax) {
                         release(client);
                         overCap.increment();
-                        connection.unsafe().closeForcibly();
+                        internals.closeAtOnce(connection);
                         return;
                     }
                     connection.closeFuture().addListener(closed -> release(client));
@@ -145,8 +158,7 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
         @Override
         public void channelRegistered(ChannelHandlerContext context) {
             // The server's own handlers are in place now; without an HTTP/1 decoder (HTTP/2) only the idle timeout applies.
-            if (context.pipeline().get("httpDecoder") != null) {
-                context.pipeline().addAfter("httpDecoder", "ballast-request-progress", new RequestProgress());
+            if (internals.addAfterHttpDecoder(context.pipeline(), "ballast-request-progress", new RequestProgress())) {
                 arm(context, headerTimeoutNanos, headerTimeouts);
             }
             context.fireChannelRegistered();

@@ -24,6 +24,6 @@ public class TagResource {
 
     @GET
     public Uni<TagsResponse> list() {
-        return ReadCaches.ownCopy(tags.inUse()).map(TagsResponse::new);
+        return ReadCaches.detachedFromCancellation(tags.inUse()).map(TagsResponse::new);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ballast.user;
 
+import dev.ballast.db.DatabaseGate;
 import dev.ballast.protection.AdmissionControl;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -142,7 +143,7 @@ public class PasswordHasher {
     /** The request's deadline less one hash; under contention no later than the admission queue timeout from now. */
     private long latestStart(long now, boolean contended) {
         Context context = Vertx.currentContext();
-        Long deadline = context == null ? null : context.getLocal(AdmissionControl.DEADLINE_KEY);
+        Long deadline = context == null ? null : context.getLocal(DatabaseGate.REQUEST_DEADLINE);
         long latest = (deadline != null ? deadline : now + requestTimeoutNanos) - queue.hashNanos();
         return contended ? Math.min(latest, now + contendedWaitNanos) : latest;
     }

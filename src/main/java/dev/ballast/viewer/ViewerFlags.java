@@ -86,7 +86,7 @@ public class ViewerFlags {
         if (viewerId == null || (articleIds.isEmpty() && userIds.isEmpty())) {
             return Uni.createFrom().item(Flags.NONE);
         }
-        return ReadCaches.ownCopy(allOf(viewerId)).chain(all -> all != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(all)
+        return ReadCaches.detachedFromCancellation(allOf(viewerId)).chain(all -> all != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(all)
                 : db.execute(AMONG, Tuple.of(viewerId, articleIds.toArray(Long[]::new), userIds.toArray(Long[]::new)))
                         .map(rows -> Flags.of(rows.iterator().next())));
     }

@@ -1,5 +1,6 @@
 package dev.ballast.article;
 
+import static dev.ballast.Api.TIMESTAMP;
 import static dev.ballast.Api.anonymous;
 import static dev.ballast.Api.createArticle;
 import static dev.ballast.Api.favorite;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ArticleResourceTest {
 
-    private static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
 
     private static Map<String, Object> article(Map<String, Object> fields) {
         return Map.of("article", fields);

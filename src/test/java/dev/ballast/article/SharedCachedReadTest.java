@@ -66,7 +66,7 @@ class SharedCachedReadTest {
     private Cancellable listOnRequestContext(String tag, CompletableFuture<Object> outcome) throws Exception {
         CompletableFuture<Cancellable> subscription = new CompletableFuture<>();
         VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext()).runOnContext(ignored -> subscription.complete(
-                ReadCaches.ownCopy(articles.sharedList(tag, null, null, 20, 0))
+                ReadCaches.detachedFromCancellation(articles.sharedList(tag, null, null, 20, 0))
                         .subscribe().with(outcome::complete, outcome::complete)));
         return subscription.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }

@@ -7,9 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
+import dev.ballast.SmallCacheLimitsProfile;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -22,16 +22,8 @@ import org.junit.jupiter.api.Test;
  * .ci/allowed-warnings).
  */
 @QuarkusTest
-@TestProfile(CacheNoticeFailureTest.RefusedChannel.class)
+@TestProfile(SmallCacheLimitsProfile.class)
 class CacheNoticeFailureTest {
-
-    public static class RefusedChannel implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // pg_notify refuses a channel name longer than 63 bytes ("channel name too long").
-            return Map.of("ballast.cache.notify.channel", "c".repeat(64));
-        }
-    }
 
     @Inject
     MeterRegistry registry;

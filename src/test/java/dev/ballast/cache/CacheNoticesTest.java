@@ -38,7 +38,10 @@ import org.postgresql.PGNotification;
 class CacheNoticesTest {
 
     @Inject
-    CacheNotices notices;
+    CacheNoticeSender sender;
+
+    @Inject
+    CacheNoticeListener listener;
 
     @Inject
     CacheManager caches;
@@ -60,7 +63,7 @@ class CacheNoticesTest {
 
     @Test
     void aNoticeFromAnotherReplicaEmptiesTheEntriesItNames() throws Exception {
-        awaitTrue(notices::listening, 10_000, "listening");
+        awaitTrue(listener::listening, 10_000, "listening");
         Account author = register("noticed");
         String slug = createArticle(author, "Noticed article", List.of());
         String other = createArticle(author, "Untouched article", List.of());
@@ -82,12 +85,12 @@ class CacheNoticesTest {
 
     @Test
     void itsOwnNoticesAreSkipped() throws Exception {
-        awaitTrue(notices::listening, 10_000, "listening");
+        awaitTrue(listener::listening, 10_000, "listening");
         Account author = register("own");
         String slug = createArticle(author, "Own notice", List.of());
         fill(slug);
         double before = received("own");
-        notify(notice(notices.instanceId(), new JsonObject().put(ReadCaches.ARTICLE, new JsonArray().add(slug)), null));
+        notify(notice(sender.instanceId(), new JsonObject().put(ReadCaches.ARTICLE, new JsonArray().add(slug)), null));
         awaitTrue(() -> received("own") > before, 2_000, "own notice heard");
         assertTrue(cached(ReadCaches.ARTICLE, slug), "own notice skipped: this replica emptied before answering the write");
     }
@@ -103,7 +106,7 @@ class CacheNoticesTest {
             List<JsonObject> heard = heard(connection, 1);
             assertEquals(1, heard.size(), "one notice for one write: " + heard);
             JsonObject notice = heard.get(0);
-            assertEquals(notices.instanceId(), notice.getString("from"));
+            assertEquals(sender.instanceId(), notice.getString("from"));
             assertEquals(new JsonArray().add(slug), notice.getJsonObject("keys").getJsonArray(ReadCaches.COMMENTS));
 
             author.as().body(Map.of("article", Map.of("title", "Announced article, renamed"))).put("/api/articles/" + slug)
@@ -118,8 +121,8 @@ class CacheNoticesTest {
 
     @Test
     void aKilledListenerListensAgainByItselfAndEmptiesItsCaches() throws Exception {
-        awaitTrue(notices::listening, 10_000, "listening");
-        int pid = notices.listenerProcessId().orElseThrow();
+        awaitTrue(listener::listening, 10_000, "listening");
+        int pid = listener.listenerProcessId().orElseThrow();
         double reconnects = registry.counter("ballast.cache.listener.reconnects").count();
         Account author = register("reconnect");
         String slug = createArticle(author, "Reconnecting", List.of());
@@ -132,8 +135,8 @@ class CacheNoticesTest {
             kill.executeQuery();
         }
         awaitTrue(() -> registry.counter("ballast.cache.listener.reconnects").count() > reconnects, 10_000, "reconnected");
-        awaitTrue(notices::listening, 10_000, "listening again");
-        assertNotEquals(pid, notices.listenerProcessId().orElseThrow(), "a new backend");
+        awaitTrue(listener::listening, 10_000, "listening again");
+        assertNotEquals(pid, listener.listenerProcessId().orElseThrow(), "a new backend");
         assertFalse(cached(ReadCaches.ARTICLE, slug), "every cache emptied after a loss: notices may have been missed");
 
         fill(slug);

@@ -1,5 +1,6 @@
 package dev.ballast.comment;
 
+import static dev.ballast.Api.TIMESTAMP;
 import static dev.ballast.Api.anonymous;
 import static dev.ballast.Api.createArticle;
 import static dev.ballast.Api.follow;
@@ -37,7 +38,7 @@ class CommentResourceTest {
                 .then().statusCode(200)
                 .body("comment.id", notNullValue())
                 .body("comment.body", equalTo("Thank you so much!"))
-                .body("comment.createdAt", matchesPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"))
+                .body("comment.createdAt", matchesPattern(TIMESTAMP))
                 .body("comment.author.username", equalTo(commenter.username()))
                 .body("comment.author.following", equalTo(false));
     }

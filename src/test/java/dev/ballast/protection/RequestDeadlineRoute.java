@@ -1,5 +1,6 @@
 package dev.ballast.protection;
 
+import dev.ballast.db.DatabaseGate;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,7 @@ class RequestDeadlineRoute {
 
     void install(@Observes Router router) {
         router.get(PATH).handler(context -> {
-            Long deadline = Vertx.currentContext().getLocal(AdmissionControl.DEADLINE_KEY);
+            Long deadline = Vertx.currentContext().getLocal(DatabaseGate.REQUEST_DEADLINE);
             context.response().end(deadline == null ? "none" : Long.toString((deadline - System.nanoTime()) / 1_000_000));
         });
     }

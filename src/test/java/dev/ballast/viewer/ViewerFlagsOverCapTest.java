@@ -8,14 +8,13 @@ import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
+import dev.ballast.SmallCacheLimitsProfile;
 import dev.ballast.StatementsRun;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,15 +22,8 @@ import org.junit.jupiter.api.Test;
  * stays bounded): their flags come from one statement over the ids shown, and are still exactly theirs.
  */
 @QuarkusTest
-@TestProfile(ViewerFlagsOverCapTest.CapOfTwo.class)
+@TestProfile(SmallCacheLimitsProfile.class)
 class ViewerFlagsOverCapTest {
-
-    public static class CapOfTwo implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ballast.cache.viewer-flags-ids-max", "2");
-        }
-    }
 
     @Inject
     MeterRegistry registry;

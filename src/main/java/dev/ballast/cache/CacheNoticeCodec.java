@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One write's {@link CacheChanges} as the payload of a Postgres notification, sent by the replica
- * {@code from} at {@code sentAtMillis} (its wall clock). A compact JSON object, for example
+ * One write's {@link CacheChanges} as the payload of a Postgres notification, and back: a {@link Notice} sent
+ * by the replica {@code from} at {@code sentAtMillis} (its wall clock). A compact JSON object, for example
  * <pre>{"v":1,"from":"5f2c9a1e","at":1764233000123,"all":["article-lists","tags"],"keys":{"article":["how-to"],"comments":["how-to"]}}</pre>
  * and, for a favorite, {@code "showing":{"article-lists":[42]},"naming":{"article-lists":["jake"]}} (the lists
  * showing article 42, and those whose key names the user jake: the lists of jake's favorites).
@@ -17,21 +17,29 @@ import java.util.Set;
  * cache with a key of any other type is announced whole. A payload that would not fit well under Postgres'
  * 8000-byte limit announces each cache with keys whole instead: emptying more is always safe.
  */
-record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
+final class CacheNoticeCodec {
 
     static final int VERSION = 1;
     /** Postgres refuses payloads of 8000 bytes or more; leave room for the channel name and overhead. */
     static final int MAX_PAYLOAD_BYTES = 7000;
 
-    String encode() {
-        String payload = encode(false);
+    /** What one notice says: which replica sent it, when, and what to empty. */
+    record Notice(String from, long sentAtMillis, CacheChanges changes) {
+    }
+
+    private CacheNoticeCodec() {
+    }
+
+    static String encode(Notice notice) {
+        String payload = encode(notice, false);
         if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
-            payload = encode(true);
+            payload = encode(notice, true);
         }
         return payload;
     }
 
-    private String encode(boolean keyedAsWhole) {
+    private static String encode(Notice payload, boolean keyedAsWhole) {
+        CacheChanges changes = payload.changes();
         JsonArray whole = new JsonArray();
         changes.whole().forEach(whole::add);
         JsonObject keyed = new JsonObject();
@@ -54,7 +62,7 @@ record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
         JsonObject showing = selected(changes.showing(), keyedAsWhole, whole);
         JsonObject users = selected(changes.showingUser(), keyedAsWhole, whole);
         JsonObject naming = selected(changes.naming(), keyedAsWhole, whole);
-        JsonObject notice = new JsonObject().put("v", VERSION).put("from", from).put("at", sentAtMillis);
+        JsonObject notice = new JsonObject().put("v", VERSION).put("from", payload.from()).put("at", payload.sentAtMillis());
         if (!whole.isEmpty()) {
             notice.put("all", whole);
         }
@@ -86,14 +94,21 @@ record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
         return selected;
     }
 
-    /** Reads a payload; throws {@link IllegalArgumentException} when it is not a notice of a known version. */
-    static CacheNotice decode(String payload) {
-        JsonObject notice;
+    /**
+     * Reads a payload; throws {@link IllegalArgumentException}, and only that, when it is not a notice of a known
+     * version: not JSON, or a field of another type than a notice's (the JSON reader's {@code ClassCastException}).
+     */
+    static Notice decode(String payload) {
         try {
-            notice = new JsonObject(payload);
-        } catch (RuntimeException notJson) {
-            throw new IllegalArgumentException("not a cache notice: " + abbreviated(payload), notJson);
+            return read(new JsonObject(payload), payload);
+        } catch (IllegalArgumentException unreadable) {
+            throw unreadable;
+        } catch (RuntimeException unreadable) {
+            throw new IllegalArgumentException("not a cache notice: " + abbreviated(payload), unreadable);
         }
+    }
+
+    private static Notice read(JsonObject notice, String payload) {
         if (!Integer.valueOf(VERSION).equals(notice.getInteger("v")) || notice.getString("from") == null) {
             throw new IllegalArgumentException("not a cache notice of version " + VERSION + ": " + abbreviated(payload));
         }
@@ -122,7 +137,7 @@ record CacheNotice(String from, long sentAtMillis, CacheChanges changes) {
         for (String cacheName : naming.fieldNames()) {
             naming.getJsonArray(cacheName).forEach(value -> changes.naming(cacheName, (String) value));
         }
-        return new CacheNotice(notice.getString("from"), notice.getLong("at", 0L), changes);
+        return new Notice(notice.getString("from"), notice.getLong("at", 0L), changes);
     }
 
     private static String abbreviated(String payload) {

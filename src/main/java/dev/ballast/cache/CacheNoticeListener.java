@@ -1,9 +1,8 @@
 package dev.ballast.cache;
 
+import dev.ballast.cache.CacheNoticeCodec.Notice;
 import dev.ballast.db.BoundedPoolCreator;
-import dev.ballast.db.Database;
 import dev.ballast.db.DedicatedConnections;
-import dev.ballast.db.Statement;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,100 +10,81 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.cache.CacheManager;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Cache invalidation across replicas through Postgres itself. After a write has committed and emptied this
- * replica's caches, its {@link CacheChanges} go out as one {@code NOTIFY} on {@code CACHE_NOTIFY_CHANNEL}
- * ({@code select pg_notify($1, $2)} on a pooled connection, through {@link Database}); every replica listens on
- * that channel ({@code LISTEN}) on a connection of its own outside the pool (named {@code ballast-cache-listener}
- * in {@code pg_stat_activity}), and empties the same entries when it hears one. Its own notices (same instance
- * id) are only counted.
+ * Hears the other replicas' cache notices ({@link CacheNoticeSender}) and empties the same entries here. It
+ * listens ({@code LISTEN}) on {@code CACHE_NOTIFY_CHANNEL} on a connection of
+ * its own outside the pool ({@link DedicatedConnections}) (named {@code ballast-cache-listener} in {@code pg_stat_activity}); its own notices
+ * (same instance id) are only counted.
  * <p>
- * A notice that fails to go out does not fail the write: it is logged and counted, and {@code CACHE_TTL}
- * bounds how long other replicas may serve the old view. When the listening connection is lost it reconnects
- * (after 50 ms, doubling up to {@code CACHE_NOTIFY_RECONNECT_MAX}); each time it listens again it
- * empties every cache, since notices sent meanwhile were missed. Nothing here blocks: sending is one
- * asynchronous statement, receiving runs on the listener connection's event loop and only removes entries.
+ * When the listening connection is lost it reconnects (after 50 ms, doubling up to
+ * {@code CACHE_NOTIFY_RECONNECT_MAX}); each time it listens again it empties every cache, since notices sent
+ * meanwhile were missed. Nothing here blocks: receiving runs on the listener connection's event loop and only
+ * removes entries.
  */
 @ApplicationScoped
-public class CacheNotices {
+public class CacheNoticeListener {
 
     static final String APPLICATION_NAME = "ballast-cache-listener";
-    private static final Logger LOG = Logger.getLogger(CacheNotices.class);
-    private static final Statement NOTIFY = Statement.write("cache.notify", "select pg_notify($1, $2)");
+    private static final Logger LOG = Logger.getLogger(CacheNoticeListener.class);
     private static final long FIRST_RECONNECT_MILLIS = 50;
     /** A Postgres identifier: NAMEDATALEN - 1. */
     private static final int MAX_CHANNEL_BYTES = 63;
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final Vertx vertx;
     private final BoundedPoolCreator poolCreator;
     private final DedicatedConnections connections;
-    private final Pool pool;
-    private final Database db;
     private final CacheManager caches;
+    private final String instanceId;
     private final boolean enabled;
     private final String channel;
-    /** Whether Postgres accepts the channel name: pg_notify refuses an empty one or one past NAMEDATALEN. */
-    private final boolean channelAccepted;
     private final long reconnectMaxMillis;
 
-    private final Counter sent;
-    private final Counter sendFailures;
     private final Counter receivedOwn;
     private final Counter receivedOther;
     private final Counter invalid;
     private final Counter reconnects;
     private final Timer delayOwn;
     private final Timer delayOther;
-    private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final AtomicLong lastInvalidLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
     private volatile PgConnection connection;
     private volatile boolean listening;
     private volatile boolean everListened;
     private volatile boolean stopped;
 
-    CacheNotices(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, Pool pool, Database db,
-                 CacheManager caches,
-                 MeterRegistry registry,
-                 @ConfigProperty(name = "ballast.cache.notify.enabled") boolean enabled,
-                 @ConfigProperty(name = "ballast.cache.notify.channel") String channel,
-                 @ConfigProperty(name = "ballast.cache.notify.reconnect-max") Duration reconnectMax) {
+    CacheNoticeListener(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, CacheManager caches, CacheNoticeSender sender,
+                        MeterRegistry registry,
+                        @ConfigProperty(name = "ballast.cache.notify.enabled") boolean enabled,
+                        @ConfigProperty(name = "ballast.cache.notify.channel") String channel,
+                        @ConfigProperty(name = "ballast.cache.notify.reconnect-max") Duration reconnectMax) {
         this.vertx = vertx;
         this.poolCreator = poolCreator;
         this.connections = connections;
-        this.pool = pool;
-        this.db = db;
         this.caches = caches;
+        this.instanceId = sender.instanceId();
         this.enabled = enabled;
         this.channel = channel;
-        this.channelAccepted = !channel.isEmpty() && channel.getBytes(StandardCharsets.UTF_8).length <= MAX_CHANNEL_BYTES;
         this.reconnectMaxMillis = Math.max(FIRST_RECONNECT_MILLIS, reconnectMax.toMillis());
-        this.sent = registry.counter("ballast.cache.notices.sent");
-        this.sendFailures = registry.counter("ballast.cache.notices.send.failures");
         this.receivedOwn = registry.counter("ballast.cache.notices.received", "origin", "own");
         this.receivedOther = registry.counter("ballast.cache.notices.received", "origin", "other");
         this.invalid = registry.counter("ballast.cache.notices.invalid");
         this.reconnects = registry.counter("ballast.cache.listener.reconnects");
         this.delayOwn = delayTimer(registry, "own");
         this.delayOther = delayTimer(registry, "other");
-        Gauge.builder("ballast.cache.listener.connected", this, notices -> notices.listening ? 1 : 0)
+        Gauge.builder("ballast.cache.listener.connected", this, listener -> listener.listening ? 1 : 0)
                 .description("1 while this replica listens for other replicas' cache notices")
                 .register(registry);
     }
@@ -126,7 +106,6 @@ public class CacheNotices {
             LOG.warnf("CACHE_NOTIFY_CHANNEL is longer than %d bytes: Postgres refuses notices on it, so every one will fail "
                     + "(and other replicas catch up within CACHE_TTL only)", MAX_CHANNEL_BYTES);
         }
-        pool.size(); // builds the pool, hence the connect options the listener uses too
         listen(0);
     }
 
@@ -137,57 +116,6 @@ public class CacheNotices {
         if (listener != null) {
             listener.close();
         }
-    }
-
-    /**
-     * Tells every other replica to empty these entries. Completes once the notice is sent (committed, so
-     * Postgres delivers it), or failed: never fails itself.
-     */
-    Uni<Void> announce(CacheChanges changes) {
-        if (!enabled || changes.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        String payload = new CacheNotice(instanceId, System.currentTimeMillis(), changes).encode();
-        return db.execute(NOTIFY, Tuple.of(channel, payload))
-                .onItem().invoke(rows -> sent.increment())
-                .onFailure().invoke(failure -> {
-                    sendFailures.increment();
-                    if (timeToLog()) {
-                        LOG.warnf("Cache notice not sent (%s): other replicas may serve the old view for up to CACHE_TTL",
-                                failure.toString());
-                    }
-                })
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
-    }
-
-    /**
-     * The channel a write's own statement sends its notice on ({@code pg_notify} in the write's transaction,
-     * delivered at commit), or null when it must send none: notices off, or a channel Postgres refuses (a
-     * notice that cannot go out must not fail the write).
-     */
-    String channelForWrites() {
-        return enabled && channelAccepted ? channel : null;
-    }
-
-    /** Counts the notice a write's own statement sent, or, on a channel Postgres refuses, could not send. */
-    void countWriteNotice() {
-        if (!enabled) {
-            return;
-        }
-        if (channelAccepted) {
-            sent.increment();
-            return;
-        }
-        sendFailures.increment();
-        if (timeToLog()) {
-            LOG.warnf("Cache notice not sent (channel refused by Postgres): other replicas may serve the old view for up to CACHE_TTL");
-        }
-    }
-
-    /** This replica's id in its notices. */
-    public String instanceId() {
-        return instanceId;
     }
 
     /** Whether the listener is connected and listening. */
@@ -289,9 +217,9 @@ public class CacheNotices {
     }
 
     private void received(String payload) {
-        CacheNotice notice;
+        Notice notice;
         try {
-            notice = CacheNotice.decode(payload);
+            notice = CacheNoticeCodec.decode(payload);
         } catch (IllegalArgumentException unreadable) {
             invalid.increment();
             if (timeToLog()) {
@@ -318,7 +246,7 @@ public class CacheNotices {
 
     private boolean timeToLog() {
         long now = System.nanoTime();
-        long last = lastFailureLog.get();
-        return now - last >= LOG_EVERY_NANOS && lastFailureLog.compareAndSet(last, now);
+        long last = lastInvalidLog.get();
+        return now - last >= LOG_EVERY_NANOS && lastInvalidLog.compareAndSet(last, now);
     }
 }

@@ -1,0 +1,71 @@
+package dev.ballast.db;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The gate's calls in flight, and what fails them from outside: one sweep every {@code DB_DEADLINE_SWEEP_MS}
+ * over them all aborts those past their deadline (rather than a timer per call), and the heartbeat's breaker
+ * opening aborts every one.
+ */
+@ApplicationScoped
+class CallsInFlight {
+
+    private final Vertx vertx;
+    private final long sweepMillis;
+    private final Set<GatedCall<?>> calls = ConcurrentHashMap.newKeySet();
+    private final Counter pastDeadline;
+    private final Counter failedByBreaker;
+    private long sweeper = -1;
+
+    CallsInFlight(Vertx vertx, Heartbeat heartbeat, MeterRegistry registry,
+                  @ConfigProperty(name = "ballast.db.deadline-sweep-ms") long sweepMillis) {
+        this.vertx = vertx;
+        this.sweepMillis = sweepMillis;
+        this.pastDeadline = DatabaseGate.pastDeadline(registry);
+        this.failedByBreaker = registry.counter("ballast.db.calls.failed", "reason", "circuit-opened-in-flight");
+        heartbeat.whenOpened(this::failAll);
+    }
+
+    void start(@Observes StartupEvent event) {
+        sweeper = vertx.setPeriodic(sweepMillis, id -> failPastDeadline());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(sweeper);
+    }
+
+    void add(GatedCall<?> call) {
+        calls.add(call);
+    }
+
+    void remove(GatedCall<?> call) {
+        calls.remove(call);
+    }
+
+    private void failPastDeadline() {
+        long now = System.nanoTime();
+        for (GatedCall<?> call : calls) {
+            if (call.isPastDeadline(now)
+                    && call.abort(new DatabaseUnavailableException("no answer from the database within the deadline"))) {
+                pastDeadline.increment();
+            }
+        }
+    }
+
+    private void failAll() {
+        for (GatedCall<?> call : calls) {
+            if (call.abort(new DatabaseUnavailableException("database is not answering (circuit breaker opened)"))) {
+                failedByBreaker.increment();
+            }
+        }
+    }
+}
