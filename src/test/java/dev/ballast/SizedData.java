@@ -73,8 +73,18 @@ public final class SizedData {
 
     /** The plan of a statement with $n placeholders, run with these values as the service would (prepared). */
     public static JsonNode explain(DataSource dataSource, String sql, Object... values) throws SQLException, IOException {
+        return explain(dataSource, false, sql, values);
+    }
+
+    /**
+     * The same, optionally with sequential scans priced out: for a table the data set leaves nearly empty, which the
+     * planner rightly reads whole, to see that the index the statement needs at size serves it.
+     */
+    public static JsonNode explain(DataSource dataSource, boolean withoutSeqScans, String sql, Object... values)
+            throws SQLException, IOException {
         String arguments = java.util.Arrays.stream(values).map(SizedData::literal).collect(Collectors.joining(", "));
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("set enable_seqscan = " + (withoutSeqScans ? "off" : "on"));
             statement.execute("prepare hot as " + sql);
             try (ResultSet rows = statement.executeQuery("explain (format json) execute hot"
                     + (values.length == 0 ? "" : "(" + arguments + ")"))) {
@@ -82,6 +92,7 @@ public final class SizedData {
                 return JSON.readTree(rows.getString(1)).get(0).get("Plan");
             } finally {
                 statement.execute("deallocate hot");
+                statement.execute("reset enable_seqscan");
             }
         }
     }

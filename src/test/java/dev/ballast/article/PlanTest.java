@@ -115,7 +115,12 @@ class PlanTest {
         // all of a viewer's flags, the cached form: their own index entries only, archived favorites included (V14)
         JsonNode all = explain(dataSource, ViewerFlags.ALL_OF_VIEWER.sql(), viewer, 501);
         assertReadsIndex(all, "favorites_user_created_idx", false);
-        assertReadsIndex(all, "archived_favorites_user_idx", false);
         assertReadsIndex(all, "follows_pkey", false);
+        // The sized data archives nothing: archived_favorites holds what other tests left, often a few rows the
+        // planner rightly reads whole. At size it is read by its index, which must then serve this statement.
+        boolean archiveNearlyEmpty = Double.parseDouble(value(dataSource,
+                "select greatest(reltuples, 0) from pg_class where relname = 'archived_favorites'")) < 1000;
+        assertReadsIndex(explain(dataSource, archiveNearlyEmpty, ViewerFlags.ALL_OF_VIEWER.sql(), viewer, 501),
+                "archived_favorites_user_idx", false);
     }
 }
