@@ -63,7 +63,7 @@ trap stop_service EXIT
 start_service() { # jar database
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$2" QUARKUS_DATASOURCE_USERNAME=postgres \
   QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
-  RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 \
+  RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 LOGIN_FAILURES_FREE=100000000 \
     java $java_opts -jar "$1" >>"$log" 2>&1 &
   service=$!
   for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done

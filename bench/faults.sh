@@ -85,7 +85,7 @@ psql -d postgres -qtAc "select 1 from pg_database where datname = 'ballast_fault
 # --- the service ----------------------------------------------------------------------------------------------
 source bench/jwt-keys.sh
 bench_jwt_keys bench/out
-export PORT=$port LOG_JSON=false RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1
+export PORT=$port LOG_JSON=false RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1
 service=
 service_start() { # [embedded]
   if [ "${1:-}" = embedded ]; then
