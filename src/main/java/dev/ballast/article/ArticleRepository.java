@@ -234,17 +234,17 @@ class ArticleRepository {
     }
 
     /**
-     * The columns of an article view, from articles {@code a} joined to their author {@code u}; with the flags
-     * of the viewer {@code $1} or, for the view every reader shares, false.
+     * The columns of an article in a list (no body), from articles {@code a} joined to their author {@code u};
+     * with the flags of the viewer {@code $1} or, for the view every reader shares, false.
      */
-    static String view(String body, boolean forViewer) {
+    static String listView(boolean forViewer) {
         return """
-                select a.id as article_id, a.slug, a.title, a.description, %s as body, a.created_at, a.updated_at,
+                select a.id as article_id, a.slug, a.title, a.description, null::text as body, a.created_at, a.updated_at,
                        a.favorites_count, u.id as user_id, u.username, u.bio, u.image,
                        array(select t.name from article_tags at join tags t on t.id = at.tag_id
                              where at.article_id = a.id order by at.position, t.name) as tag_list,
                        %s as favorited, %s as following
-                from articles a join users u on u.id = a.author_id""".formatted(body,
+                from articles a join users u on u.id = a.author_id""".formatted(
                 forViewer ? FAVORITED_BY_VIEWER : "false", forViewer ? AUTHOR_FOLLOWED_BY_VIEWER : "false");
     }
 
@@ -309,7 +309,7 @@ class ArticleRepository {
         return Statement.read("article.list." + filter.shape(), "with page as (" + filter.ids(first, depth)
                 + " order by created_at desc, id desc limit $" + limitIndex + " offset $" + (limitIndex + 1) + ")"
                 + " select c.articles_count, v.* from (select (" + filter.count(first) + ") as articles_count) c"
-                + " left join (" + view("null::text", forViewer) + " join page p on p.id = a.id) v on true"
+                + " left join (" + listView(forViewer) + " join page p on p.id = a.id) v on true"
                 + " order by v.created_at desc, v.article_id desc");
     }
 

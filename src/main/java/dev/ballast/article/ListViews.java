@@ -23,7 +23,7 @@ import java.util.Map;
 class ListViews {
 
     static final Statement BY_SLUGS = Statement.read("article.listViews",
-            ArticleRepository.view("null::text", false) + " where a.slug = any($1::text[])");
+            ArticleRepository.listView(false) + " where a.slug = any($1::text[])");
 
     private final Database db;
     private final Cache cache;

@@ -7,11 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The caches of hot reads (filled by {@code @CacheResult} in the repositories) and what each write empties:
  * views every reader shares (no one's flags in them), and per signed-in reader their own favorites and follows
- * ({@link #VIEWER_FLAGS}, keyed by the reader: a reader's flags can never be served to someone else). Invalidation runs
- * after the write has committed, through one primitive, {@link #invalidate(CacheChanges)}: it empties the
- * entries on this replica, then announces them to every other replica in one Postgres notice
- * ({@link CacheNotices}), which empty them within milliseconds. A notice lost (listener reconnecting, a
- * failed send) leaves the other replicas serving a view at most {@code CACHE_TTL} old.
+ * ({@link #VIEWER_FLAGS}, keyed by the reader: a reader's flags can never be served to someone else). What a write
+ * changed goes to every other replica as one Postgres notice ({@link CacheNotices}), which empty the same entries
+ * within milliseconds: a write to the API sends it from its own statement ({@link #notice}, delivered at commit)
+ * and empties this replica once that statement has completed ({@link #emptyAfterWrite}); other writes empty
+ * here, then announce ({@link #invalidate(CacheChanges)}). A notice lost (listener reconnecting, a refused
+ * send) leaves the other replicas serving a view at most {@code CACHE_TTL} old.
  */
 @ApplicationScoped
 public class ReadCaches {
