@@ -23,7 +23,8 @@ import java.util.TreeSet;
 /**
  * The SQL of articles, their tags and favorites. One article or one page of them is read in a single
  * statement that joins the author and the tags: never a query per article. Views every reader shares are
- * cached here; the feed, whose very articles are personal, computes the viewer's flags with the page.
+ * cached here; the feed's own statement, read when its shared parts cannot tell a page ({@link Feed}), computes
+ * the viewer's flags with the page.
  */
 @ApplicationScoped
 class ArticleRepository {
@@ -236,7 +237,7 @@ class ArticleRepository {
      * The columns of an article in a list (no body), from articles {@code a} joined to their author {@code u};
      * with the flags of the viewer {@code $1} or, for the view every reader shares, false.
      */
-    private static String listView(boolean forViewer) {
+    static String listView(boolean forViewer) {
         return """
                 select a.id as article_id, a.slug, a.title, a.description, null::text as body, a.created_at, a.updated_at,
                        a.favorites_count, u.id as user_id, u.username, u.bio, u.image,
@@ -262,7 +263,10 @@ class ArticleRepository {
         return page(new ArticleFilter(tag, author, favoritedBy, null), null, new Page(limit, offset));
     }
 
-    /** A page of the articles of the authors {@code viewerId} follows, with the viewer's flags: one statement. */
+    /**
+     * A page of the articles of the authors {@code viewerId} follows, with the viewer's flags: one statement, for
+     * what {@link Feed} cannot build from shared parts.
+     */
     Uni<ArticlesResponse> feed(long viewerId, Page page) {
         return page(ArticleFilter.feedOf(viewerId), viewerId, page);
     }

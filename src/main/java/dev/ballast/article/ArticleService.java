@@ -32,12 +32,14 @@ class ArticleService {
     private static final int SLUG_ATTEMPTS = 6;
 
     private final ArticleRepository articles;
+    private final Feed feed;
     private final ViewerFlags viewerFlags;
     private final ReadCaches caches;
     private final Limits limits;
 
-    ArticleService(ArticleRepository articles, ViewerFlags viewerFlags, ReadCaches caches, Limits limits) {
+    ArticleService(ArticleRepository articles, Feed feed, ViewerFlags viewerFlags, ReadCaches caches, Limits limits) {
         this.articles = articles;
+        this.feed = feed;
         this.viewerFlags = viewerFlags;
         this.caches = caches;
         this.limits = limits;
@@ -67,13 +69,13 @@ class ArticleService {
 
     /** A page of the articles of the authors {@code viewerId} follows, with the viewer's flags. */
     Uni<ArticlesResponse> feed(long viewerId, Page page) {
-        return articles.feed(viewerId, page);
+        return feed.page(viewerId, page);
     }
 
     /** Creates the caller's article under the first free slug its title gives. */
     Uni<Article> create(long authorId, NewArticle article) {
         article.validate(limits);
-        return withFreeSlug(Slugs.base(article.title()), 0, slug -> articles.create(slug, authorId, article, caches.notice(ReadCaches.articleChanges(slug)))
+        return withFreeSlug(Slugs.base(article.title()), 0, slug -> articles.create(slug, authorId, article, caches.notice(ReadCaches.articleChanges(authorId, slug)))
                 .call(created -> created.map(written -> caches.emptyAfterWrite(written.notice())).orElse(Uni.createFrom().voidItem()))
                 .map(created -> created.map(Written::article).orElse(null)));
     }
@@ -95,7 +97,8 @@ class ArticleService {
 
     /** The article updated, or null when the new slug is taken. */
     private Uni<Article> updated(String slug, String description, String body, long userId, String newSlug, String title, int attempt) {
-        WriteNotice notice = caches.notice(newSlug == null ? ReadCaches.articleChanges(slug) : ReadCaches.articleChanges(slug, newSlug));
+        WriteNotice notice = caches.notice(newSlug == null ? ReadCaches.articleChanges(userId, slug)
+                : ReadCaches.articleChanges(userId, slug, newSlug));
         return articles.update(slug, userId, newSlug, title, description, body, notice)
                 .call(written -> caches.emptyAfterWrite(written.notice()))
                 .chain(written -> switch (written.outcome()) {
@@ -109,7 +112,7 @@ class ArticleService {
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        return articles.delete(slug, userId, caches.notice(ReadCaches.articleChanges(slug)))
+        return articles.delete(slug, userId, caches.notice(ReadCaches.articleChanges(userId, slug)))
                 .call(written -> caches.emptyAfterWrite(written.notice()))
                 .chain(written -> switch (written.outcome()) {
                     case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());

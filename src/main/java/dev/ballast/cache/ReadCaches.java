@@ -22,6 +22,10 @@ public class ReadCaches {
     public static final String COMMENTS = "comments";
     public static final String PROFILE = "profile";
     public static final String TAGS = "tags";
+    /** Per author: their newest live articles and live count (article/Timelines), shared by every reader of the feed. */
+    public static final String ARTICLE_TIMELINES = "article-timelines";
+    /** Per slug: a live article as list pages show it (article/ListViews), emptied wherever {@link #ARTICLE} is. */
+    public static final String LIST_VIEWS = "article-list-views";
     /** Per signed-in viewer: their favorites and follows (viewer/ViewerFlags), emptied by their own writes. */
     public static final String VIEWER_FLAGS = "viewer-flags";
 
@@ -46,25 +50,38 @@ public class ReadCaches {
     }
 
     /**
-     * What an article created, changed, deleted or brought back from the archive changes: its view and comments,
-     * every list (their pages and counts), the tags.
+     * What an article of {@code authorId} created, changed, deleted or brought back from the archive changes: its
+     * views and comments, every list (their pages and counts), the tags, and its author's timeline (the newest
+     * articles, their slugs and count).
+     */
+    public static CacheChanges articleChanges(long authorId, String... slugs) {
+        return articlesChanged(slugs).key(ARTICLE_TIMELINES, authorId);
+    }
+
+    /**
+     * The same when the author is not known before the write (another user's write bringing the article back from
+     * the archive, the archive job): every timeline.
      */
     public static CacheChanges articleChanges(String... slugs) {
+        return articlesChanged(slugs).all(ARTICLE_TIMELINES);
+    }
+
+    private static CacheChanges articlesChanged(String... slugs) {
         CacheChanges changes = new CacheChanges().all(ARTICLE_LISTS).all(TAGS);
         for (String slug : slugs) {
-            changes.key(ARTICLE, slug).key(COMMENTS, slug);
+            changes.key(ARTICLE, slug).key(LIST_VIEWS, slug).key(COMMENTS, slug);
         }
         return changes;
     }
 
     /**
      * What a user's favorite or unfavorite changes, as far as known before the write: the article's view (its
-     * count) and the user's flags. The lists showing the article and the lists of the user's favorites (keyed by
+     * count), its list view and the user's flags. The lists showing the article and the lists of the user's favorites (keyed by
      * their name) are named by the write's statement, which knows the article's id and the user's name
      * ({@link CacheChanges#showing}, {@link CacheChanges#naming}); every other list and the tags are unchanged.
      */
     public static CacheChanges favoriteChanges(String slug, long userId) {
-        return new CacheChanges().key(ARTICLE, slug).key(VIEWER_FLAGS, userId);
+        return new CacheChanges().key(ARTICLE, slug).key(LIST_VIEWS, slug).key(VIEWER_FLAGS, userId);
     }
 
     /** The user followed or unfollowed someone: only their own flags change (views show no follower counts). */
@@ -84,12 +101,12 @@ public class ReadCaches {
 
     /**
      * A user changed their name, bio or image: the views that show them, and no other. Their profile, their
-     * articles, the lists showing one of those and the comment lists showing one of their comments; after a new
+     * articles (and their list views), the lists showing one of those and the comment lists showing one of their comments; after a new
      * name also the profile and the lists (by author, by favorites) keyed by either name.
      */
     public Uni<Void> userChanged(long userId, String usernameBefore, String username) {
         CacheChanges changes = new CacheChanges().key(PROFILE, usernameBefore)
-                .showingUser(ARTICLE, userId).showingUser(ARTICLE_LISTS, userId).showingUser(COMMENTS, userId);
+                .showingUser(ARTICLE, userId).showingUser(LIST_VIEWS, userId).showingUser(ARTICLE_LISTS, userId).showingUser(COMMENTS, userId);
         if (!usernameBefore.equals(username)) {
             changes.key(PROFILE, username).naming(ARTICLE_LISTS, usernameBefore).naming(ARTICLE_LISTS, username);
         }

@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -89,6 +90,11 @@ public class ViewerFlags {
         return ReadCaches.detachedFromCancellation(allOf(viewerId)).chain(all -> all != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(all)
                 : db.execute(AMONG, Tuple.of(viewerId, articleIds.toArray(Long[]::new), userIds.toArray(Long[]::new)))
                         .map(rows -> Flags.of(rows.iterator().next())));
+    }
+
+    /** Every favorite and follow of the viewer, as cached; empty when they have more than the cap (not cached). */
+    public Uni<Optional<Flags>> cached(long viewerId) {
+        return ReadCaches.detachedFromCancellation(allOf(viewerId)).map(all -> all == Flags.TOO_MANY_TO_CACHE ? Optional.empty() : Optional.of(all));
     }
 
     /** All the viewer's flags, or {@link Flags#TOO_MANY_TO_CACHE} when they have more than the cap. */

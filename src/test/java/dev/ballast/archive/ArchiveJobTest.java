@@ -91,6 +91,7 @@ class ArchiveJobTest {
         idle(busy);
         reader.as().body(Map.of("comment", Map.of("body", "Still relevant"))).post("/api/articles/" + busy + "/comments")
                 .then().statusCode(200);
+        reader.as().get("/api/articles/feed").then().body("articlesCount", equalTo(2)); // cached before the run
         double movedBefore = registry.counter("ballast.archive.rows.moved", "table", "articles").count();
 
         assertEquals(Outcome.DONE, run());
@@ -106,7 +107,7 @@ class ArchiveJobTest {
         reader.as().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(0)).body("articles", empty());
         reader.as().queryParam("favorited", reader.username()).get("/api/articles")
                 .then().body("articlesCount", equalTo(0));
-        reader.as().get("/api/articles/feed").then().body("articles.slug", not(hasItem(slug)));
+        reader.as().get("/api/articles/feed").then().body("articlesCount", equalTo(1)).body("articles.slug", contains(busy));
         reader.as().get("/api/tags").then().body("tags", not(hasItem(tag)));
 
         reader.as().get("/api/articles/" + slug).then().statusCode(200)
@@ -133,6 +134,9 @@ class ArchiveJobTest {
         for (String slug : List.of(commented, favorited, updated, deleted)) {
             assertTrue(archived(slug), slug + " archived");
         }
+        Account follower = register("follower");
+        follow(follower, author);
+        follower.as().get("/api/articles/feed").then().body("articlesCount", equalTo(0)); // cached while archived
 
         reader.as().body(Map.of("comment", Map.of("body", "Back again"))).post("/api/articles/" + commented + "/comments")
                 .then().statusCode(200);
@@ -145,6 +149,8 @@ class ArchiveJobTest {
         anonymous().get("/api/articles/" + deleted).then().statusCode(404);
         reader.as().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(3));
         reader.as().get("/api/articles/" + commented + "/comments").then().body("comments.body", contains("Back again"));
+        follower.as().get("/api/articles/feed").then().body("articlesCount", equalTo(3))
+                .body("articles.slug", contains(updated, favorited, commented));
         assertEquals("0", SizedData.value(dataSource, SizedData.DRIFTED_COUNTERS), "counters after restoring");
 
         // Restored counts as activity: the next run leaves them live.
@@ -175,14 +181,16 @@ class ArchiveJobTest {
     }
 
     @Test
-    void aRestoreEmptiesTheListsTagsAndCountsItChangesHereAndOnEveryReplica() throws Exception {
+    void aRestoreEmptiesTheListsTagsTimelinesAndCountsItChangesHereAndOnEveryReplica() throws Exception {
         Account author = register("comeback");
         Account reader = register("caller");
+        follow(reader, author);
         String tag = uniqueName("returning");
         String slug = createArticle(author, "Coming back", List.of(tag));
         idle(slug);
         run();
         // Cached on this replica while the article is archived.
+        reader.as().get("/api/articles/feed").then().body("articlesCount", equalTo(0));
         anonymous().queryParam("tag", tag).get("/api/articles").then().body("articlesCount", equalTo(0));
         anonymous().queryParam("author", author.username()).get("/api/articles").then().body("articlesCount", equalTo(0));
         anonymous().get("/api/tags").then().body("tags", not(hasItem(tag)));
@@ -196,13 +204,15 @@ class ArchiveJobTest {
                     .body("articles.slug", contains(slug));
             anonymous().queryParam("author", author.username()).get("/api/articles").then().body("articlesCount", equalTo(1));
             anonymous().get("/api/tags").then().body("tags", hasItem(tag));
+            reader.as().get("/api/articles/feed").then().body("articlesCount", equalTo(1)).body("articles.slug", contains(slug));
 
             statement.execute("select 1"); // notifications arrive with the next exchange
             PGNotification[] heard = listener.unwrap(PGConnection.class).getNotifications(5_000);
             assertTrue(heard != null && heard.length == 1, "one notice for the restoring write");
             JsonArray emptied = new JsonObject(heard[0].getParameter()).getJsonArray("all");
-            assertTrue(emptied.contains(ReadCaches.ARTICLE_LISTS) && emptied.contains(ReadCaches.TAGS),
-                    "every replica empties the lists and the tags: " + heard[0].getParameter());
+            assertTrue(emptied.contains(ReadCaches.ARTICLE_LISTS) && emptied.contains(ReadCaches.TAGS)
+                            && emptied.contains(ReadCaches.ARTICLE_TIMELINES),
+                    "every replica empties the lists, the tags and the timelines: " + heard[0].getParameter());
             statement.execute("unlisten *");
         }
     }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * the planner chooses as it does at size, and never reads a large table sequentially: a page's ids come
  * from the filter's index (index-only for the whole list; at this size a tag's 40 rows may be read by a
  * bitmap scan of the same index: docs/at-size.md has the plans at 1M articles), its count from a counter,
- * in the same statement; a viewer's flags over a page are primary-key lookups.
+ * in the same statement; a viewer's flags over a page are primary-key lookups; the feed's shared parts read
+ * each followed author's newest entries and a page's articles by slug.
  */
 @QuarkusTest
 class PlanTest {
@@ -95,6 +96,18 @@ class PlanTest {
     void theFeed() throws Exception {
         ArticleFilter feed = ArticleFilter.feedOf(viewer);
         assertList(feed, Set.of("articles_author_created_idx"), true, "follows_pkey", 0);
+    }
+
+    @Test
+    void theFeedsSharedParts() throws Exception {
+        // the timelines of the authors one follows: per author a primary-key lookup and their newest index entries
+        String followed = "{" + value(dataSource, "select string_agg(followee_id::text, ',') from follows where follower_id = " + viewer) + "}";
+        JsonNode timelines = explain(dataSource, Timelines.NEWEST.sql(), followed, 100);
+        assertReadsIndex(timelines, "articles_author_created_idx", false);
+        assertReadsIndex(timelines, "users_pkey", false);
+        // a page's list views by their slugs
+        String slugs = "{" + value(dataSource, "select string_agg(slug, ',') from (select slug from articles order by created_at desc limit 20) page") + "}";
+        assertReadsIndex(explain(dataSource, ListViews.BY_SLUGS.sql(), slugs), "articles_slug_key", false);
     }
 
     @Test

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * A page costs a fixed number of statements whatever its size: no query per article. A signed-in read is the
  * view every reader shares (one statement when it is not cached yet) plus the viewer's own flags (one
  * statement when they are not cached yet, after the viewer's own favorite or follow): at most two, and none
- * when both are cached. Every write is one statement, whatever it changes: its answer comes from that statement.
+ * when both are cached. The feed is built from parts every reader shares (the followed authors' timelines, the
+ * page's views) and the reader's flags: none when all are cached. Every write is one statement, whatever it
+ * changes: its answer comes from that statement.
  */
 @QuarkusTest
 class QueryCountTest {
@@ -80,7 +82,10 @@ class QueryCountTest {
         assertStatements(0, "an anonymous list page cached", () ->
                 byTag.apply(anonymous()).get("/api/articles").then().statusCode(200)
                         .body("articles.favorited", everyItem(equalTo(false))));
-        assertStatements(1, "a feed page (personal: page, count and flags together)", () ->
+        assertStatements(2, "a feed page not cached yet (the reader's flags are): the followed authors' timelines, the page's views", () ->
+                reader.as().queryParam("limit", 20).get("/api/articles/feed").then().statusCode(200)
+                        .body("articles.size()", equalTo(20)).body("articles.favorited", everyItem(equalTo(true))));
+        assertStatements(0, "a feed page cached", () ->
                 reader.as().queryParam("limit", 20).get("/api/articles/feed").then().statusCode(200)
                         .body("articles.size()", equalTo(20)).body("articles.favorited", everyItem(equalTo(true))));
 
@@ -100,6 +105,34 @@ class QueryCountTest {
                 reader.as().get(profile).then().statusCode(200).body("profile.following", equalTo(true)));
         assertStatements(0, "a signed-in profile cached", () ->
                 reader.as().get(profile).then().statusCode(200).body("profile.following", equalTo(true)));
+    }
+
+    @Test
+    void aFeedPageIsBuiltFromPartsEveryReaderShares() {
+        List<Account> authors = List.of(register("columnist"), register("columnist"), register("columnist"));
+        Account reader = register("subscriber");
+        Account neighbour = register("subscriber");
+        for (Account author : authors) {
+            follow(reader, author);
+            follow(neighbour, author);
+            createArticle(author, "Column one", List.of());
+            createArticle(author, "Column two", List.of());
+        }
+        assertStatements(3, "a cold feed page: the reader's flags, the followed authors' timelines, the page's views", () ->
+                reader.as().queryParam("limit", 4).get("/api/articles/feed").then().statusCode(200)
+                        .body("articles.size()", equalTo(4)).body("articlesCount", equalTo(6)));
+        assertStatements(0, "the same feed page warm", () ->
+                reader.as().queryParam("limit", 4).get("/api/articles/feed").then().statusCode(200).body("articles.size()", equalTo(4)));
+        assertStatements(1, "another reader of the same authors: only their own flags", () ->
+                neighbour.as().queryParam("limit", 4).get("/api/articles/feed").then().statusCode(200)
+                        .body("articles.author.following", everyItem(equalTo(true))));
+        assertStatements(1, "the next page: only the views it adds", () ->
+                reader.as().queryParam("limit", 4).queryParam("offset", 4).get("/api/articles/feed").then().statusCode(200)
+                        .body("articles.size()", equalTo(2)));
+        createArticle(authors.get(0), "Column three", List.of());
+        assertStatements(2, "after an author's new article: their timeline and the new article's view", () ->
+                reader.as().queryParam("limit", 4).get("/api/articles/feed").then().statusCode(200)
+                        .body("articles[0].title", equalTo("Column three")).body("articlesCount", equalTo(7)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.ballast.cache;
 
 import static dev.ballast.Api.anonymous;
 import static dev.ballast.Api.createArticle;
+import static dev.ballast.Api.follow;
 import static dev.ballast.Api.register;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +20,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +86,24 @@ class CacheNoticesTest {
     }
 
     @Test
+    void aNoticeFromAnotherReplicaEmptiesAnAuthorsTimelineAndAnArticlesListView() throws Exception {
+        awaitTrue(notices::listening, 10_000, "listening");
+        Account author = register("timeline");
+        Account reader = register("follower");
+        follow(reader, author);
+        String slug = createArticle(author, "On a timeline", List.of());
+        long authorId = userId(author);
+        reader.as().get("/api/articles/feed").then().statusCode(200);
+        assertTrue(cached(ReadCaches.ARTICLE_TIMELINES, authorId) && cached(ReadCaches.LIST_VIEWS, slug), "the feed's parts cached");
+
+        notify(notice("replica-b", new JsonObject().put(ReadCaches.ARTICLE_TIMELINES, new JsonArray().add(authorId)), null));
+        awaitTrue(() -> !cached(ReadCaches.ARTICLE_TIMELINES, authorId), 2_000, "the author's timeline emptied");
+        assertTrue(cached(ReadCaches.LIST_VIEWS, slug), "the list view, not named, stays");
+        notify(notice("replica-b", new JsonObject().put(ReadCaches.LIST_VIEWS, new JsonArray().add(slug)), null));
+        awaitTrue(() -> !cached(ReadCaches.LIST_VIEWS, slug), 2_000, "the article's list view emptied");
+    }
+
+    @Test
     void itsOwnNoticesAreSkipped() throws Exception {
         awaitTrue(listener::listening, 10_000, "listening");
         Account author = register("own");
@@ -116,6 +136,10 @@ class CacheNoticesTest {
             assertTrue(notice.getJsonArray("all").contains(ReadCaches.TAGS), notice.encode());
             JsonArray articles = notice.getJsonObject("keys").getJsonArray(ReadCaches.ARTICLE);
             assertTrue(articles.contains(slug) && articles.size() == 2, "old and new slug: " + notice.encode());
+            JsonArray listViews = notice.getJsonObject("keys").getJsonArray(ReadCaches.LIST_VIEWS);
+            assertTrue(listViews.contains(slug) && listViews.size() == 2, "old and new slug's list views: " + notice.encode());
+            JsonArray timelines = notice.getJsonObject("keys").getJsonArray(ReadCaches.ARTICLE_TIMELINES);
+            assertTrue(timelines.size() == 1 && timelines.getLong(0) == userId(author), "the author's timeline: " + notice.encode());
         }
     }
 
@@ -149,7 +173,7 @@ class CacheNoticesTest {
         anonymous().get("/api/articles/" + slug + "/comments").then().statusCode(200);
     }
 
-    private boolean cached(String cacheName, String key) {
+    private boolean cached(String cacheName, Object key) {
         return caches.getCache(cacheName).orElseThrow().as(CaffeineCache.class).keySet().contains(key);
     }
 
@@ -174,6 +198,17 @@ class CacheNoticesTest {
             notify.setString(1, channel);
             notify.setString(2, payload);
             notify.executeQuery();
+        }
+    }
+
+    private long userId(Account account) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement select = connection.prepareStatement("select id from users where username = ?")) {
+            select.setString(1, account.username());
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
         }
     }
 

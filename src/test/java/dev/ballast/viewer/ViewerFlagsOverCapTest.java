@@ -2,6 +2,7 @@ package dev.ballast.viewer;
 
 import static dev.ballast.Api.createArticle;
 import static dev.ballast.Api.favorite;
+import static dev.ballast.Api.follow;
 import static dev.ballast.Api.register;
 import static dev.ballast.Api.uniqueName;
 import static org.hamcrest.Matchers.contains;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A viewer with more favorites or follows than {@code ballast.cache.viewer-flags-ids-max} is not cached (memory
- * stays bounded): their flags come from one statement over the ids shown, and are still exactly theirs.
+ * stays bounded): their flags come from one statement over the ids shown, and are still exactly theirs; their feed
+ * is the feed statement, which computes them with the page.
  */
 @QuarkusTest
 @TestProfile(SmallCacheLimitsProfile.class)
@@ -49,5 +51,14 @@ class ViewerFlagsOverCapTest {
                 .body("articles.favorited", contains(false, true, true, true));
         assertEquals(1, StatementsRun.soFar(registry) - before,
                 "the shared page is cached, and that this viewer has too many flags to cache: only the page's flags are read");
+
+        follow(fan, author);
+        fan.as().get("/api/articles/feed").then().statusCode(200)
+                .body("articles.slug", contains(unfavorited, third, second, first))
+                .body("articles.favorited", contains(false, true, true, true));
+        long beforeFeed = StatementsRun.soFar(registry);
+        fan.as().get("/api/articles/feed").then().statusCode(200).body("articles.author.following", contains(true, true, true, true));
+        assertEquals(1, StatementsRun.soFar(registry) - beforeFeed,
+                "a reader whose follows and favorites are too many to cache: their feed is the one feed statement");
     }
 }
