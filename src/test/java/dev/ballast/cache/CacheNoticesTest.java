@@ -87,7 +87,7 @@ class CacheNoticesTest {
 
     @Test
     void aNoticeFromAnotherReplicaEmptiesAnAuthorsTimelineAndAnArticlesListView() throws Exception {
-        awaitTrue(notices::listening, 10_000, "listening");
+        awaitTrue(listener::listening, 10_000, "listening");
         Account author = register("timeline");
         Account reader = register("follower");
         follow(reader, author);
