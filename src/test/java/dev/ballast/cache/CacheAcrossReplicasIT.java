@@ -166,8 +166,9 @@ class CacheAcrossReplicasIT {
         String articles = b + "/api/articles";
         assertEquals(200, get(me, old).statusCode());
         assertEquals(200, get(articles, old).statusCode());
+        assertEquals(200, get(a + "/api/user", old).statusCode()); // A caches the generation too
 
-        // Behind the service's back (no notice): B goes on trusting its cached generation.
+        // Behind the service's back (no notice): both replicas go on trusting their cached generation.
         try (Connection connection = DriverManager.getConnection(database.get("quarkus.datasource.jdbc.url"),
                 database.get("quarkus.datasource.username"), database.get("quarkus.datasource.password"));
              PreparedStatement update = connection.prepareStatement("update users set token_generation = token_generation + 1 where id = ?")) {
