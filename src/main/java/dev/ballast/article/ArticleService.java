@@ -135,6 +135,9 @@ class ArticleService {
         WriteNotice notice = caches.notice(ReadCaches.favoriteChanges(slug, userId),
                 ReadCaches.articleChanges(slug).key(ReadCaches.VIEWER_FLAGS, userId));
         return change.apply(slug, userId, notice)
+                // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
+                .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))
+                .transform(failure -> ApiException.notFound("article"))
                 .call(written -> caches.emptyAfterWrite(written.notice()))
                 .chain(written -> switch (written.outcome()) {
                     case DONE -> Uni.createFrom().item(written.article());

@@ -5,6 +5,7 @@ import dev.ballast.cache.WriteNotice;
 import dev.ballast.comment.CommentRepository.Outcome;
 import dev.ballast.comment.CommentRepository.Written;
 import dev.ballast.comment.CommentBodies.NewComment;
+import dev.ballast.db.Database;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.viewer.ViewerFlags;
@@ -51,6 +52,9 @@ class CommentService {
 
     private Uni<Comment> added(String slug, long authorId, String body, int attempt) {
         return comments.add(slug, authorId, body, notice(slug))
+                // The article was deleted while the comment waited for it: it is gone, as for any unknown slug.
+                .onFailure(failure -> Database.isForeignKeyViolation(failure, "comments_article_id_fkey"))
+                .transform(failure -> ApiException.notFound("article"))
                 .call(written -> written.map(done -> caches.emptyAfterWrite(done.notice())).orElse(Uni.createFrom().voidItem()))
                 .chain(written -> {
                     Written done = written.orElseThrow(() -> ApiException.notFound("article"));

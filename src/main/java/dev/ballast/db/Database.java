@@ -33,6 +33,7 @@ public class Database {
 
     private static final Logger LOG = Logger.getLogger(Database.class);
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private final DatabaseGate gate;
     private final DatabaseBulkheads bulkheads;
@@ -86,6 +87,16 @@ public class Database {
     public static boolean isUniqueViolation(Throwable failure, String constraint) {
         return failure instanceof PgException pg
                 && UNIQUE_VIOLATION.equals(pg.getSqlState())
+                && constraint.equals(pg.getConstraint());
+    }
+
+    /**
+     * Whether a failure is the violation of the named foreign key: the row it refers to was deleted by a
+     * transaction that committed while this statement waited for it (a race the database decided).
+     */
+    public static boolean isForeignKeyViolation(Throwable failure, String constraint) {
+        return failure instanceof PgException pg
+                && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
                 && constraint.equals(pg.getConstraint());
     }
 
