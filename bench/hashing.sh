@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Logins and registrations on an otherwise idle replica, every protection at its default: 8 registrations of
 # one user sent at once, 16 logins sent at once, then logins offered at 3 a second for 30 s (wrk2, open
-# model, 8 connections). Prints the statuses and times of each.
+# model, 2 connections). Prints the statuses and times of each.
 #
 # Needs: the packaged jar (./mvnw -B package -DskipTests, or BENCH_JAR), PostgreSQL on 127.0.0.1:5432 with
 # trust auth, wrk2 (WRK2: its binary), curl. Usage: bench/hashing.sh [NAME=value ...] (extra settings for the
@@ -41,6 +41,10 @@ summary() { # reads "status seconds" lines
 at_once() { # count path body
   seq "$1" | xargs -P "$1" -I{} bash -c 'post "$0" "$1"' "$2" "$3" | summary
 }
+refusals() { # every refusal counted so far, by reason (none: nothing refused)
+  echo "  refusals so far: $(curl -s "$url/q/metrics" | grep -E '^ballast_(admission_rejections|password_rejections|rejections|db_calls_failed)_total' \
+    | awk '$2 > 0 {printf "%s %d; ", $1, $2}')"
+}
 
 echo "# hashing on an idle replica, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg); settings: ${*:-defaults}"
 grep -o 'Password hashing:.*' "$out/service.log" || true
@@ -58,13 +62,18 @@ echo -n "warm-up: a registration (repeated until 201), then 5 logins one after a
 
 echo -n "8 registrations of one user at once: "
 at_once 8 /api/users '{"user":{"username":"bench-race","email":"bench-race@example.com","password":"bench-password"}}'
+refusals
 sleep 2
 echo -n "16 logins at once: "
 at_once 16 /api/users/login "{\"user\":{\"email\":\"$email\",\"password\":\"bench-password\"}}"
+refusals
 sleep 2
 
 echo "$email" > "$out/users.txt"
 for file in tokens slugs tags; do echo none > "$out/$file.txt"; done
-echo "logins at 3 a second for 30 s (wrk2 -t1 -c8 -R3):"
-"$wrk2" -t1 -c8 -d30s -R3 -s bench/wrk/scenario.lua "$url" -- login "$out" | grep -E '^status|^p50|errors'
+# Two connections and a 10 s timeout: wrk2 counts a connection idle longer than its timeout (2 s by default)
+# as a timeout, and at a few requests a second spread over many connections each one is idle that long.
+echo "logins at 3 a second for 30 s (wrk2 -t1 -c2 -R3 --timeout 10s):"
+"$wrk2" -t1 -c2 -d30s -R3 --timeout 10s -s bench/wrk/scenario.lua "$url" -- login "$out" | grep -E '^status|^p50|errors'
+refusals
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

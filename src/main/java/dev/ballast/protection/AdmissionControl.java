@@ -90,6 +90,11 @@ public class AdmissionControl {
         return lag.maxLag() > queueTimeoutNanos / 2;
     }
 
+    /** Requests admitted and not yet answered. */
+    public int requestsInFlight() {
+        return limit.inFlight();
+    }
+
     /** The CPU the event loops spent serving over about the last second, in cores. */
     public double eventLoopsBusyCores() {
         return lag.busyCores();

@@ -70,9 +70,11 @@ public class FailedLogins {
 
     /** Takes an attempt for this email, counted as failed until {@link #succeeded}; 429 when it must wait. */
     public void attempt(String email) {
-        long now = clock.getAsLong();
         long[] waitNanos = {0};
         accounts.asMap().compute(key(email), (key, previous) -> {
+            // Read while this email's entry is held: an attempt that read the clock just before a concurrent
+            // one was let through would otherwise find itself "earlier" than that one's allowed time.
+            long now = clock.getAsLong();
             Attempts attempts = previous == null ? new Attempts(0, now) : previous;
             if (now - attempts.nextAllowedNanos() < 0) {
                 waitNanos[0] = attempts.nextAllowedNanos() - now;

@@ -2,6 +2,7 @@ package dev.ballast.user;
 
 import dev.ballast.db.DatabaseGate;
 import dev.ballast.protection.AdmissionControl;
+import dev.ballast.protection.PasswordRequests;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.elytron.security.common.BcryptUtil;
@@ -26,7 +27,8 @@ import org.jboss.logging.Logger;
 /**
  * bcrypt on threads of its own: hashing is deliberately slow CPU work, so it never runs on an event loop.
  * It is work-conserving ({@link HashingQueue}): while the CPU has room, every hashing thread is used; while
- * readers need the CPU (the event loops are busy serving, or run late), hashing is held to its share
+ * readers need the CPU (requests other than logins are in flight while the event loops are busy serving or
+ * run late), hashing is held to its share
  * ({@link HashingShare}). A login is refused (503 with Retry-After) only when it could not start hashing in
  * time: by its request's deadline less one hash, and under contention within the admission queue timeout,
  * the wait any request is allowed under load.
@@ -44,6 +46,7 @@ public class PasswordHasher {
     private final ExecutorService workers;
     private final HashingQueue queue;
     private final AdmissionControl admission;
+    private final PasswordRequests passwordRequests;
     private final Vertx vertx;
     private final double contendedAtCores;
     private final long contendedWaitNanos;
@@ -51,7 +54,7 @@ public class PasswordHasher {
     private final AtomicBoolean retryPending = new AtomicBoolean();
     private final Counter refused;
 
-    PasswordHasher(AdmissionControl admission, Vertx vertx, MeterRegistry registry,
+    PasswordHasher(AdmissionControl admission, PasswordRequests passwordRequests, Vertx vertx, MeterRegistry registry,
                    @ConfigProperty(name = "ballast.password.bcrypt-cost") int cost,
                    @ConfigProperty(name = "ballast.password.workers") int workers,
                    @ConfigProperty(name = "ballast.password.cpu-share") double cpuShare,
@@ -64,6 +67,7 @@ public class PasswordHasher {
         }
         this.cost = cost;
         this.admission = admission;
+        this.passwordRequests = passwordRequests;
         this.vertx = vertx;
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = workers > 0 ? workers : cores;
@@ -112,9 +116,18 @@ public class PasswordHasher {
         return offloaded(() -> BcryptUtil.matches(password, hash == null ? decoyHash : hash) && hash != null);
     }
 
-    /** Readers need the CPU: the event loops are busy serving, or late. */
     boolean contended() {
-        return admission.eventLoopsLate() || admission.eventLoopsBusyCores() >= contendedAtCores;
+        return readersNeedTheCpu(admission.requestsInFlight() - passwordRequests.inFlight(),
+                admission.eventLoopsBusyCores(), contendedAtCores, admission.eventLoopsLate());
+    }
+
+    /**
+     * Readers need the CPU: requests other than logins and registrations are in flight while the event loops
+     * are busy serving or run late. Logins alone keep the loops busy (parsing, tokens) and late (hashing on
+     * every core) by themselves; that delays nobody but them, and the share would refuse work an idle CPU can do.
+     */
+    static boolean readersNeedTheCpu(int readersInFlight, double loopsBusyCores, double contendedAtCores, boolean loopsLate) {
+        return readersInFlight > 0 && (loopsBusyCores >= contendedAtCores || loopsLate);
     }
 
     private <T> Uni<T> offloaded(Supplier<T> work) {

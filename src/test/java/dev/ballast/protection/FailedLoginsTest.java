@@ -7,7 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The per-account delays, on a clock the test moves. */
@@ -95,6 +104,39 @@ class FailedLoginsTest {
         assertEquals(SECOND, logins.delayAfter(3));
         assertEquals(10 * SECOND, logins.delayAfter(100));
         assertEquals(10 * SECOND, logins.delayAfter(Integer.MAX_VALUE));
+    }
+
+    @Test
+    void twoAttemptsAtOnceWithinTheFreeOnesAreBothLetThrough() throws Exception {
+        // One attempt reads the clock while another for the same email runs (two threads at once): the one that
+        // read first must not find itself earlier than the other's allowed time.
+        AtomicBoolean firstReading = new AtomicBoolean(true);
+        ExecutorService otherThread = Executors.newSingleThreadExecutor();
+        AtomicReference<Future<?>> other = new AtomicReference<>();
+        AtomicReference<FailedLogins> racing = new AtomicReference<>();
+        LongSupplier clock = () -> {
+            long reading = now.get();
+            if (firstReading.getAndSet(false)) {
+                now.addAndGet(1);
+                other.set(otherThread.submit(() -> racing.get().attempt("jake@example.com")));
+                try {
+                    other.get().get(200, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException waitsForThisAttempt) {
+                    // it runs once this attempt has been counted
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return reading;
+        };
+        racing.set(new FailedLogins(3, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(15), 1_000,
+                clock, new SimpleMeterRegistry().counter("rejections")));
+        try {
+            assertDoesNotThrow(() -> racing.get().attempt("jake@example.com"));
+            assertDoesNotThrow(() -> other.get().get(5, TimeUnit.SECONDS));
+        } finally {
+            otherThread.shutdownNow();
+        }
     }
 
     @Test
