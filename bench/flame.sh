@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU flame graphs (JDK Flight Recorder) of the anonymous list page, the signed-in list page, the feed and a
 # favorite under load, and how much of the sampled CPU goes to the edge (admission, lag probe, rate limiter,
-# connection limits): issue 17. Per scenario: a warm-up (not recorded), then a recording of execution samples
+# connection limits). Per scenario: a warm-up (not recorded), then a recording of execution samples
 # alone (jdk.ExecutionSample every PERIOD; no other event, so JFR adds no work of its own to the requests) for
 # DURATION under wrk's closed loop (1 thread, CONNECTIONS connections), in its own .jfr. Each recording is then
 # folded into collapsed stacks, the thread kind as root frame (bench/jfr_collapse.py), drawn with flamegraph.pl

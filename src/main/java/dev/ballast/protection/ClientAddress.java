@@ -15,6 +15,14 @@ public final class ClientAddress {
     private ClientAddress() {
     }
 
+    /**
+     * The budget key of a peer's address as its socket reports it: an IPv4 address, already in its canonical
+     * form, is its own key (the common case, every request, no parsing).
+     */
+    public static String ofPeer(String hostAddress) {
+        return hostAddress.indexOf(':') < 0 && hostAddress.indexOf('.') > 0 ? hostAddress : key(hostAddress);
+    }
+
     /** The budget key of an address as a peer or proxy reports it; a value that is not an address literal is its own key. */
     public static String key(String address) {
         byte[] bytes = parse(address);

@@ -150,15 +150,24 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
      * First in a connection's pipeline, so it sees raw bytes: the header deadline starts when the connection
      * opens and again with the first byte of each later request. Its partner after the HTTP decoder sees when
      * the headers and the body are complete.
+     * <p>
+     * Every request moves the deadline twice, so moving it only writes a field: the connection's one timer
+     * fires at the earliest the deadline could fall, and then closes the connection, waits out the time left,
+     * or (no deadline running) goes away until the next request arms one.
      */
     private final class RequestDeadline extends ChannelInboundHandlerAdapter {
+        private boolean followsRequests;
         private boolean awaitingRequest = true;
-        private ScheduledFuture<?> deadline;
+        private boolean armed;
+        private long deadlineAt;
+        private Counter phase;
+        private ScheduledFuture<?> timer;
 
         @Override
         public void channelRegistered(ChannelHandlerContext context) {
             // The server's own handlers are in place now; without an HTTP/1 decoder (HTTP/2) only the idle timeout applies.
-            if (internals.addAfterHttpDecoder(context.pipeline(), "ballast-request-progress", new RequestProgress())) {
+            followsRequests = internals.addAfterHttpDecoder(context.pipeline(), "ballast-request-progress", new RequestProgress());
+            if (followsRequests) {
                 arm(context, headerTimeoutNanos, headerTimeouts);
             }
             context.fireChannelRegistered();
@@ -166,7 +175,7 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
 
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
-            if (awaitingRequest && deadline == null && context.pipeline().get("ballast-request-progress") != null) {
+            if (followsRequests && awaitingRequest && !armed) {
                 arm(context, headerTimeoutNanos, headerTimeouts);
             }
             context.fireChannelRead(message);
@@ -174,23 +183,35 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
 
         @Override
         public void channelInactive(ChannelHandlerContext context) {
-            disarm();
+            armed = false;
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
             context.fireChannelInactive();
         }
 
         private void arm(ChannelHandlerContext context, long nanos, Counter counter) {
-            disarm();
-            deadline = context.executor().schedule(() -> {
-                counter.increment();
-                context.channel().close();
-            }, nanos, TimeUnit.NANOSECONDS);
+            armed = true;
+            deadlineAt = System.nanoTime() + nanos;
+            phase = counter;
+            if (timer == null) {
+                timer = context.executor().schedule(() -> expire(context), nanos, TimeUnit.NANOSECONDS);
+            }
         }
 
-        private void disarm() {
-            if (deadline != null) {
-                deadline.cancel(false);
-                deadline = null;
+        private void expire(ChannelHandlerContext context) {
+            timer = null;
+            if (!armed) {
+                return;
             }
+            long left = deadlineAt - System.nanoTime();
+            if (left > 0) {
+                timer = context.executor().schedule(() -> expire(context), left, TimeUnit.NANOSECONDS);
+                return;
+            }
+            phase.increment();
+            context.channel().close();
         }
 
         private final class RequestProgress extends ChannelInboundHandlerAdapter {
@@ -201,7 +222,7 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
                     arm(context, bodyTimeoutNanos, bodyTimeouts);
                 }
                 if (message instanceof LastHttpContent) {
-                    disarm();
+                    armed = false;
                     awaitingRequest = true;
                 }
                 context.fireChannelRead(message);

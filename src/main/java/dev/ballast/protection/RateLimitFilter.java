@@ -4,7 +4,9 @@ import dev.ballast.auth.CurrentUser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class RateLimitFilter {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
+    private static final Uni<Response> NOT_REFUSED = Uni.createFrom().nullItem();
 
     private final RateLimiter addresses;
     private final RateLimiter accounts;
@@ -56,6 +59,9 @@ public class RateLimitFilter {
         if (refused != null) {
             return Uni.createFrom().item(refused);
         }
+        if (!request.headers().contains(HttpHeaders.AUTHORIZATION)) {
+            return NOT_REFUSED; // no token, no account: nothing to resolve
+        }
         // A bad token is not this filter's business: the address alone counts, and the endpoint answers 401.
         return currentUser.optionalId().onFailure().recoverWithNull()
                 .map(userId -> userId == null ? null : refusal(accounts, userId.toString(), accountRejections));
@@ -68,7 +74,12 @@ public class RateLimitFilter {
     }
 
     private String clientKey(HttpServerRequest request) {
-        String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        // The socket's peer: the request's own remoteAddress() would first look for forwarding headers.
+        SocketAddress remote = request.connection().remoteAddress();
+        String peer = remote == null ? "unknown" : remote.hostAddress();
+        if (!proxies.trusts(peer)) {
+            return ClientAddress.ofPeer(peer);
+        }
         return ClientAddress.key(proxies.clientAddress(peer, request.headers().getAll("X-Forwarded-For")));
     }
 

@@ -15,6 +15,13 @@ class ClientAddressTest {
     }
 
     @Test
+    void aPeerAddressAsTheSocketReportsItHasTheSameKeyAsWhenParsed() {
+        for (String peer : new String[] {"203.0.113.9", "127.0.0.1", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "0:0:0:0:0:0:0:1", "unknown"}) {
+            assertEquals(ClientAddress.key(peer), ClientAddress.ofPeer(peer), peer);
+        }
+    }
+
+    @Test
     void anIpv6ClientIsItsSlash64() {
         assertEquals("2001:db8:1:2::/64", ClientAddress.key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
         // Every address of one /64, however written, shares one budget.
