@@ -8,7 +8,7 @@
 #   bench/open-model.sh seed       fresh database, seeded through the API (once)
 #   bench/open-model.sh steps      offered rate stepped from 12 req/s past 3 C; table and plots
 #   bench/open-model.sh overload   2,000/s, then 10,000/s for 30 s, then 2,000/s at once (first 5 s, then 20 s)
-#   bench/open-model.sh logins     a login flood (16 connections back to back) beside 2,000/s of the mix
+#   bench/open-model.sh logins     a login flood (16 connections back to back) beside the mix at BENCH_MIX_RATE
 #
 # wrk2 (github.com/giltene/wrk2) is not packaged anywhere: WRK2 is its binary, or a checkout of its
 # source, which is built with make (never committed). Default: /work/tools/wrk2/wrk.
@@ -107,12 +107,15 @@ overload)
   log "metrics at the end: $(curl -s "$url/q/metrics" | grep -E '^ballast_(admission|password_rejections)' | tr '\n' ' ')"
   ;;
 logins)
+  # BENCH_MIX_RATE: the mix's offered rate (default 2,000/s, about 30 % of C on the day this phase was written;
+  # on a slower day offer the same share of that day's C).
+  rate=${BENCH_MIX_RATE:-2000}
   log "$header"
-  log "-- the mix at 2,000/s alone (30 s)"; open_run 2000 30 | tee -a "$results"
-  log "-- the mix at 2,000/s (30 s) beside a login flood (wrk, 16 connections of logins back to back)"
+  log "-- the mix at $rate/s alone (30 s)"; open_run "$rate" 30 | tee -a "$results"
+  log "-- the mix at $rate/s (30 s) beside a login flood (wrk, 16 connections of logins back to back)"
   wrk -t1 -c16 -d32s -s bench/wrk/scenario.lua "$url" -- login "$out" > "$out/login-flood.txt" &
   flood=$!
-  open_run 2000 30 | tee -a "$results"
+  open_run "$rate" 30 | tee -a "$results"
   wait $flood
   log "login flood: $(grep -E 'Requests/sec|^status' "$out/login-flood.txt" | tr '\n' ' ')"
   log "metrics at the end: $(curl -s "$url/q/metrics" | grep -E '^ballast_(admission|password)' | tr '\n' ' ')"

@@ -23,7 +23,7 @@ def main():
     text = sys.stdin.read()
     statuses = {int(code): int(count) for code, count in re.findall(r"^status (\d+): (\d+)$", text, re.M)}
     errors = sum(int(n) for n in re.search(r"socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text).groups())
-    percentiles = {p: millis(v) for p, v in re.findall(r"^\s+(50\.000|99\.000|99\.900)%\s+(\S+)$", text, re.M)}
+    percentiles = {p: millis(v) for p, v in re.findall(r"^\s+(50\.000|99\.000|99\.900)%\s+(\S+)\s*$", text, re.M)}
     user, system, elapsed = (float(x) for x in re.search(r"^cpu ([\d.]+) ([\d.]+) ([\d.]+)$", text, re.M).groups())
     total = sum(statuses.values())
     ok = sum(count for code, count in statuses.items() if 200 <= code < 300)

@@ -46,6 +46,8 @@ public class AdmissionControl {
     /** Routing-context key of a refused request's answer (its body), set by the first route and sent after CORS. */
     private static final String REFUSAL_KEY = "ballast.admission.refusal";
     private static final long LAG_PROBE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How long a reader answered counts as readers still around: the time constant of the busy average. */
+    private static final long READERS_RECENT = TimeUnit.SECONDS.toNanos(1);
 
     private final AdmissionLimit limit;
     private final EventLoopLag lag;
@@ -54,6 +56,7 @@ public class AdmissionControl {
     private final String retryAfterSeconds;
     private final Buffer overLimitBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy, retry shortly")));
     private final Buffer queuedBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy (request waited too long), retry shortly")));
+    private volatile long readerAnsweredAt = System.nanoTime() - READERS_RECENT;
     private final Counter overLimit;
     private final Counter queuedTooLong;
 
@@ -90,9 +93,13 @@ public class AdmissionControl {
         return lag.maxLag() > queueTimeoutNanos / 2;
     }
 
-    /** Requests admitted and not yet answered. */
-    public int requestsInFlight() {
-        return limit.inFlight();
+    /**
+     * Requests other than logins and registrations ({@link PasswordRequests}) are in flight, or one was answered
+     * within the last second: at a moderate rate a reader is often not in flight at a given instant, yet the
+     * next one is a few milliseconds away.
+     */
+    public boolean readersPresent(int passwordRequestsInFlight) {
+        return limit.inFlight() > passwordRequestsInFlight || System.nanoTime() - readerAnsweredAt < READERS_RECENT;
     }
 
     /** The CPU the event loops spent serving over about the last second, in cores. */
@@ -121,6 +128,9 @@ public class AdmissionControl {
         }
         Vertx.currentContext().putLocal(DatabaseGate.REQUEST_DEADLINE, now - waited + requestTimeoutNanos);
         context.addEndHandler(ended -> {
+            if (!PasswordRequests.isOne(context)) {
+                readerAnsweredAt = System.nanoTime();
+            }
             if (ended.failed()) {
                 permit.get().abandoned();
             } else if (context.response().getStatusCode() >= 500) {

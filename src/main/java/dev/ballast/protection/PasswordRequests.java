@@ -13,13 +13,21 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 @Singleton
 public class PasswordRequests {
 
+    /** Routing-context key marking a request as one of these. */
+    private static final String MARK = "ballast.password-request";
+
     private final AtomicInteger inFlight = new AtomicInteger();
 
     @ServerRequestFilter
     @AuthRateLimited
     public void counted(RoutingContext context) {
+        context.put(MARK, Boolean.TRUE);
         inFlight.incrementAndGet();
         context.addEndHandler(ended -> inFlight.decrementAndGet());
+    }
+
+    static boolean isOne(RoutingContext context) {
+        return context.get(MARK) != null;
     }
 
     public int inFlight() {

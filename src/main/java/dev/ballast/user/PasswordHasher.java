@@ -117,17 +117,17 @@ public class PasswordHasher {
     }
 
     boolean contended() {
-        return readersNeedTheCpu(admission.requestsInFlight() - passwordRequests.inFlight(),
+        return readersNeedTheCpu(admission.readersPresent(passwordRequests.inFlight()),
                 admission.eventLoopsBusyCores(), contendedAtCores, admission.eventLoopsLate());
     }
 
     /**
-     * Readers need the CPU: requests other than logins and registrations are in flight while the event loops
-     * are busy serving or run late. Logins alone keep the loops busy (parsing, tokens) and late (hashing on
-     * every core) by themselves; that delays nobody but them, and the share would refuse work an idle CPU can do.
+     * Readers need the CPU: requests other than logins and registrations are around while the event loops are
+     * busy serving or run late. Logins alone keep the loops busy (parsing, tokens) and late (hashing on every
+     * core) by themselves; that delays nobody but them, and the share would refuse work an idle CPU can do.
      */
-    static boolean readersNeedTheCpu(int readersInFlight, double loopsBusyCores, double contendedAtCores, boolean loopsLate) {
-        return readersInFlight > 0 && (loopsBusyCores >= contendedAtCores || loopsLate);
+    static boolean readersNeedTheCpu(boolean readersPresent, double loopsBusyCores, double contendedAtCores, boolean loopsLate) {
+        return readersPresent && (loopsBusyCores >= contendedAtCores || loopsLate);
     }
 
     private <T> Uni<T> offloaded(Supplier<T> work) {
