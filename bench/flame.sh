@@ -15,7 +15,8 @@
 #        between two samples of a thread), FLAMEGRAPH (flamegraph.pl, or a checkout of
 #        github.com/brendangregg/FlameGraph holding it, never committed; default /work/tools/FlameGraph:
 #        without it the SVGs are skipped), BENCH_PORT (19300), BENCH_DB (ballast_flame),
-#        BENCH_JAVA_OPTS (-Xmx256m -XX:MaxMetaspaceSize=128m), FRESH (1: seed again)
+#        BENCH_JAVA_OPTS (-Xmx256m -XX:MaxMetaspaceSize=128m), FRESH (1: seed again), ONLY (file names of the
+#        scenarios to record, e.g. "favorite comment-write"; default all but comment-write)
 # The data (bench/seed.py: 100 users, 1,000 articles, 5,000 comments, 2,000 favorites, 300 follows) is seeded
 # through the API into BENCH_DB, then reused by later runs while that database and the data files in
 # bench/out/flame are there (the JWT keys are kept there too: bench/jwt-keys.sh).
@@ -51,7 +52,16 @@ scenarios=(
   "signed-in list page|signed-in-list|list|1"
   "feed|feed|feed|1"
   "favorite|favorite|favorite|1"
+  "comment write|comment-write|comment-write|1"
 )
+only=${ONLY:-anonymous-list signed-in-list feed favorite}
+selected=()
+for entry in "${scenarios[@]}"; do
+  IFS='|' read -r label name scenario signed <<<"$entry"
+  [[ " $only " == *" $name "* ]] && selected+=("$entry")
+done
+scenarios=("${selected[@]}")
+[ ${#scenarios[@]} -gt 0 ] || { echo "ONLY names no scenario of bench/flame.sh" >&2; exit 1; }
 
 cat >"$out/samples.jfc" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>

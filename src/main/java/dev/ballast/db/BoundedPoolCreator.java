@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Bounds what Quarkus 3.33 leaves open: by default Vert.x lets requests wait for a connection in an
  * unbounded queue for 30 s. Here at most {@code DB_POOL_QUEUE_MAX} wait, none longer than
  * {@code DB_CONNECT_TIMEOUT_MS}; beyond that the client gets a 503 at once (see {@code DatabaseFailures}).
- * Connections use TCP keepalive.
+ * Connections use TCP keepalive, and every statement is prepared once per connection, however long.
  */
 @Singleton
 public class BoundedPoolCreator implements PgPoolCreator {
@@ -27,6 +27,12 @@ public class BoundedPoolCreator implements PgPoolCreator {
     private static final int KEEPALIVE_IDLE_SECONDS = 10;
     private static final int KEEPALIVE_INTERVAL_SECONDS = 5;
     private static final int KEEPALIVE_PROBES = 3;
+    /**
+     * The longest SQL a connection keeps prepared. Vert.x keeps only statements up to 2,048 characters; a
+     * write is one statement of its CTEs (restore, write, answer, notice) and runs to several times that, so
+     * with that default each write would be parsed and planned again on every call.
+     */
+    static final int PREPARED_SQL_LIMIT = 65_536;
 
     private final int waitQueueMax;
     private final int acquireTimeoutMillis;
@@ -51,6 +57,7 @@ public class BoundedPoolCreator implements PgPoolCreator {
         for (PgConnectOptions server : input.pgConnectOptionsList()) {
             // Keepalive: a peer that vanished (host down, network cut) is noticed on idle connections too.
             server.setConnectTimeout(acquireTimeoutMillis).setTcpKeepAlive(true);
+            server.setPreparedStatementCacheSqlLimit(PREPARED_SQL_LIMIT);
             server.setTcpKeepAliveIdleSeconds(KEEPALIVE_IDLE_SECONDS)
                     .setTcpKeepAliveIntervalSeconds(KEEPALIVE_INTERVAL_SECONDS)
                     .setTcpKeepAliveCount(KEEPALIVE_PROBES);
