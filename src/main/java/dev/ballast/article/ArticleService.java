@@ -75,9 +75,12 @@ class ArticleService {
     /** Creates the caller's article under the first free slug its title gives. */
     Uni<Article> create(long authorId, NewArticle article) {
         article.validate(limits);
-        return withFreeSlug(Slugs.base(article.title()), 0, slug -> articles.create(slug, authorId, article, caches.notice(ReadCaches.articleChanges(authorId, slug)))
-                .call(created -> created.map(written -> caches.emptyAfterWrite(written.notice())).orElse(Uni.createFrom().voidItem()))
-                .map(created -> created.map(Written::article).orElse(null)));
+        return withFreeSlug(Slugs.base(article.title()), 0, slug -> {
+            WriteNotice notice = caches.notice(ReadCaches.articleChanges(authorId, slug));
+            return articles.create(slug, authorId, article, notice)
+                    .call(created -> created.map(written -> caches.emptyAfterWrite(notice, written.notice())).orElse(Uni.createFrom().voidItem()))
+                    .map(created -> created.map(Written::article).orElse(null));
+        });
     }
 
     // A write to an archived article brings it back within its own statement when the write is allowed and
@@ -100,7 +103,7 @@ class ArticleService {
         WriteNotice notice = caches.notice(newSlug == null ? ReadCaches.articleChanges(userId, slug)
                 : ReadCaches.articleChanges(userId, slug, newSlug));
         return articles.update(slug, userId, newSlug, title, description, body, notice)
-                .call(written -> caches.emptyAfterWrite(written.notice()))
+                .call(written -> caches.emptyAfterWrite(notice, written.notice()))
                 .chain(written -> switch (written.outcome()) {
                     case DONE -> Uni.createFrom().item(written.article());
                     case SLUG_TAKEN -> Uni.createFrom().nullItem();
@@ -112,8 +115,9 @@ class ArticleService {
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        return articles.delete(slug, userId, caches.notice(ReadCaches.articleChanges(userId, slug)))
-                .call(written -> caches.emptyAfterWrite(written.notice()))
+        WriteNotice notice = caches.notice(ReadCaches.articleChanges(userId, slug));
+        return articles.delete(slug, userId, notice)
+                .call(written -> caches.emptyAfterWrite(notice, written.notice()))
                 .chain(written -> switch (written.outcome()) {
                     case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
                     case NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("article"));
@@ -138,7 +142,7 @@ class ArticleService {
                 // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))
                 .transform(failure -> ApiException.notFound("article"))
-                .call(written -> caches.emptyAfterWrite(written.notice()))
+                .call(written -> caches.emptyAfterWrite(notice, written.notice()))
                 .chain(written -> switch (written.outcome()) {
                     case DONE -> Uni.createFrom().item(written.article());
                     case RESTORE_LOST -> retried(attempt, () -> changeFavorite(change, slug, userId, attempt + 1));

@@ -121,8 +121,9 @@ public class ReadCaches {
      */
     public WriteNotice notice(CacheChanges changes, CacheChanges whenRestored) {
         long now = System.currentTimeMillis();
-        return new WriteNotice(notices.channelForWrites(), CacheNoticeCodec.encode(new CacheNoticeCodec.Notice(notices.instanceId(), now, changes)),
-                CacheNoticeCodec.encode(new CacheNoticeCodec.Notice(notices.instanceId(), now, whenRestored)));
+        String payload = encode(changes, now);
+        return new WriteNotice(notices.channelForWrites(), payload, changes,
+                whenRestored == changes ? payload : encode(whenRestored, now), whenRestored);
     }
 
     /** The notice of a write that brings nothing back from the archive. */
@@ -130,16 +131,20 @@ public class ReadCaches {
         return notice(changes, changes);
     }
 
+    private String encode(CacheChanges changes, long nowMillis) {
+        return CacheNoticeCodec.encode(new CacheNoticeCodec.Notice(notices.instanceId(), nowMillis, changes));
+    }
+
     /**
-     * Empties here what a write's statement announced to every replica: the payload it returned (null when it
-     * changed nothing). Call it once the statement has completed (committed).
+     * Empties here what a write's statement announced to every replica: {@code sent}, the payload it returned
+     * (null when it changed nothing) of its {@code notice}. Call it once the statement has completed (committed).
      */
-    public Uni<Void> emptyAfterWrite(String payload) {
-        if (payload == null) {
+    public Uni<Void> emptyAfterWrite(WriteNotice notice, String sent) {
+        if (sent == null) {
             return Uni.createFrom().voidItem();
         }
         notices.countWriteNotice();
-        return CacheNoticeCodec.decode(payload).changes().applyTo(caches);
+        return notice.changesOf(sent).applyTo(caches);
     }
 
     /** Empties one entry of the named cache, here and on every replica. */

@@ -51,11 +51,12 @@ class CommentService {
     }
 
     private Uni<Comment> added(String slug, long authorId, String body, int attempt) {
-        return comments.add(slug, authorId, body, notice(slug))
+        WriteNotice notice = notice(slug);
+        return comments.add(slug, authorId, body, notice)
                 // The article was deleted while the comment waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "comments_article_id_fkey"))
                 .transform(failure -> ApiException.notFound("article"))
-                .call(written -> written.map(done -> caches.emptyAfterWrite(done.notice())).orElse(Uni.createFrom().voidItem()))
+                .call(written -> written.map(done -> caches.emptyAfterWrite(notice, done.notice())).orElse(Uni.createFrom().voidItem()))
                 .chain(written -> {
                     Written done = written.orElseThrow(() -> ApiException.notFound("article"));
                     return done.outcome() == Outcome.RESTORE_LOST
@@ -70,8 +71,9 @@ class CommentService {
     }
 
     private Uni<Void> deleted(String slug, long commentId, long userId, int attempt) {
-        return comments.delete(slug, commentId, userId, notice(slug))
-                .call(written -> written.map(done -> caches.emptyAfterWrite(done.notice())).orElse(Uni.createFrom().voidItem()))
+        WriteNotice notice = notice(slug);
+        return comments.delete(slug, commentId, userId, notice)
+                .call(written -> written.map(done -> caches.emptyAfterWrite(notice, done.notice())).orElse(Uni.createFrom().voidItem()))
                 .chain(written -> switch (written.map(Written::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
                     case DONE -> Uni.createFrom().voidItem();
                     case RESTORE_LOST -> retried(attempt, () -> deleted(slug, commentId, userId, attempt + 1));

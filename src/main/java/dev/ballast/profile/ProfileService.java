@@ -48,8 +48,9 @@ class ProfileService {
     }
 
     private Uni<Profile> changeFollow(FollowChange change, long followerId, String username) {
-        return change.apply(followerId, username, caches.notice(ReadCaches.followChanges(followerId)))
-                .call(written -> written.map(done -> caches.emptyAfterWrite(done.notice())).orElse(Uni.createFrom().voidItem()))
+        WriteNotice notice = caches.notice(ReadCaches.followChanges(followerId));
+        return change.apply(followerId, username, notice)
+                .call(written -> written.map(done -> caches.emptyAfterWrite(notice, done.notice())).orElse(Uni.createFrom().voidItem()))
                 .map(written -> written.orElseThrow(() -> ApiException.notFound("profile")).profile());
     }
 
