@@ -9,6 +9,8 @@
 #   bench/open-model.sh steps      offered rate stepped from 12 req/s past 3 C; table and plots
 #   bench/open-model.sh overload   2,000/s, then 10,000/s for 30 s, then 2,000/s at once (first 5 s, then 20 s)
 #   bench/open-model.sh logins     a login flood (16 connections back to back) beside the mix at BENCH_MIX_RATE
+#   bench/open-model.sh signed     the signed-in mix without logins (scenario signed-mix): its C, then offered
+#                                  at half of it for 40 s
 #
 # wrk2 (github.com/giltene/wrk2) is not packaged anywhere: WRK2 is its binary, or a checkout of its
 # source, which is built with make (never committed). Default: /work/tools/wrk2/wrk.
@@ -17,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-phase=${1:?usage: bench/open-model.sh seed|steps|overload|logins}
+phase=${1:?usage: bench/open-model.sh seed|steps|overload|logins|signed}
 port=${BENCH_PORT:-19000}
 db=${BENCH_DB:-ballast_issue10}
 out=bench/out/open-model
@@ -67,18 +69,20 @@ log "# open-model benchmark, phase $phase, $(date -u '+%Y-%m-%d %H:%M UTC')"
 log "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr); $(java -version 2>&1 | head -1)"
 log "load average before: $(cut -d' ' -f1-3 /proc/loadavg); service: $(grep -o 'Admission control:.*\|Password hashing:.*' bench/results/open-model-service.log | tr '\n' ';')"
 
-wrk -t2 -c32 -d20s -s bench/wrk/scenario.lua "$url" -- mix "$out" >/dev/null   # warm-up, not recorded
-closed=$(wrk -t2 -c32 -d10s -s bench/wrk/scenario.lua "$url" -- mix "$out")
+mix=mix
+[ "$phase" = signed ] && mix=signed-mix
+wrk -t2 -c32 -d20s -s bench/wrk/scenario.lua "$url" -- "$mix" "$out" >/dev/null   # warm-up, not recorded
+closed=$(wrk -t2 -c32 -d10s -s bench/wrk/scenario.lua "$url" -- "$mix" "$out")
 capacity=$(awk '/Requests\/sec/{printf "%.0f", $2}' <<<"$closed")
-log "C (closed loop, wrk -t2 -c32 -d10s, mix): $capacity req/s; $(grep '^status' <<<"$closed" | tr '\n' ' ')"
+log "C (closed loop, wrk -t2 -c32 -d10s, $mix): $capacity req/s; $(grep '^status' <<<"$closed" | tr '\n' ' ')"
 
 header=$'offered/s\ts\tresponses/s\t2xx/s\t429 %\t503 %\tother\tp50 ms\tp99 ms\tp99.9 ms\twrk2 CPU %'
-# offered duration [connections]: one wrk2 run of the mix; prints its row
+# offered duration [connections]: one wrk2 run of the mix (or the signed-in mix); prints its row
 open_run() {
   local rate=$1 duration=$2 connections=${3:-}
   [ -n "$connections" ] || connections=$(( rate / 20 < 8 ? 8 : (rate / 20 > 256 ? 256 : rate / 20) ))
   { /usr/bin/time -f "cpu %U %S %e" "$wrk2" -t2 -c"$connections" -d"${duration}s" -R"$rate" --latency \
-      -s bench/wrk/scenario.lua "$url" -- mix "$out" 2>&1; } > "$out/last-wrk2.txt" 2>&1
+      -s bench/wrk/scenario.lua "$url" -- "$mix" "$out" 2>&1; } > "$out/last-wrk2.txt" 2>&1
   { echo "## -R$rate -d${duration}s -c$connections"; cat "$out/last-wrk2.txt"; } >> "$out/$phase-raw.txt"
   python3 bench/wrk2_row.py "$rate" "$duration" < "$out/last-wrk2.txt"
 }
@@ -119,6 +123,11 @@ logins)
   wait $flood
   log "login flood: $(grep -E 'Requests/sec|^status' "$out/login-flood.txt" | tr '\n' ' ')"
   log "metrics at the end: $(curl -s "$url/q/metrics" | grep -E '^ballast_(admission|password)' | tr '\n' ' ')"
+  ;;
+signed)
+  log "$header"
+  log "-- the signed-in mix at half its C (40 s: the percentiles cover the last 30 s after wrk2's calibration)"
+  open_run $(( capacity / 2 )) 40 | tee -a "$results"
   ;;
 *) echo "unknown phase $phase" >&2; exit 1 ;;
 esac
