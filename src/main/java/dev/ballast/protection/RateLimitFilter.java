@@ -3,7 +3,6 @@ package dev.ballast.protection;
 import dev.ballast.auth.CurrentUser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
 /**
  * Per-client rate limits, checked once the router has chosen the operation and before it runs. Every request
@@ -26,7 +26,6 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class RateLimitFilter {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
-    private static final Uni<Response> NOT_REFUSED = Uni.createFrom().nullItem();
 
     private final RateLimiter addresses;
     private final RateLimiter accounts;
@@ -53,18 +52,26 @@ public class RateLimitFilter {
         this.passwordCheckRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "auth");
     }
 
+    /**
+     * Answered at once when the address decides (every anonymous request): a filter returning a {@code Uni}
+     * would suspend and resume every request. A request with a token waits, suspended, for its account.
+     */
     @ServerRequestFilter
-    public Uni<Response> limit(HttpServerRequest request) {
+    public Response limit(ResteasyReactiveContainerRequestContext context, HttpServerRequest request) {
         Response refused = refusal(addresses, clientKey(request), addressRejections);
-        if (refused != null) {
-            return Uni.createFrom().item(refused);
+        if (refused != null || !request.headers().contains(HttpHeaders.AUTHORIZATION)) {
+            return refused;
         }
-        if (!request.headers().contains(HttpHeaders.AUTHORIZATION)) {
-            return NOT_REFUSED; // no token, no account: nothing to resolve
-        }
+        context.suspend();
         // A bad token is not this filter's business: the address alone counts, and the endpoint answers 401.
-        return currentUser.optionalId().onFailure().recoverWithNull()
-                .map(userId -> userId == null ? null : refusal(accounts, userId.toString(), accountRejections));
+        currentUser.optionalId().onFailure().recoverWithNull().subscribe().with(userId -> {
+            Response refusedAccount = userId == null ? null : refusal(accounts, userId.toString(), accountRejections);
+            if (refusedAccount != null) {
+                context.abortWith(refusedAccount);
+            }
+            context.resume();
+        }, context::resume);
+        return null;
     }
 
     @ServerRequestFilter
