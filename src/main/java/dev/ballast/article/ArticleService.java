@@ -1,5 +1,6 @@
 package dev.ballast.article;
 
+import dev.ballast.archive.RestoreRace;
 import dev.ballast.article.ArticleRepository.Written;
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
@@ -16,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Reading and writing articles. Reads are the views every reader shares (cached in {@link ArticleRepository})
@@ -107,7 +107,7 @@ class ArticleService {
                 .chain(written -> switch (written.outcome()) {
                     case DONE -> Uni.createFrom().item(written.article());
                     case SLUG_TAKEN -> Uni.createFrom().nullItem();
-                    case RESTORE_LOST -> retried(attempt, () -> updated(slug, description, body, userId, newSlug, title, attempt + 1));
+                    case RESTORE_LOST -> RestoreRace.retried(attempt, () -> updated(slug, description, body, userId, newSlug, title, attempt + 1));
                     case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
                     case NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("article"));
                 });
@@ -145,7 +145,7 @@ class ArticleService {
                 .call(written -> caches.emptyAfterWrite(notice, written.notice()))
                 .chain(written -> switch (written.outcome()) {
                     case DONE -> Uni.createFrom().item(written.article());
-                    case RESTORE_LOST -> retried(attempt, () -> changeFavorite(change, slug, userId, attempt + 1));
+                    case RESTORE_LOST -> RestoreRace.retried(attempt, () -> changeFavorite(change, slug, userId, attempt + 1));
                     default -> Uni.createFrom().failure(ApiException.notFound("article"));
                 });
     }
@@ -154,11 +154,6 @@ class ArticleService {
         Uni<Written> apply(String slug, long userId, WriteNotice notice);
     }
 
-    /** A write tried again once after another statement restored its article first (it is live now). */
-    private static <T> Uni<T> retried(int attempt, Supplier<Uni<T>> write) {
-        return attempt == 0 ? write.get()
-                : Uni.createFrom().failure(new IllegalStateException("the article was restored by another statement twice"));
-    }
 
     private static ApiException notTheAuthor() {
         return ApiException.forbidden("only the author may change this article");

@@ -13,7 +13,6 @@ import jakarta.decorator.Delegate;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -40,8 +39,10 @@ abstract class VerifiedTokens implements JWTParser {
         this.parser = parser;
         this.verified = Caffeine.newBuilder()
                 .maximumSize(maxTokens)
+                // Until the second of its exp begins: counted in whole seconds from now, a token kept late in a
+                // second would outlive its exp by up to a second.
                 .expireAfter(Expiry.<String, JsonWebToken>creating((token, jwt) ->
-                        Duration.ofSeconds(Math.max(0, jwt.getExpirationTime() - Instant.now().getEpochSecond()))))
+                        Duration.ofMillis(Math.max(0, jwt.getExpirationTime() * 1000 - System.currentTimeMillis()))))
                 .recordStats()
                 .build();
         CaffeineCacheMetrics.monitor(registry, verified, "verified-tokens");

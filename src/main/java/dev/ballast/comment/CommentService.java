@@ -1,5 +1,6 @@
 package dev.ballast.comment;
 
+import dev.ballast.archive.RestoreRace;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.cache.WriteNotice;
 import dev.ballast.comment.CommentRepository.Outcome;
@@ -12,7 +13,6 @@ import dev.ballast.viewer.ViewerFlags;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -60,7 +60,7 @@ class CommentService {
                 .chain(written -> {
                     Written done = written.orElseThrow(() -> ApiException.notFound("article"));
                     return done.outcome() == Outcome.RESTORE_LOST
-                            ? retried(attempt, () -> added(slug, authorId, body, attempt + 1))
+                            ? RestoreRace.retried(attempt, () -> added(slug, authorId, body, attempt + 1))
                             : Uni.createFrom().item(done.comment());
                 });
     }
@@ -76,7 +76,7 @@ class CommentService {
                 .call(written -> written.map(done -> caches.emptyAfterWrite(notice, done.notice())).orElse(Uni.createFrom().voidItem()))
                 .chain(written -> switch (written.map(Written::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
                     case DONE -> Uni.createFrom().voidItem();
-                    case RESTORE_LOST -> retried(attempt, () -> deleted(slug, commentId, userId, attempt + 1));
+                    case RESTORE_LOST -> RestoreRace.retried(attempt, () -> deleted(slug, commentId, userId, attempt + 1));
                     case FORBIDDEN -> Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
                     case COMMENT_NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("comment"));
                 });
@@ -87,9 +87,4 @@ class CommentService {
         return caches.notice(ReadCaches.commentChanges(slug), ReadCaches.articleChanges(slug));
     }
 
-    /** A write tried again once after another statement restored its article first (it is live now). */
-    private static <T> Uni<T> retried(int attempt, Supplier<Uni<T>> write) {
-        return attempt == 0 ? write.get()
-                : Uni.createFrom().failure(new IllegalStateException("the article was restored by another statement twice"));
-    }
 }

@@ -85,9 +85,7 @@ public class Database {
 
     /** Whether a failure is the violation of the named unique constraint (a race the database decided). */
     public static boolean isUniqueViolation(Throwable failure, String constraint) {
-        return failure instanceof PgException pg
-                && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                && constraint.equals(pg.getConstraint());
+        return isViolation(failure, UNIQUE_VIOLATION, constraint);
     }
 
     /**
@@ -95,9 +93,11 @@ public class Database {
      * transaction that committed while this statement waited for it (a race the database decided).
      */
     public static boolean isForeignKeyViolation(Throwable failure, String constraint) {
-        return failure instanceof PgException pg
-                && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
-                && constraint.equals(pg.getConstraint());
+        return isViolation(failure, FOREIGN_KEY_VIOLATION, constraint);
+    }
+
+    private static boolean isViolation(Throwable failure, String sqlState, String constraint) {
+        return failure instanceof PgException pg && sqlState.equals(pg.getSqlState()) && constraint.equals(pg.getConstraint());
     }
 
     private void record(Statement statement, long nanos, RowSet<Row> rows) {
