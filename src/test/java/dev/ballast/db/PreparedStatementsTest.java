@@ -3,18 +3,21 @@ package dev.ballast.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.tngtech.archunit.core.domain.JavaField;
-import com.tngtech.archunit.core.domain.JavaModifier;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.lang.reflect.Field;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,23 +49,36 @@ class PreparedStatementsTest {
         assertEquals(1, kept, "a statement of " + sql.length() + " characters was not kept prepared");
     }
 
-    /** The service's named statements: every static {@link Statement} field of its classes. */
+    /**
+     * The service's named statements: every static {@link Statement} field of its compiled classes (read from
+     * {@code target/classes}, where Maven compiled them).
+     */
     private static List<Statement> namedStatements() {
-        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.ballast").stream()
-                .flatMap(type -> type.getFields().stream())
-                .filter(field -> field.getRawType().isEquivalentTo(Statement.class) && field.getModifiers().contains(JavaModifier.STATIC))
-                .map(PreparedStatementsTest::value)
-                .toList();
+        Path classes = Path.of("target", "classes");
+        try (Stream<Path> files = Files.walk(classes.resolve("dev"))) {
+            return files.filter(file -> file.toString().endsWith(".class"))
+                    .map(file -> classes.relativize(file).toString().replace(File.separatorChar, '.').replaceAll("\\.class$", ""))
+                    .flatMap(PreparedStatementsTest::staticStatements)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private static Statement value(JavaField field) {
+    private static Stream<Statement> staticStatements(String className) {
         try {
-            Field reflected = Class.forName(field.getOwner().getName()).getDeclaredField(field.getName());
-            reflected.setAccessible(true);
-            return (Statement) reflected.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("cannot read " + field.getFullName(), e);
+            return Arrays.stream(Class.forName(className).getDeclaredFields())
+                    .filter(field -> field.getType() == Statement.class && Modifier.isStatic(field.getModifiers()))
+                    .map(field -> {
+                        field.setAccessible(true);
+                        try {
+                            return (Statement) field.get(null);
+                        } catch (IllegalAccessException e) {
+                            throw new AssertionError("cannot read " + className + "." + field.getName(), e);
+                        }
+                    });
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new AssertionError("cannot load " + className, e);
         }
     }
 }
