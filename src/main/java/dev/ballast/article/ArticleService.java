@@ -154,7 +154,6 @@ class ArticleService {
         Uni<Written> apply(String slug, long userId, WriteNotice notice);
     }
 
-
     private static ApiException notTheAuthor() {
         return ApiException.forbidden("only the author may change this article");
     }

@@ -86,5 +86,4 @@ class CommentService {
     private WriteNotice notice(String slug) {
         return caches.notice(ReadCaches.commentChanges(slug), ReadCaches.articleChanges(slug));
     }
-
 }
