@@ -32,26 +32,17 @@ public final class ArchiveSql {
      * {@code dropped_comment}: the comment it deletes; each null for none). The article is marked as restored
      * now, which counts as activity. CTE {@code unarchived} holds its id when this statement took it out of
      * the archive; empty while {@code restoring} is not means another statement restored it first (the write
-     * must then be tried again: the article is live by now). The counter triggers (V16) see the rows come back.
+     * must then be tried again: the article is live by now).
+     *
+     * <p>The restore itself is the function {@code restore_archived_article} (V17), called only for a row of
+     * {@code restoring}: a write to a live article runs none of it. Its rows become visible to the checks that
+     * follow the statement (foreign keys, counters), as the statement's own would.
      */
     public static final String RESTORE = """
-            unarchived as (delete from archived_articles where id in (select id from restoring) returning id),
-            restored as (
-                insert into articles (id, slug, title, description, body, author_id, favorites_count, created_at,
-                                      updated_at, restored_at) overriding system value
-                select r.id, r.slug, r.title, r.description, r.body, r.author_id, r.favorites_count, r.created_at,
-                       r.updated_at, now()
-                from restoring r where r.id in (select id from unarchived)),
-            its_tags as (delete from archived_article_tags where article_id in (select id from unarchived) returning *),
-            restored_tags as (insert into article_tags select * from its_tags),
-            its_favorites as (delete from archived_favorites where article_id in (select id from unarchived) returning *),
-            restored_favorites as (
-                insert into favorites select * from its_favorites
-                where user_id is distinct from (select dropped_favorite_of from restoring)),
-            its_comments as (delete from archived_comments where article_id in (select id from unarchived) returning *),
-            restored_comments as (
-                insert into comments overriding system value select * from its_comments
-                where id is distinct from (select dropped_comment from restoring))""";
+            unarchived as (
+                select id from restoring r
+                where restore_archived_article(r.id, r.slug, r.title, r.description, r.body, r.author_id, r.favorites_count,
+                                               r.created_at, r.updated_at, r.dropped_favorite_of, r.dropped_comment))""";
 
     /**
      * Deletes from the archive the article whose id is in the CTE {@code deleting}, with its tags, favorites

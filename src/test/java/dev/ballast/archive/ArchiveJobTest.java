@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
@@ -30,6 +31,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -215,6 +218,45 @@ class ArchiveJobTest {
                     "every replica empties the lists, the tags and the timelines: " + heard[0].getParameter());
             statement.execute("unlisten *");
         }
+    }
+
+    @Test
+    void writesRacingToRestoreOneArticleAllLandOnItOnceItIsBack() throws Exception {
+        Account author = register("raced");
+        String slug = createArticle(author, "Raced back", List.of());
+        idle(slug);
+        run();
+        assertTrue(archived(slug), "archived");
+        List<Account> readers = List.of(register("racer"), register("racer"), register("racer"), register("racer"));
+
+        // The archived row held locked, so that every write reaches the restore before any can take it out of
+        // the archive: one restores it, the others find it gone and are tried again against the live article.
+        List<CompletableFuture<Integer>> writes;
+        try (Connection holder = dataSource.getConnection(); Statement statement = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            statement.execute("select 1 from archived_articles where slug = '" + slug + "' for update");
+            writes = readers.stream()
+                    .map(reader -> CompletableFuture.supplyAsync(
+                            () -> reader.as().post("/api/articles/" + slug + "/favorite").then().extract().statusCode()))
+                    .toList();
+            String waiting = "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                    + " and query like '%restore_archived_article%' and pid <> pg_backend_pid()";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!String.valueOf(readers.size()).equals(SizedData.value(dataSource, waiting)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(String.valueOf(readers.size()), SizedData.value(dataSource, waiting), "every write waiting to restore");
+            holder.rollback();
+        }
+        for (CompletableFuture<Integer> write : writes) {
+            assertEquals(200, write.get(10, TimeUnit.SECONDS));
+        }
+
+        assertFalse(archived(slug), "live again");
+        anonymous().get("/api/articles/" + slug).then().statusCode(200).body("article.favoritesCount", equalTo(readers.size()));
+        assertEquals("0", SizedData.value(dataSource, "select count(*) from archived_favorites f join archived_articles a"
+                + " on a.id = f.article_id where a.slug = '" + slug + "'"), "nothing of it left in the archive");
+        assertEquals("0", SizedData.value(dataSource, SizedData.DRIFTED_COUNTERS), "counters after the race");
     }
 
     @Test
