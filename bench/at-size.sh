@@ -7,6 +7,8 @@
 #   bench/at-size.sh generate    bench/generate.sh on the same database (1M articles...), then VACUUM ANALYZE
 #   bench/at-size.sh explain L   EXPLAIN (ANALYZE, BUFFERS) of each hot statement; results/explain-L.txt
 #   bench/at-size.sh stop, start  stop the service; start it again on the same database (a new jar)
+# BENCH_JAR (target/quarkus-app/quarkus-run.jar) is the service started: another build's, to measure two builds
+# on the same data one after the other (an older build ignores the migrations it does not know).
 # Needs the packaged jar, Postgres on 127.0.0.1:5432 (trust), wrk, python3. Loads only 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,7 @@ start_service() { # outside /work/tools/cpu-bench: the service would inherit its
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
   QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
   RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1 \
-    nohup java $java_opts -jar target/quarkus-app/quarkus-run.jar >"$out/service.log" 2>&1 &
+    nohup java $java_opts -jar "${BENCH_JAR:-target/quarkus-app/quarkus-run.jar}" >"$out/service.log" 2>&1 &
   echo $! >"$out/service.pid"
   for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
 }

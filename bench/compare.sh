@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Side by side: builds OLD_REF and NEW_REF, then runs them in alternating rounds (old, new, old, new, ...),
-# each round on a fresh copy of one seeded database, the same wrk scenarios for each, and prints per
-# scenario the median ratio new/old with its spread over rounds, beside the A/A spread of the old build
-# (its own rounds against each other): a ratio inside that spread is noise.
+# Side by side: builds OLD_REF and NEW_REF, then runs them in rounds. In each round both builds run at once,
+# each on its own fresh copy of one seeded database, and every scenario is measured on one build right after
+# the other (old first in odd rounds, new first in even ones), so that the two measurements of a pair are
+# seconds apart: this machine's speed drifts over minutes. Prints per scenario the median ratio new/old with
+# its spread over rounds, beside the A/A spread of the old build (its own rounds against each other): a ratio
+# inside that spread is noise. The build not being measured sits idle (its heartbeat and timers only).
 #
 # Usage: bench/compare.sh OLD_REF NEW_REF
 #   env: ROUNDS (3), DURATION (10s, per scenario), WARMUP (5s, per scenario, not counted), CONNECTIONS (32),
-#        BENCH_PORT (8093), BENCH_JAVA_OPTS (-Xmx256m -XX:MaxMetaspaceSize=128m)
+#        BENCH_PORT (8093; the new build listens on the next port), BENCH_JAVA_OPTS (-Xmx256m
+#        -XX:MaxMetaspaceSize=128m), SCENARIOS (the scenario names to run, e.g. "favorite comment-write";
+#        default all)
 # The data (bench/seed.py: 100 users, 1,000 articles, 5,000 comments, 2,000 favorites, 300 follows) is seeded
 # once through OLD's API; each run gets a copy (a database created from it as template), which NEW migrates
 # forward on start: OLD must not have migrations NEW lacks. Both builds sign with the same keys
@@ -57,21 +61,21 @@ build() { # ref -> prints the jar of that commit, built once
   echo "$dir/target/quarkus-app/quarkus-run.jar"
 }
 
-service=
-stop_service() { if [ -n "$service" ]; then kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true; service=; fi; }
-trap stop_service EXIT
-start_service() { # jar database
+services=()
+stop_services() { for pid in "${services[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done; services=(); }
+trap stop_services EXIT
+start_service() { # jar database port
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$2" QUARKUS_DATASOURCE_USERNAME=postgres \
-  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
+  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$3 LOG_JSON=false \
   RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 LOGIN_FAILURES_FREE=100000000 \
     java $java_opts -jar "$1" >>"$log" 2>&1 &
-  service=$!
-  for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
+  services+=($!)
+  for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$3/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
   echo "service did not become ready; see $log" >&2; exit 1
 }
 
-wrk_run() { # scenario signed duration -> wrk's output
-  BENCH_SIGNED="$2" wrk -t2 -c"$connections" -d"$3" -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- "$1" "$out"
+wrk_run() { # scenario signed duration port -> wrk's output
+  BENCH_SIGNED="$2" wrk -t2 -c"$connections" -d"$3" -s bench/wrk/scenario.lua "http://127.0.0.1:$4" -- "$1" "$out"
 }
 
 old_jar=$(build "$old_ref")
@@ -83,38 +87,44 @@ $pg -c "drop database if exists $seed_db with (force)" -c "create database $seed
 # Seeding registers and signs in users (password hashing): on a busy machine the service's hashing share and
 # queue refuse most of them with 503; while seeding (only then) they may queue and take the CPU.
 ADMISSION_QUEUE_TIMEOUT=10s PASSWORD_HASH_QUEUE=1000 PASSWORD_HASH_RATE=100000 \
-  start_service "$old_jar" "$seed_db"
+  start_service "$old_jar" "$seed_db" "$port"
 python3 bench/seed.py --api "http://127.0.0.1:$port/api" --out "$out" | tail -1
-stop_service
+stop_services
 
 {
   echo "# bench/compare.sh $old_ref $new_ref, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "# old $(git rev-parse --short "$old_ref^{commit}"), new $(git rev-parse --short "$new_ref^{commit}");" \
-       "$rounds rounds; wrk -t2 -c$connections -d$duration after a $warmup warm-up per scenario (closed loop)"
+       "$rounds rounds, both builds up in each, the scenarios paired; wrk -t2 -c$connections -d$duration after a $warmup warm-up per scenario (closed loop)"
   echo "# machine: $(nproc) cores; postgres $($pg -c 'show server_version'); JVM options: $java_opts"
 } | tee "$table"
 printf 'round\tbuild\tscenario\trequests_per_s\tnot_2xx\tload_average\n' >"$tsv"
 
 for round in $(seq 1 "$rounds"); do
   for side in old new; do
-    jar=$old_jar && [ "$side" = new ] && jar=$new_jar
-    $pg -c "drop database if exists $run_db with (force)" -c "create database $run_db template $seed_db"
-    start_service "$jar" "$run_db"
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    echo "round $round, $side: load average $load" >&2
-    for entry in "${scenarios[@]}"; do
-      IFS='|' read -r label scenario signed <<<"$entry"
-      wrk_run "$scenario" "$signed" "$warmup" >/dev/null
-      result=$(wrk_run "$scenario" "$signed" "$duration")
+    $pg -c "drop database if exists ${run_db}_$side with (force)" -c "create database ${run_db}_$side template $seed_db"
+  done
+  start_service "$old_jar" "${run_db}_old" "$port"
+  start_service "$new_jar" "${run_db}_new" "$((port + 1))"
+  order="old new" && [ $((round % 2)) = 0 ] && order="new old"
+  echo "round $round ($order first): load average $(cut -d' ' -f1 /proc/loadavg)" >&2
+  for entry in "${scenarios[@]}"; do
+    IFS='|' read -r label scenario signed <<<"$entry"
+    [ -z "${SCENARIOS:-}" ] || [[ " $SCENARIOS " == *" $scenario "* ]] || continue
+    for side in $order; do
+      side_port=$port && [ "$side" = new ] && side_port=$((port + 1))
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      wrk_run "$scenario" "$signed" "$warmup" "$side_port" >/dev/null
+      result=$(wrk_run "$scenario" "$signed" "$duration" "$side_port")
       rate=$(awk '/Requests\/sec/ {print $2}' <<<"$result")
       # Responses other than 2xx ("status 404: 12") and socket errors ("socket errors: connect 0, read 0, ...").
       failed=$(awk '/^status / && $2 !~ /^2/ {n += $3} /^socket errors/ {n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$result")
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$label" "$rate" "$failed" "$load" >>"$tsv"
     done
-    stop_service
   done
+  stop_services
 done
-$pg -c "drop database if exists $run_db with (force)" -c "drop database if exists $seed_db with (force)"
+for side in old new; do $pg -c "drop database if exists ${run_db}_$side with (force)"; done
+$pg -c "drop database if exists $seed_db with (force)"
 
 python3 bench/compare_stats.py "$tsv" | tee -a "$table"
 echo "runs: $tsv; table: $table"

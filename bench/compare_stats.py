@@ -2,7 +2,7 @@
 """The table of bench/compare.sh from its runs (TSV: round, build, scenario, requests_per_s, not_2xx, ...).
 
 Per scenario: the median of old and of new (requests/s), the ratio new/old of each round (old and new of the
-same round ran one after the other) as median and min-max, and the A/A ratios of the old build, its later
+same round and scenario ran seconds apart) as median and min-max, and the A/A ratios of the old build, its later
 rounds over its earlier ones (every pair), as median and min-max: how far one build moves from itself.
 Usage: bench/compare_stats.py RUNS.tsv
 """
