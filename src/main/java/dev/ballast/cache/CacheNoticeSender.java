@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,17 +17,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Sends what a write changed to every other replica: after the write has committed and emptied this replica's
- * caches, its {@link CacheChanges} go out as one {@code NOTIFY} on {@code CACHE_NOTIFY_CHANNEL}
- * ({@code select pg_notify($1, $2)} on a pooled connection, through {@link Database}), signed with this
- * replica's instance id. A notice that fails to go out does not fail the write: it is logged and counted, and
+ * Sends what a write changed to every other replica, as a {@code NOTIFY} on {@code CACHE_NOTIFY_CHANNEL} signed with
+ * this replica's instance id, once the write has committed and emptied this replica's caches. By default the
+ * notices go out in batches ({@link NoticeBatches}: {@code select pg_notify($1, p) from unnest($2) p} on a pooled
+ * connection, through {@link Database}), and the write answers without waiting for its notice. With
+ * {@code CACHE_NOTIFY_IN_WRITE} each write's own statement sends its notice in the write's transaction instead,
+ * delivered exactly when it commits; but every notifying commit of the database then takes Postgres' notify lock,
+ * one at a time. A notice that fails to go out does not fail the write: it is logged and counted, and
  * {@code CACHE_TTL} bounds how long other replicas may serve the old view.
  */
 @ApplicationScoped
 public class CacheNoticeSender {
 
     private static final Logger LOG = Logger.getLogger(CacheNoticeSender.class);
-    private static final Statement NOTIFY = Statement.write("cache.notify", "select pg_notify($1, $2)");
+    private static final Statement NOTIFY = Statement.write("cache.notify",
+            "select count(pg_notify($1, payload)) from unnest($2::text[]) as payload");
+    /** At most about 2 MB a statement: a notice is at most 8,000 bytes (CacheNoticeCodec). */
+    private static final int MAX_BATCH = 256;
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** A Postgres identifier: NAMEDATALEN - 1. */
     private static final int MAX_CHANNEL_BYTES = 63;
@@ -34,67 +41,76 @@ public class CacheNoticeSender {
     private final String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final Database db;
     private final boolean enabled;
+    private final boolean inWrite;
     private final String channel;
     /** Whether Postgres accepts the channel name: pg_notify refuses an empty one or one past NAMEDATALEN. */
     private final boolean channelAccepted;
     private final Counter sent;
     private final Counter sendFailures;
     private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final NoticeBatches batches = new NoticeBatches(MAX_BATCH, this::sendBatch);
 
     CacheNoticeSender(Database db, MeterRegistry registry,
                       @ConfigProperty(name = "ballast.cache.notify.enabled") boolean enabled,
+                      @ConfigProperty(name = "ballast.cache.notify.in-write") boolean inWrite,
                       @ConfigProperty(name = "ballast.cache.notify.channel") String channel) {
         this.db = db;
         this.enabled = enabled;
+        this.inWrite = inWrite;
         this.channel = channel;
         this.channelAccepted = !channel.isEmpty() && channel.getBytes(StandardCharsets.UTF_8).length <= MAX_CHANNEL_BYTES;
         this.sent = registry.counter("ballast.cache.notices.sent");
         this.sendFailures = registry.counter("ballast.cache.notices.send.failures");
     }
 
-    /**
-     * Tells every other replica to empty these entries. Completes once the notice is sent (committed, so
-     * Postgres delivers it), or failed: never fails itself.
-     */
-    Uni<Void> announce(CacheChanges changes) {
-        if (!enabled || changes.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    /** Tells every other replica to empty these entries, in the next batch of notices. */
+    void announce(CacheChanges changes) {
+        if (enabled && !changes.isEmpty()) {
+            send(CacheNoticeCodec.encode(new Notice(instanceId, System.currentTimeMillis(), changes)));
         }
-        String payload = CacheNoticeCodec.encode(new Notice(instanceId, System.currentTimeMillis(), changes));
-        return db.execute(NOTIFY, Tuple.of(channel, payload))
-                .onItem().invoke(rows -> sent.increment())
-                .onFailure().invoke(failure -> {
-                    sendFailures.increment();
-                    if (timeToLog()) {
-                        LOG.warnf("Cache notice not sent (%s): other replicas may serve the old view for up to CACHE_TTL",
-                                failure.toString());
-                    }
-                })
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
     }
 
     /**
      * The channel a write's own statement sends its notice on ({@code pg_notify} in the write's transaction,
-     * delivered at commit), or null when it must send none: notices off, or a channel Postgres refuses (a
-     * notice that cannot go out must not fail the write).
+     * delivered at commit), or null when it must send none: notices off, sent in batches, or on a channel
+     * Postgres refuses (a notice that cannot go out must not fail the write).
      */
     String channelForWrites() {
-        return enabled && channelAccepted ? channel : null;
+        return enabled && inWrite && channelAccepted ? channel : null;
     }
 
-    /** Counts the notice a write's own statement sent, or, on a channel Postgres refuses, could not send. */
-    void countWriteNotice() {
-        if (!enabled) {
-            return;
-        }
-        if (channelAccepted) {
+    /**
+     * The notice a write's statement returned as its own, once it has committed: counted when the statement sent
+     * it, else sent in the next batch.
+     */
+    void afterWrite(WriteNotice notice, String payload) {
+        if (notice.channel() != null) {
             sent.increment();
-            return;
+        } else if (enabled) {
+            send(payload);
         }
-        sendFailures.increment();
+    }
+
+    private void send(String payload) {
+        if (channelAccepted) {
+            batches.add(payload);
+        } else {
+            failed(1, "channel refused by Postgres");
+        }
+    }
+
+    private Uni<Void> sendBatch(List<String> payloads) {
+        return db.execute(NOTIFY, Tuple.of(channel, payloads.toArray(new String[0])))
+                .onItem().invoke(rows -> sent.increment(payloads.size()))
+                .onFailure().invoke(failure -> failed(payloads.size(), failure.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private void failed(int notices, String why) {
+        sendFailures.increment(notices);
         if (timeToLog()) {
-            LOG.warnf("Cache notice not sent (channel refused by Postgres): other replicas may serve the old view for up to CACHE_TTL");
+            LOG.warnf("Cache notice not sent (%s): other replicas may serve the old view for up to CACHE_TTL", why);
         }
     }
 

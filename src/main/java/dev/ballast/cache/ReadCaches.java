@@ -9,10 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
  * views every reader shares (no one's flags in them), and per signed-in reader their own favorites and follows
  * ({@link #VIEWER_FLAGS}, keyed by the reader: a reader's flags can never be served to someone else). What a write
  * changed goes to every other replica as one Postgres notice ({@link CacheNoticeSender}), which empty the same entries
- * within milliseconds: a write to the API sends it from its own statement ({@link #notice}, delivered at commit)
- * and empties this replica once that statement has completed ({@link #emptyAfterWrite}); other writes empty
- * here, then announce ({@link #invalidate(CacheChanges)}). A notice lost (listener reconnecting, a refused
- * send) leaves the other replicas serving a view at most {@code CACHE_TTL} old.
+ * within milliseconds: a write to the API has its statement choose its notice ({@link #notice}) and, once that
+ * statement has completed, empties this replica and sends the notice ({@link #emptyAfterWrite}); other writes
+ * do the same with what they changed ({@link #invalidate(CacheChanges)}). A notice lost (listener reconnecting,
+ * a refused send) leaves the other replicas serving a view at most {@code CACHE_TTL} old.
  */
 @ApplicationScoped
 public class ReadCaches {
@@ -114,10 +114,10 @@ public class ReadCaches {
     }
 
     /**
-     * The notice a write's own statement sends to every replica: that statement calls {@code pg_notify} on
-     * {@link WriteNotice#channel()} with one of these payloads (the second when it brought the article back from
-     * the archive) and returns the payload it chose, which {@link #emptyAfterWrite} then applies here. Postgres
-     * delivers the notice when the write commits, and not at all when it fails.
+     * The notice of a write, for its statement to choose from: one of these payloads (the second when it brought
+     * the article back from the archive), which it returns, and sends itself when {@link WriteNotice#channel()}
+     * is set ({@code pg_notify} in the write's transaction, delivered when it commits, not at all when it fails).
+     * {@link #emptyAfterWrite} then applies the payload chosen here and sends it to the others, unless sent.
      */
     public WriteNotice notice(CacheChanges changes, CacheChanges whenRestored) {
         long now = System.currentTimeMillis();
@@ -136,15 +136,15 @@ public class ReadCaches {
     }
 
     /**
-     * Empties here what a write's statement announced to every replica: {@code sent}, the payload it returned
-     * (null when it changed nothing) of its {@code notice}. Call it once the statement has completed (committed).
+     * Empties here, then on every other replica, what a write's statement changed: {@code sent}, the payload it
+     * returned (null when it changed nothing) of its {@code notice}. Call it once the statement has completed
+     * (committed).
      */
     public Uni<Void> emptyAfterWrite(WriteNotice notice, String sent) {
         if (sent == null) {
             return Uni.createFrom().voidItem();
         }
-        notices.countWriteNotice();
-        return notice.changesOf(sent).applyTo(caches);
+        return notice.changesOf(sent).applyTo(caches).invoke(() -> notices.afterWrite(notice, sent));
     }
 
     /** Empties one entry of the named cache, here and on every replica. */
@@ -159,10 +159,11 @@ public class ReadCaches {
 
     /**
      * Empties what one write changed: here first (so this replica's next read sees the write), then on every
-     * other replica through one notice. Call it after the write has committed. It fails only when this
-     * replica's own caches cannot be emptied; a notice that cannot be sent is logged and counted, never a failure.
+     * other replica through one notice (sent in the next batch). Call it after the write has committed. It fails
+     * only when this replica's own caches cannot be emptied; a notice that cannot be sent is logged and counted,
+     * never a failure.
      */
     public Uni<Void> invalidate(CacheChanges changes) {
-        return changes.applyTo(caches).chain(() -> notices.announce(changes));
+        return changes.applyTo(caches).invoke(() -> notices.announce(changes));
     }
 }

@@ -1,7 +1,8 @@
 package dev.ballast.cache;
 
 /**
- * A cache notice for a write's own statement to send with {@code pg_notify}: the channel (null: send none),
+ * A cache notice for a write's statement to choose: the channel it sends it on itself with {@code pg_notify}
+ * (null: it sends none, the notice goes out after it),
  * the payload when the write changed a live article (or anything else), and the payload when it brought the
  * article back from the archive first, each beside the changes it encodes. Built by {@link ReadCaches#notice}.
  */
