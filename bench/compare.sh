@@ -7,10 +7,10 @@
 # inside that spread is noise. The build not being measured sits idle (its heartbeat and timers only).
 #
 # Usage: bench/compare.sh OLD_REF NEW_REF
-#   env: ROUNDS (3), DURATION (10s, per scenario), WARMUP (5s, per scenario, not counted), CONNECTIONS (32),
-#        BENCH_PORT (8093; the new build listens on the next port), BENCH_JAVA_OPTS (-Xmx256m
-#        -XX:MaxMetaspaceSize=128m), SCENARIOS (the scenario names to run, e.g. "favorite comment-write";
-#        default all)
+#   env: ROUNDS (3), DURATION (10s, per scenario), WARMUP (20s, per scenario, not counted: a fresh JVM still
+#        compiles a write's code for 20 to 40 s), CONNECTIONS (32), BENCH_PORT (8093; the new build listens on
+#        the next port), BENCH_JAVA_OPTS (-Xmx256m -XX:MaxMetaspaceSize=128m), SCENARIOS (the scenario names to
+#        run, e.g. "favorite comment-write"; default all)
 # The data (bench/seed.py: 100 users, 1,000 articles, 5,000 comments, 2,000 favorites, 300 follows) is seeded
 # once through OLD's API; each run gets a copy (a database created from it as template), which NEW migrates
 # forward on start: OLD must not have migrations NEW lacks. Both builds sign with the same keys
@@ -25,7 +25,7 @@ for tool in wrk psql python3 java curl; do
   command -v "$tool" >/dev/null || { echo "bench/compare.sh needs $tool (wrk: apt-get install wrk)" >&2; exit 1; }
 done
 old_ref=${1:?usage: bench/compare.sh OLD_REF NEW_REF} new_ref=${2:?usage: bench/compare.sh OLD_REF NEW_REF}
-rounds=${ROUNDS:-3} duration=${DURATION:-10s} warmup=${WARMUP:-5s} connections=${CONNECTIONS:-32}
+rounds=${ROUNDS:-3} duration=${DURATION:-10s} warmup=${WARMUP:-20s} connections=${CONNECTIONS:-32}
 port=${BENCH_PORT:-8093}
 java_opts=${BENCH_JAVA_OPTS:--Xmx256m -XX:MaxMetaspaceSize=128m}
 seed_db=ballast_compare_seed run_db=ballast_compare_run

@@ -19,7 +19,8 @@
 #        scenarios to record, e.g. "favorite comment-write"; default all but comment-write)
 # The data (bench/seed.py: 100 users, 1,000 articles, 5,000 comments, 2,000 favorites, 300 follows) is seeded
 # through the API into BENCH_DB, then reused by later runs while that database and the data files in
-# bench/out/flame are there (the JWT keys are kept there too: bench/jwt-keys.sh).
+# bench/out/flame are there (the JWT keys are kept there too: bench/jwt-keys.sh); each run records on a fresh copy
+# of it (BENCH_DB_run).
 # Results: bench/results/flame-<timestamp>.txt (the report) and bench/results/flame-<timestamp>/ (per scenario
 # its .jfr, for JDK Mission Control, its .collapsed and its .svg).
 # Needs the packaged jar (./mvnw -B package -DskipTests), PostgreSQL on 127.0.0.1:5432 (trust auth), wrk,
@@ -87,6 +88,12 @@ if [ "${FRESH:-0}" = 1 ] || [ ! -s "$out/tokens.txt" ] || [ -z "$($pg -d postgre
   stop_service
 fi
 
+# Recorded on a fresh copy of the seeded data: the favorite scenario's random favorites pile up run after run
+# (about half of all articles per reader after a few), and a reader past CACHE_VIEWER_IDS_MAX has their flags read
+# by a statement on every page.
+seeded=$db
+db="${seeded}_run"
+$pg -d postgres -c "drop database if exists $db with (force)" -c "create database $db template $seeded"
 start_service target/quarkus-app/quarkus-run.jar
 {
   echo "# bench/flame.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
