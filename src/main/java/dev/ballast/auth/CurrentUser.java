@@ -3,27 +3,51 @@ package dev.ballast.auth;
 import dev.ballast.http.ApiException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The caller of the current request, resolved lazily without blocking: a missing token means anonymous,
  * a bad or expired one, or one issued before its user's last password change ({@link TokenGenerationCheck}),
- * fails with 401 (through the mapper of {@code AuthenticationFailedException}).
+ * fails with 401 (through the mapper of {@code AuthenticationFailedException}). A token already verified
+ * ({@link VerifiedTokenCache}) whose user's generation is cached and not newer than the token's is recognized at
+ * once, from those two caches; any other goes through the security identity, which verifies, checks and caches.
  */
 @ApplicationScoped
 public class CurrentUser {
 
-    private final CurrentIdentityAssociation identities;
+    private static final String[] SCHEMES = {"Token ", "Bearer "};
 
-    CurrentUser(CurrentIdentityAssociation identities) {
+    private final CurrentIdentityAssociation identities;
+    private final CurrentVertxRequest requests;
+    private final VerifiedTokenCache verified;
+    private final TokenGenerations generations;
+
+    CurrentUser(CurrentIdentityAssociation identities, CurrentVertxRequest requests, VerifiedTokenCache verified,
+                TokenGenerations generations) {
         this.identities = identities;
+        this.requests = requests;
+        this.verified = verified;
+        this.generations = generations;
     }
 
     /** The caller's user id, or null for an anonymous caller. */
     public Uni<Long> optionalId() {
-        return identities.getDeferredIdentity().map(CurrentUser::userId);
+        SignedIn known = recognized();
+        return known != null ? Uni.createFrom().item(known.id()) : identities.getDeferredIdentity().map(CurrentUser::userId);
+    }
+
+    /**
+     * The caller's user id when their token is recognized at once (see above), else null: anonymous, or to be
+     * resolved by {@link #optionalId()}.
+     */
+    public Long recognizedId() {
+        SignedIn known = recognized();
+        return known == null ? null : known.id();
     }
 
     /** The caller's user id; 401 for an anonymous caller. */
@@ -33,6 +57,10 @@ public class CurrentUser {
 
     /** The caller and the token they were identified by; 401 for an anonymous caller. */
     public Uni<SignedIn> required() {
+        SignedIn known = recognized();
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
         return identities.getDeferredIdentity().map(identity -> {
             Long id = userId(identity);
             if (id == null) {
@@ -44,6 +72,32 @@ public class CurrentUser {
 
     /** A signed-in caller: their user id and the token they sent. */
     public record SignedIn(long id, String token) {
+    }
+
+    private SignedIn recognized() {
+        RoutingContext routing = requests.getCurrent();
+        String header = routing == null ? null : routing.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null) {
+            return null;
+        }
+        for (String scheme : SCHEMES) {
+            if (header.startsWith(scheme)) {
+                String token = header.substring(scheme.length());
+                JsonWebToken jwt = verified.get(token);
+                return jwt == null ? null : recognized(jwt, token);
+            }
+        }
+        return null;
+    }
+
+    private SignedIn recognized(JsonWebToken jwt, String token) {
+        try {
+            long id = Long.parseLong(jwt.getSubject());
+            Long current = generations.cachedNow(id);
+            return current != null && TokenGenerationCheck.generation(jwt) >= current ? new SignedIn(id, token) : null;
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null; // the identity refuses it
+        }
     }
 
     private static Long userId(SecurityIdentity identity) {

@@ -45,7 +45,8 @@ class TokenGenerationCheck implements SecurityIdentityAugmentor {
         });
     }
 
-    private static long generation(JsonWebToken jwt) {
+    /** The generation a token was issued in (0 for a token from before generations existed). */
+    static long generation(JsonWebToken jwt) {
         Object claim = jwt.getClaim(TokenService.GENERATION);
         if (claim == null) {
             return 0;

@@ -3,10 +3,14 @@ package dev.ballast.auth;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CacheResult;
+import io.quarkus.cache.CaffeineCache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Each user's token generation (the users table's {@code token_generation}, bumped by every password change),
@@ -26,10 +30,18 @@ public class TokenGenerations {
 
     private final Database db;
     private final ReadCaches caches;
+    private final Cache generations;
 
-    TokenGenerations(Database db, ReadCaches caches) {
+    TokenGenerations(Database db, ReadCaches caches, @CacheName(CACHE) Cache generations) {
         this.db = db;
         this.caches = caches;
+        this.generations = generations;
+    }
+
+    /** The user's generation if it is cached and loaded, else null: no statement, no waiting. */
+    Long cachedNow(long userId) {
+        CompletableFuture<Object> entry = generations.as(CaffeineCache.class).getIfPresent(userId);
+        return entry != null && entry.isDone() && !entry.isCompletedExceptionally() ? (Long) entry.getNow(null) : null;
     }
 
     /** The user's current generation ({@link #UNKNOWN_USER} when there is no such user). */

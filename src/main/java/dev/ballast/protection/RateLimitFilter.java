@@ -53,14 +53,19 @@ public class RateLimitFilter {
     }
 
     /**
-     * Answered at once when the address decides (every anonymous request): a filter returning a {@code Uni}
-     * would suspend and resume every request. A request with a token waits, suspended, for its account.
+     * Answered at once when the address decides (every anonymous request) or the caller is recognized at once
+     * ({@link CurrentUser#recognizedId()}): a filter returning a {@code Uni} would suspend and resume every
+     * request. A request with any other token waits, suspended, for its account.
      */
     @ServerRequestFilter
     public Response limit(ResteasyReactiveContainerRequestContext context, HttpServerRequest request) {
         Response refused = refusal(addresses, clientKey(request), addressRejections);
         if (refused != null || !request.headers().contains(HttpHeaders.AUTHORIZATION)) {
             return refused;
+        }
+        Long recognized = currentUser.recognizedId();
+        if (recognized != null) {
+            return refusal(accounts, recognized.toString(), accountRejections);
         }
         context.suspend();
         // A bad token is not this filter's business: the address alone counts, and the endpoint answers 401.
