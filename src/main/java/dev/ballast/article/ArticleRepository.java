@@ -54,10 +54,11 @@ class ArticleRepository {
             where a.slug = $1""");
 
     // Each write below is one statement: it brings the article back from the archive when the write needs it
-    // live and may make it (ArchiveSql), writes, sends its cache notice (pg_notify, delivered at commit) and
-    // returns the view the API answers with. Common parameters: the slug $1, the caller $2; last, the notice's
-    // channel (null: none) and payloads (ReadCaches#notice). Each returns the payload it sent as "notice" (null
-    // when it changed nothing), for this replica to empty the same entries.
+    // live and may make it (ArchiveSql), writes, chooses its cache notice (sending it with pg_notify when given a
+    // channel: CACHE_NOTIFY_IN_WRITE) and returns the view the API answers with. Common parameters: the slug $1,
+    // the caller $2; last, the notice's channel (null: none) and payloads (ReadCaches#notice). Each returns the
+    // payload it chose as "notice" (null when it changed nothing), for this replica to empty the same entries and
+    // send it to the others (ReadCaches#emptyAfterWrite).
 
     /**
      * The view a write answers with, from the CTE {@code answer} (an article's columns as the write left them,

@@ -47,9 +47,9 @@ class CommentRepository {
             limit $2""");
 
     // Each write is one statement: it brings an archived article back first when the write is allowed
-    // (ArchiveSql), writes, sends its cache notice ($4 the channel, null for none; $5 the payload, $6 the payload
-    // when it restored the article) and returns the answer with the payload it sent ("notice"; null when it
-    // changed nothing). No row: the article ($1) is unknown.
+    // (ArchiveSql), writes, chooses its cache notice and sends it when given a channel ($4, null for none; $5 the
+    // payload, $6 the payload when it restored the article), and returns the answer with the payload it chose
+    // ("notice"; null when it changed nothing). No row: the article ($1) is unknown.
 
     /** The caller's ($2) new comment ($3) on the article, with its author. */
     private static final Statement ADD = Statement.write("comment.add", "with " + ArchiveSql.TARGET + """

@@ -20,9 +20,9 @@ class ProfileRepository {
 
     private static final Statement BY_USERNAME = Statement.read("profile.byUsername", """
             select u.id as user_id, u.username, u.bio, u.image, false as following from users u where u.username = $1""");
-    // A follow or unfollow is one statement: it finds the user by name ($2), writes, sends its cache notice ($3
-    // the channel, null for none; $4 the payload) when it changed something, and returns the profile with the
-    // payload it sent ("notice"). No row: no such user. Following oneself writes nothing.
+    // A follow or unfollow is one statement: it finds the user by name ($2), writes, sends its cache notice when
+    // it changed something and is given a channel ($3, null for none; $4 the payload), and returns the profile
+    // with the payload of what it changed ("notice"). No row: no such user. Following oneself writes nothing.
     private static final Statement FOLLOW = Statement.write("profile.follow", """
             with followee as (select id, username, bio, image from users where username = $2),
             changed as (
