@@ -21,6 +21,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class CurrentUser {
 
     private static final String[] SCHEMES = {"Token ", "Bearer "};
+    private static final String RECOGNIZED = CurrentUser.class.getName() + ".recognized";
 
     private final CurrentIdentityAssociation identities;
     private final CurrentVertxRequest requests;
@@ -74,12 +75,24 @@ public class CurrentUser {
     public record SignedIn(long id, String token) {
     }
 
+    /** Looked up once per request: the rate limiter and the endpoint both ask. */
     private SignedIn recognized() {
         RoutingContext routing = requests.getCurrent();
         String header = routing == null ? null : routing.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null) {
             return null;
         }
+        SignedIn known = routing.get(RECOGNIZED);
+        if (known == null) {
+            known = recognized(header);
+            if (known != null) {
+                routing.put(RECOGNIZED, known);
+            }
+        }
+        return known;
+    }
+
+    private SignedIn recognized(String header) {
         for (String scheme : SCHEMES) {
             if (header.startsWith(scheme)) {
                 String token = header.substring(scheme.length());
