@@ -96,21 +96,16 @@ public class CurrentUser {
         for (String scheme : SCHEMES) {
             if (header.startsWith(scheme)) {
                 String token = header.substring(scheme.length());
-                JsonWebToken jwt = verified.get(token);
-                return jwt == null ? null : recognized(jwt, token);
+                VerifiedTokenCache.Verified known = verified.get(token);
+                return known == null || known.userId() == null ? null : recognized(known, token);
             }
         }
         return null;
     }
 
-    private SignedIn recognized(JsonWebToken jwt, String token) {
-        try {
-            long id = Long.parseLong(jwt.getSubject());
-            Long current = generations.cachedNow(id);
-            return current != null && TokenGenerationCheck.generation(jwt) >= current ? new SignedIn(id, token) : null;
-        } catch (NumberFormatException | ArithmeticException e) {
-            return null; // the identity refuses it
-        }
+    private SignedIn recognized(VerifiedTokenCache.Verified known, String token) {
+        Long current = generations.cachedNow(known.userId());
+        return current != null && known.generation() >= current ? new SignedIn(known.userId(), token) : null;
     }
 
     private static Long userId(SecurityIdentity identity) {

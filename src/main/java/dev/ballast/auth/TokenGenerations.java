@@ -6,11 +6,9 @@ import dev.ballast.db.Statement;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CacheResult;
-import io.quarkus.cache.CaffeineCache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Each user's token generation (the users table's {@code token_generation}, bumped by every password change),
@@ -40,8 +38,7 @@ public class TokenGenerations {
 
     /** The user's generation if it is cached and loaded, else null: no statement, no waiting. */
     Long cachedNow(long userId) {
-        CompletableFuture<Object> entry = generations.as(CaffeineCache.class).getIfPresent(userId);
-        return entry != null && entry.isDone() && !entry.isCompletedExceptionally() ? (Long) entry.getNow(null) : null;
+        return ReadCaches.loadedNow(generations, userId);
     }
 
     /** The user's current generation ({@link #UNKNOWN_USER} when there is no such user). */

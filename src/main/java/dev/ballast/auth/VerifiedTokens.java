@@ -32,11 +32,12 @@ abstract class VerifiedTokens implements JWTParser {
 
     @Override
     public JsonWebToken parse(String token) throws ParseException {
-        JsonWebToken jwt = verified.get(token);
-        if (jwt == null) {
-            jwt = parser.parse(token);
-            verified.put(token, jwt);
+        VerifiedTokenCache.Verified known = verified.get(token);
+        if (known != null) {
+            return known.jwt();
         }
+        JsonWebToken jwt = parser.parse(token);
+        verified.put(token, jwt);
         return jwt;
     }
 }

@@ -3,6 +3,8 @@ package dev.ballast.viewer;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -71,10 +73,13 @@ public class ViewerFlags {
     }
 
     private final Database db;
+    private final Cache cache;
     private final int idsMax;
 
-    ViewerFlags(Database db, @ConfigProperty(name = "ballast.cache.viewer-flags-ids-max") int idsMax) {
+    ViewerFlags(Database db, @CacheName(ReadCaches.VIEWER_FLAGS) Cache cache,
+                @ConfigProperty(name = "ballast.cache.viewer-flags-ids-max") int idsMax) {
         this.db = db;
+        this.cache = cache;
         this.idsMax = idsMax;
     }
 
@@ -86,6 +91,10 @@ public class ViewerFlags {
     public Uni<Flags> among(Long viewerId, Collection<Long> articleIds, Collection<Long> userIds) {
         if (viewerId == null || (articleIds.isEmpty() && userIds.isEmpty())) {
             return Uni.createFrom().item(Flags.NONE);
+        }
+        Flags loaded = ReadCaches.loadedNow(cache, viewerId);
+        if (loaded != null && loaded != Flags.TOO_MANY_TO_CACHE) {
+            return Uni.createFrom().item(loaded);
         }
         return ReadCaches.detachedFromCancellation(allOf(viewerId)).chain(all -> all != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(all)
                 : db.execute(AMONG, Tuple.of(viewerId, articleIds.toArray(Long[]::new), userIds.toArray(Long[]::new)))

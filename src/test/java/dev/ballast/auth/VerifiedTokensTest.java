@@ -1,5 +1,6 @@
 package dev.ballast.auth;
 
+import static dev.ballast.Api.register;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ballast.Api.Account;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -53,5 +55,21 @@ class VerifiedTokensTest {
             given().header("Authorization", "Token " + refused).get("/api/user")
                     .then().statusCode(401).body("errors.body", contains("token is invalid or expired"));
         }
+    }
+
+    @Test
+    void aSignedTokenWhoseSubjectOrGenerationIsNotANumberIsRefusedEveryTime() throws Exception {
+        Account user = register("unreadable");
+        String userId = parser.parse(user.token()).getSubject();
+        String notAnId = Jwt.issuer("ballast").subject("someone").sign();
+        String notAGeneration = Jwt.issuer("ballast").subject(userId).claim(TokenService.GENERATION, "new").sign();
+
+        // From the second request on, each is answered from the verified tokens kept: refused there as well.
+        for (String refused : new String[] {notAnId, notAGeneration, notAnId, notAGeneration}) {
+            given().header("Authorization", "Token " + refused).get("/api/user")
+                    .then().statusCode(401).body("errors.body", contains("token is invalid or expired"));
+            given().header("Authorization", "Token " + refused).get("/api/articles").then().statusCode(401);
+        }
+        user.as().get("/api/user").then().statusCode(200);
     }
 }
