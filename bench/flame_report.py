@@ -2,7 +2,8 @@
 """What the flame graphs of bench/flame.sh show, in numbers: the edge's share of the sampled CPU, and the
 frames that take the most samples.
 
-Usage: bench/flame_report.py LABEL=FILE.collapsed ...   (collapsed stacks from bench/jfr_collapse.py)
+Usage: bench/flame_report.py LABEL=FILE.collapsed ...   (collapsed stacks from bench/asprof_collapse.py or
+bench/jfr_collapse.py)
 Prints markdown: a table of the edge's share per scenario, then per scenario where its edge samples went,
 the top frames by self samples (the leaf) and the top dev.ballast frames by inclusive samples (without what
 a frame hands on: see HANDOFFS).
@@ -39,9 +40,10 @@ HANDOFFS = (
     "io.vertx.ext.web.impl.RoutingContextImpl.next",
     "io.netty.channel.AbstractChannelHandlerContext.fireChannelRead",
 )
-# The first subscription to the request's deferred identity (CurrentUser: getDeferredIdentity(), memoized),
-# which resolves it: the token check and the identity's augmentation.
-IDENTITY = ("io.smallrye.mutiny.operators.uni.UniMemoizeOp.subscribe",)
+# Resolving the caller: the first subscription to the request's deferred identity (CurrentUser:
+# getDeferredIdentity(), memoized: the token check and the identity's augmentation), or a token recognized at
+# once from the verified tokens kept (CurrentUser.recognizedId, memoized for the request).
+IDENTITY = ("io.smallrye.mutiny.operators.uni.UniMemoizeOp.subscribe", "dev.ballast.auth.CurrentUser.recognizedId")
 EVENT_LOOP = "vert.x-eventloop-thread-"
 TOP = 15
 
