@@ -34,7 +34,7 @@ add "by tag (count)" "select coalesce((select articles_count from tags where nam
 add "by author $author (page)" "$(page "select a.id, a.created_at from articles a where a.author_id = (select id from users where username = '$author')" 0)"
 add "by author (count)" "select coalesce((select articles_count from users where username = '$author'), 0)"
 add "favorited by $viewer (page)" "$(page "select f.article_id as id, f.article_created_at as created_at from favorites f where f.user_id = (select id from users where username = '$viewer')" 0)"
-add "favorited by (count)" "select coalesce((select favorites_count from users where username = '$viewer'), 0)"
+add "favorited by (count)" "select count(*) from favorites f where f.user_id = (select id from users where username = '$viewer')"
 add "feed of $viewer (page)" "$(page "select a.id, a.created_at from follows fo cross join lateral (select a.id, a.created_at from articles a where a.author_id = fo.followee_id order by a.created_at desc, a.id desc limit 20 + 0) a where fo.follower_id = $viewer_id" 0)"
 add "feed (count)" "select coalesce(sum((select u.articles_count from users u where u.id = fo.followee_id)), 0) from follows fo where fo.follower_id = $viewer_id"
 add "deep page, offset 90000 (page)" "$(page "select a.id, a.created_at from articles a" 90000)"

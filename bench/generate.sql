@@ -121,12 +121,10 @@ update articles a set favorites_count = c.n
 from (select article_id, count(*) as n from favorites group by article_id) c
 where a.id = c.article_id and a.favorites_count <> c.n;
 
-update users u set articles_count = c.articles, favorites_count = c.favorites
-from (select u.id,
-             (select count(*) from articles a where a.author_id = u.id) as articles,
-             (select count(*) from favorites f where f.user_id = u.id) as favorites
-      from users u) c
-where u.id = c.id and (u.articles_count, u.favorites_count) is distinct from (c.articles, c.favorites);
+-- (users.favorites_count is not kept since V18: a user's favorites are counted when read.)
+update users u set articles_count = c.articles
+from (select u.id, (select count(*) from articles a where a.author_id = u.id) as articles from users u) c
+where u.id = c.id and u.articles_count <> c.articles;
 
 update tags t set articles_count = c.n
 from (select t.id, (select count(*) from article_tags at where at.tag_id = t.id) as n from tags t) c

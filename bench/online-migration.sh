@@ -2,7 +2,8 @@
 # Checks that V8 to V13 migrate an existing database online: a database at V6 (the schema before the
 # counters) with 300,000 articles, 20,000 users, 600,000 article tags and 400,000 favorites is migrated by the
 # packaged service (Flyway baseline at 6) while a writer adds and deletes articles, tags and favorites,
-# one statement every few milliseconds. Then every counter is compared with a true count.
+# one statement every few milliseconds. Then every counter is compared with a true count (a user's favorites
+# are not counted since V18).
 # Usage: bench/online-migration.sh   (needs the packaged jar; Postgres on 127.0.0.1:5432; port BENCH_PORT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,8 +56,7 @@ echo "writer statements that failed, by error (favorites of articles it had dele
 grep ERROR "$work/writes.log" | sed 's/.*ERROR: *//' | cut -c1-90 | sort | uniq -c || true
 pg -AF' ' <<'SQL'
 select (select count(*) from users u
-        where articles_count <> (select count(*) from articles a where a.author_id = u.id)
-           or favorites_count <> (select count(*) from favorites f where f.user_id = u.id)) as users_drifted,
+        where articles_count <> (select count(*) from articles a where a.author_id = u.id)) as users_drifted,
        (select count(*) from tags t
         where articles_count <> (select count(*) from article_tags at where at.tag_id = t.id)) as tags_drifted,
        (select count(*) from article_totals where live_count <> (select count(*) from articles)) as total_drifted,

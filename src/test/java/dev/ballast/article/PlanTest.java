@@ -44,7 +44,8 @@ class PlanTest {
                 "select follower_id from follows group by 1 having count(*) <= 100 order by count(*) desc limit 1"));
         tag = value(dataSource, "select name from tags order by articles_count desc limit 1");
         author = value(dataSource, "select username from users order by articles_count desc limit 1");
-        favoriter = value(dataSource, "select username from users order by favorites_count desc limit 1");
+        favoriter = value(dataSource, "select u.username from favorites f join users u on u.id = f.user_id"
+                + " group by u.username order by count(*) desc limit 1");
     }
 
     /** A page and its count, one statement: the page from its index, the count from its counter's. */
@@ -89,6 +90,7 @@ class PlanTest {
     @Test
     void favoritedBy() throws Exception {
         ArticleFilter favorited = new ArticleFilter(null, null, favoriter, null);
+        // the count too reads only the user's own entries of favorites_user_created_idx (no counter since V18)
         assertList(favorited, Set.of("favorites_user_created_idx"), false, "users_username_key", 0);
     }
 
