@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * (index-only: each source carries {@code created_at}), and the count is a counter kept by triggers (V8),
  * except a user's favorites, counted from their own index entries (V18: no counter for each favorite to keep;
  * it grows with that user's favorites only). The feed's count sums the counters of the authors one follows:
- * it grows with one's follows, not with the articles. Filters combined (not in the spec) select from articles and count the matching rows.
+ * it grows with one's follows, not with the articles. Filters combined (not in the spec) select from articles
+ * and count the matching rows.
  */
 record ArticleFilter(String tag, String author, String favoritedBy, Long followerId) {
 

@@ -12,10 +12,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The tokens whose signature and claims were verified ({@link VerifiedTokens}), each with what its verification
- * gave, kept until the token expires, with its user id and generation read once: a claim outside the JWT
- * standard's names is read through an exception thrown and caught inside smallrye-jwt, which cost a signed-in
- * request more than all else of recognizing its token. Bounded to {@code AUTH_VERIFIED_TOKENS_MAX} tokens, the least recently used
- * going first; a token evicted is only verified again.
+ * gave, kept until the token expires, with its user id and generation read once: smallrye-jwt reads a claim
+ * outside the JWT standard's names by throwing and catching an exception, which cost a signed-in request more
+ * than the rest of recognizing its token. Bounded to {@code AUTH_VERIFIED_TOKENS_MAX} tokens, the least
+ * recently used going first; a token evicted is only verified again.
  */
 @ApplicationScoped
 class VerifiedTokenCache {
