@@ -6,7 +6,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.JsonNumber;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -29,34 +28,15 @@ class TokenGenerationCheck implements SecurityIdentityAugmentor {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Uni.createFrom().item(identity);
         }
-        long userId;
-        long generation;
-        try {
-            userId = Long.parseLong(jwt.getSubject());
-            generation = generation(jwt);
-        } catch (NumberFormatException | ArithmeticException e) {
+        VerifiedTokenCache.Verified token = VerifiedTokenCache.Verified.of(jwt);
+        if (token.userId() == null) {
             return Uni.createFrom().failure(new AuthenticationFailedException("token has an invalid subject or generation"));
         }
-        return generations.current(userId).map(current -> {
-            if (generation < current) {
+        return generations.current(token.userId()).map(current -> {
+            if (token.generation() < current) {
                 throw new AuthenticationFailedException("token was issued before the password changed");
             }
             return identity;
         });
-    }
-
-    /** The generation a token was issued in (0 for a token from before generations existed). */
-    static long generation(JsonWebToken jwt) {
-        Object claim = jwt.getClaim(TokenService.GENERATION);
-        if (claim == null) {
-            return 0;
-        }
-        if (claim instanceof JsonNumber number) {
-            return number.longValueExact();
-        }
-        if (claim instanceof Number number) {
-            return number.longValue();
-        }
-        throw new NumberFormatException("not a number: " + claim);
     }
 }

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonNumber;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -30,10 +31,25 @@ class VerifiedTokenCache {
 
         static Verified of(JsonWebToken jwt) {
             try {
-                return new Verified(jwt, Long.parseLong(jwt.getSubject()), TokenGenerationCheck.generation(jwt));
+                return new Verified(jwt, Long.parseLong(jwt.getSubject()), generation(jwt));
             } catch (NumberFormatException | ArithmeticException e) {
                 return new Verified(jwt, null, 0);
             }
+        }
+
+        /** The generation a token was issued in (0 for a token from before generations existed). */
+        private static long generation(JsonWebToken jwt) {
+            Object claim = jwt.getClaim(TokenService.GENERATION);
+            if (claim == null) {
+                return 0;
+            }
+            if (claim instanceof JsonNumber number) {
+                return number.longValueExact();
+            }
+            if (claim instanceof Number number) {
+                return number.longValue();
+            }
+            throw new NumberFormatException("not a number: " + claim);
         }
     }
 

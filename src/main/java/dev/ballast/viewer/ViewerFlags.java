@@ -93,10 +93,8 @@ public class ViewerFlags {
             return Uni.createFrom().item(Flags.NONE);
         }
         Flags loaded = ReadCaches.loadedNow(cache, viewerId);
-        if (loaded != null && loaded != Flags.TOO_MANY_TO_CACHE) {
-            return Uni.createFrom().item(loaded);
-        }
-        return ReadCaches.detachedFromCancellation(allOf(viewerId)).chain(all -> all != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(all)
+        Uni<Flags> all = loaded != null ? Uni.createFrom().item(loaded) : ReadCaches.detachedFromCancellation(allOf(viewerId));
+        return all.chain(flags -> flags != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(flags)
                 : db.execute(AMONG, Tuple.of(viewerId, articleIds.toArray(Long[]::new), userIds.toArray(Long[]::new)))
                         .map(rows -> Flags.of(rows.iterator().next())));
     }
