@@ -52,7 +52,7 @@ class CommentRepository {
     // ("notice"; null when it changed nothing). No row: the article ($1) is unknown.
 
     /** The caller's ($2) new comment ($3) on the article, with its author. */
-    private static final Statement ADD = Statement.write("comment.add", "with " + ArchiveSql.TARGET + """
+    private static final Statement ADD = Statement.batchedWrite("comment.add", "with " + ArchiveSql.TARGET + """
             ,
             restoring as (
                 select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at,
@@ -71,7 +71,7 @@ class CommentRepository {
                    i.id, i.body, i.created_at, i.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
             from target cross join n left join inserted i on true left join users u on u.id = i.author_id""");
     /** Deletes the caller's ($2) comment $3 when it is on the article; an archived article comes back without it. */
-    private static final Statement DELETE = Statement.write("comment.delete", "with " + ArchiveSql.TARGET + """
+    private static final Statement DELETE = Statement.batchedWrite("comment.delete", "with " + ArchiveSql.TARGET + """
             ,
             comment as (
                 select c.id, c.author_id from comments c join target t on t.id = c.article_id where c.id = $3

@@ -1,6 +1,7 @@
 package dev.ballast.db;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -13,6 +14,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,14 +45,26 @@ public class Database {
     private final long slowQueryNanos;
     private final Counter slowQueries;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, WriteBatches<Tuple, RowSet<Row>>> batches = new ConcurrentHashMap<>();
+    private final int batchMaxSize;
+    private final int batchConcurrency;
+    private final int batchQueue;
+    private final Counter batchRefusals;
 
     Database(DatabaseGate gate, DatabaseBulkheads bulkheads, MeterRegistry registry,
-             @ConfigProperty(name = "ballast.db.slow-query") Duration slowQuery) {
+             @ConfigProperty(name = "ballast.db.slow-query") Duration slowQuery,
+             @ConfigProperty(name = "ballast.db.write-batch.max-size") int batchMaxSize,
+             @ConfigProperty(name = "ballast.db.write-batch.concurrency") int batchConcurrency,
+             @ConfigProperty(name = "ballast.db.write-batch.queue") int batchQueue) {
         this.gate = gate;
         this.bulkheads = bulkheads;
         this.registry = registry;
         this.slowQueryNanos = slowQuery.toNanos();
         this.slowQueries = registry.counter("ballast.db.slow.queries");
+        this.batchMaxSize = batchMaxSize;
+        this.batchConcurrency = batchConcurrency;
+        this.batchQueue = batchQueue;
+        this.batchRefusals = registry.counter("ballast.rejections", "reason", "write-batch-queue");
     }
 
     /**
@@ -56,16 +72,53 @@ public class Database {
      * recorded is the statement's own, not the wait for a connection (that is {@code sql_pool_queue_delay_seconds}).
      */
     public Uni<RowSet<Row>> execute(Statement statement, Tuple arguments) {
+        if (statement.batched() && batchMaxSize > 1) {
+            return batches.computeIfAbsent(statement.name(), name -> batches(statement)).execute(arguments);
+        }
         Supplier<Uni<RowSet<Row>>> work = () -> gate.withConnection(connection -> execute(connection, statement, arguments));
         return statement.writes() ? bulkheads.writing(work) : bulkheads.reading(work);
     }
 
     /** Runs a statement on the given client, typically a connection holding a transaction. */
     public Uni<RowSet<Row>> execute(SqlClient client, Statement statement, Tuple arguments) {
+        return timed(statement, () -> client.preparedQuery(statement.sql()).execute(arguments));
+    }
+
+    /**
+     * The batches of a batched write: a batch of one is the statement as any other; a larger one is the statement
+     * executed once per call in one round trip, in one transaction (the extended protocol's executions before a
+     * single Sync). Ordered by the first argument (the article's slug, the user's id): the row each call locks first.
+     */
+    private WriteBatches<Tuple, RowSet<Row>> batches(Statement statement) {
+        WriteBatches.Meters meters = new WriteBatches.Meters(
+                DistributionSummary.builder("ballast.db.write.batch.size")
+                        .description("Calls of a batched write run together in one transaction")
+                        .tag("statement", statement.name())
+                        .register(registry)::record,
+                batchRefusals::increment,
+                registry.counter("ballast.db.write.batch.split", "statement", statement.name())::increment);
+        WriteBatches.Runner<Tuple, RowSet<Row>> runner = arguments -> arguments.size() == 1
+                ? bulkheads.writing(() -> gate.withConnection(connection -> execute(connection, statement, arguments.get(0)))).map(List::of)
+                : bulkheads.writing(() -> gate.withConnection(connection ->
+                        timed(statement, () -> connection.preparedQuery(statement.sql()).executeBatch(arguments))))
+                        .map(first -> each(first, arguments.size()));
+        return new WriteBatches<>(runner, Comparator.comparing(arguments -> String.valueOf(arguments.getValue(0))),
+                DatabaseFailures::isStatementsOwn, batchMaxSize, batchConcurrency, batchQueue, meters);
+    }
+
+    /** The results of a batch's executions, in order: the first, then each one's next. */
+    private static List<RowSet<Row>> each(RowSet<Row> first, int count) {
+        List<RowSet<Row>> results = new ArrayList<>(count);
+        for (RowSet<Row> rows = first; results.size() < count; rows = rows.next()) {
+            results.add(rows);
+        }
+        return results;
+    }
+
+    private Uni<RowSet<Row>> timed(Statement statement, Supplier<Uni<RowSet<Row>>> execution) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            return client.preparedQuery(statement.sql()).execute(arguments)
-                    .onItemOrFailure().invoke((rows, failure) -> record(statement, System.nanoTime() - start, rows));
+            return execution.get().onItemOrFailure().invoke((rows, failure) -> record(statement, System.nanoTime() - start, rows));
         });
     }
 

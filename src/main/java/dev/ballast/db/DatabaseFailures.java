@@ -44,6 +44,17 @@ public final class DatabaseFailures {
     }
 
     /**
+     * A statement's own error, which one call of a write batch can cause alone: a value it cannot store, a
+     * constraint it violates, an error the schema raises, a deadlock or lock timeout on the rows it touched; not
+     * the database's own trouble (a statement timeout, the connection, its resources, a shutdown), where running
+     * each call again would only add load.
+     */
+    static boolean isStatementsOwn(Throwable failure) {
+        return failure instanceof PgException pg && (!isUnavailableState(pg.getSqlState())
+                || "40P01".equals(pg.getSqlState()) || "55P03".equals(pg.getSqlState()));
+    }
+
+    /**
      * 57014 query_canceled (statement_timeout), class 08 connection exceptions, class 53 insufficient
      * resources (too many connections), 57P01..57P05 shutdown and crash recovery, 40P01 deadlock_detected and
      * 55P03 lock_not_available (a lock_timeout): the transaction was rolled back and a retry can succeed (seen

@@ -23,7 +23,7 @@ class ProfileRepository {
     // A follow or unfollow is one statement: it finds the user by name ($2), writes, sends its cache notice when
     // it changed something and is given a channel ($3, null for none; $4 the payload), and returns the profile
     // with the payload of what it changed ("notice"). No row: no such user. Following oneself writes nothing.
-    private static final Statement FOLLOW = Statement.write("profile.follow", """
+    private static final Statement FOLLOW = Statement.batchedWrite("profile.follow", """
             with followee as (select id, username, bio, image from users where username = $2),
             changed as (
                 insert into follows (follower_id, followee_id) select $1, id from followee where id <> $1
@@ -32,7 +32,7 @@ class ProfileRepository {
             select f.id as user_id, f.username, f.bio, f.image, true as following, n.notice,
                    (case when $3::text is not null and n.notice is not null then pg_notify($3::text, n.notice) end) is not null as sent
             from followee f cross join n""");
-    private static final Statement UNFOLLOW = Statement.write("profile.unfollow", """
+    private static final Statement UNFOLLOW = Statement.batchedWrite("profile.unfollow", """
             with followee as (select id, username, bio, image from users where username = $2),
             changed as (
                 delete from follows where follower_id = $1 and followee_id in (select id from followee) returning followee_id),
