@@ -64,7 +64,7 @@ public class Database {
         this.batchMaxSize = batchMaxSize;
         this.batchConcurrency = batchConcurrency;
         this.batchQueue = batchQueue;
-        this.batchRefusals = registry.counter("ballast.rejections", "reason", "write-batch-queue");
+        this.batchRefusals = registry.counter("ballast.rejections", "reason", "bulkhead", "bulkhead", "db-write-batches");
     }
 
     /**

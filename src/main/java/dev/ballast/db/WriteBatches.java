@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 
 /**
  * The calls of one write statement that arrive together, run together. While {@code concurrency} batches of the
@@ -21,8 +22,8 @@ import java.util.function.Predicate;
  * order and cannot deadlock each other. A batch that fails on one call's statement error (a foreign key, a
  * unique violation: {@code retryAlone}) was rolled back whole; each of its calls is then run alone, so that only
  * the one at fault fails, as it would have unbatched. Any other failure (a deadline, the database gone) fails
- * every call of the batch. At most {@code maxWaiting} calls wait; past that a call fails at once
- * ({@link DatabaseUnavailableException}, 503). A call that waits is run even when its caller went away, as one
+ * every call of the batch. At most {@code maxWaiting} calls wait; past that a call fails at once, as
+ * at a full bulkhead ({@link BulkheadException}, 503). A call that waits is run even when its caller went away, as one
  * already sent would be. Each call completes on its caller's Vert.x context, whichever batch ran it.
  *
  * @param <A> a call's arguments
@@ -74,7 +75,7 @@ final class WriteBatches<A, R> {
             }
             if (refused) {
                 meters.refused().run();
-                emitter.fail(new DatabaseUnavailableException("too many writes waiting for the database"));
+                emitter.fail(new BulkheadException("too many writes of one statement waiting for the database"));
             } else if (batch != null) {
                 start(batch);
             }

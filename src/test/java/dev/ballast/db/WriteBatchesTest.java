@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.junit.jupiter.api.Test;
 
 /** How calls of one write statement are grouped into batches, and what each caller gets back. */
@@ -152,7 +153,7 @@ class WriteBatchesTest {
         UniAssertSubscriber<String> refused = call(batches, "refused");
 
         Throwable failure = refused.awaitFailure().getFailure();
-        assertInstanceOf(DatabaseUnavailableException.class, failure);
+        assertInstanceOf(BulkheadException.class, failure);
         assertEquals(1, refusals.get());
         runner.endOldest();
         runner.endOldest();
