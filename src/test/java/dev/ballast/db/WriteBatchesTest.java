@@ -119,7 +119,6 @@ class WriteBatchesTest {
         UniAssertSubscriber<String> good = call(batches, "good");
         UniAssertSubscriber<String> bad = call(batches, "bad");
         runner.endOldest();
-
         runner.endOldest();
         assertEquals(List.of(List.of("first"), List.of("bad", "good"), List.of("bad"), List.of("good")), runner.batches);
         runner.endOldest();
@@ -133,13 +132,11 @@ class WriteBatchesTest {
     void aFailureNotOfOneCallFailsEveryCallOfTheBatchWithoutRunningThemAgain() {
         WriteBatches<String, String> batches = batches(16, 1, 64);
         call(batches, "first");
-        UniAssertSubscriber<String> one = call(batches, "one");
-        UniAssertSubscriber<String> two = call(batches, "two");
+        List<UniAssertSubscriber<String>> batched = List.of(call(batches, "one"), call(batches, "two"));
         runner.endOldest();
-
         runner.fail(new DatabaseUnavailableException("statement timeout"));
-        one.assertFailedWith(DatabaseUnavailableException.class, "statement timeout");
-        two.assertFailedWith(DatabaseUnavailableException.class, "statement timeout");
+
+        batched.forEach(call -> call.assertFailedWith(DatabaseUnavailableException.class, "statement timeout"));
         assertEquals(2, runner.batches.size());
         assertEquals(0, splits.get());
     }
