@@ -19,8 +19,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
  * finds a slot free runs at once, alone: under light load nothing waits and nothing changes.
  * <p>
  * A batch runs its calls in the order of {@code order}, so that two batches lock the rows they share in the same
- * order and cannot deadlock each other. A batch that fails on one call's statement error (a foreign key, a
- * unique violation: {@code retryAlone}) was rolled back whole; each of its calls is then run alone, so that only
+ * order and cannot deadlock each other. A batch that fails on one call's statement error (a value Postgres cannot
+ * store, a constraint, a deadlock: {@code retryAlone}) was rolled back whole; each of its calls is then run alone, so that only
  * the one at fault fails, as it would have unbatched. Any other failure (a deadline, the database gone) fails
  * every call of the batch. At most {@code maxWaiting} calls wait; past that a call fails at once, as
  * at a full bulkhead ({@link BulkheadException}, 503). A call that waits is run even when its caller went away, as one
