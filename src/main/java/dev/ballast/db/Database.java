@@ -75,8 +75,13 @@ public class Database {
         if (statement.batched() && batchMaxSize > 1) {
             return batches.computeIfAbsent(statement.name(), name -> batches(statement)).execute(arguments);
         }
-        Supplier<Uni<RowSet<Row>>> work = () -> gate.withConnection(connection -> execute(connection, statement, arguments));
-        return statement.writes() ? bulkheads.writing(work) : bulkheads.reading(work);
+        return pooled(statement, connection -> execute(connection, statement, arguments));
+    }
+
+    /** Work on a pooled connection, through the gate, within the bulkhead of the statement's kind. */
+    private <T> Uni<T> pooled(Statement statement, Function<SqlConnection, Uni<T>> work) {
+        Supplier<Uni<T>> call = () -> gate.withConnection(work);
+        return statement.writes() ? bulkheads.writing(call) : bulkheads.reading(call);
     }
 
     /** Runs a statement on the given client, typically a connection holding a transaction. */
@@ -97,11 +102,10 @@ public class Database {
                         .register(registry)::record,
                 batchRefusals::increment,
                 registry.counter("ballast.db.write.batch.split", "statement", statement.name())::increment);
-        WriteBatches.Runner<Tuple, RowSet<Row>> runner = arguments -> arguments.size() == 1
-                ? bulkheads.writing(() -> gate.withConnection(connection -> execute(connection, statement, arguments.get(0)))).map(List::of)
-                : bulkheads.writing(() -> gate.withConnection(connection ->
-                        timed(statement, () -> connection.preparedQuery(statement.sql()).executeBatch(arguments))))
-                        .map(first -> each(first, arguments.size()));
+        WriteBatches.Runner<Tuple, RowSet<Row>> runner = arguments -> pooled(statement, connection -> arguments.size() == 1
+                ? execute(connection, statement, arguments.get(0)).map(List::of)
+                : timed(statement, () -> connection.preparedQuery(statement.sql()).executeBatch(arguments))
+                        .map(first -> each(first, arguments.size())));
         return new WriteBatches<>(runner, Comparator.comparing(arguments -> String.valueOf(arguments.getValue(0))),
                 DatabaseFailures::isStatementsOwn, batchMaxSize, batchConcurrency, batchQueue, meters);
     }

@@ -92,11 +92,17 @@ public class ViewerFlags {
         if (viewerId == null || (articleIds.isEmpty() && userIds.isEmpty())) {
             return Uni.createFrom().item(Flags.NONE);
         }
+        // A loaded entry is answered without building a Mutiny chain: this runs for every signed-in view.
         Flags loaded = ReadCaches.loadedNow(cache, viewerId);
-        Uni<Flags> all = loaded != null ? Uni.createFrom().item(loaded) : ReadCaches.detachedFromCancellation(allOf(viewerId));
-        return all.chain(flags -> flags != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(flags)
+        return loaded != null ? among(loaded, viewerId, articleIds, userIds)
+                : ReadCaches.detachedFromCancellation(allOf(viewerId)).chain(all -> among(all, viewerId, articleIds, userIds));
+    }
+
+    /** The viewer's cached flags, or for a viewer with too many to cache one statement over these ids. */
+    private Uni<Flags> among(Flags all, long viewerId, Collection<Long> articleIds, Collection<Long> userIds) {
+        return all != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(all)
                 : db.execute(AMONG, Tuple.of(viewerId, articleIds.toArray(Long[]::new), userIds.toArray(Long[]::new)))
-                        .map(rows -> Flags.of(rows.iterator().next())));
+                        .map(rows -> Flags.of(rows.iterator().next()));
     }
 
     /** Every favorite and follow of the viewer, as cached; empty when they have more than the cap (not cached). */
