@@ -47,7 +47,7 @@ public class JsonConfig implements ObjectMapperCustomizer {
      * carries two timestamps, and the formatter computes the milliseconds through a BigDecimal, which made
      * formatting the largest part of serving a list page.
      */
-    static String format(Instant instant) {
+    public static String format(Instant instant) {
         LocalDateTime time = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
         int year = time.getYear();
         if (year < 0 || year > 9999) {

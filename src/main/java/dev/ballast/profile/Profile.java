@@ -1,9 +1,11 @@
 package dev.ballast.profile;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ballast.cache.ShowsUsers;
 import dev.ballast.viewer.ViewerFlags.Flags;
 import io.vertx.mutiny.sqlclient.Row;
+import java.io.IOException;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -24,6 +26,18 @@ public record Profile(@JsonIgnore @Schema(hidden = true) long id, @Schema(exampl
     @Override
     public boolean showsUser(long userId) {
         return id == userId;
+    }
+
+    /**
+     * Writes this profile as an article or a comment shows it to every reader, up to the viewer's own
+     * {@code following}: its name is written; the colon, its value and the closing bracket are the viewer's.
+     */
+    public void writeSharedStart(JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("username", username);
+        json.writeStringField("bio", bio);
+        json.writeStringField("image", image);
+        json.writeFieldName("following");
     }
 
     /** This profile as the viewer with these flags sees it. */

@@ -1,0 +1,39 @@
+package dev.ballast.comment;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import dev.ballast.http.EncodedJson;
+import dev.ballast.http.JsonConfig;
+import java.io.IOException;
+
+/**
+ * A comment's JSON: what every reader sees, encoded once per shared view ({@link Comment#encoded()}), then the
+ * caller's one flag, the author's {@code following}.
+ */
+final class CommentJson extends StdSerializer<Comment> {
+
+    private static final SerializableString NOT_FOLLOWING = EncodedJson.raw(":false}}");
+    private static final SerializableString FOLLOWING = EncodedJson.raw(":true}}");
+
+    CommentJson() {
+        super(Comment.class);
+    }
+
+    @Override
+    public void serialize(Comment comment, JsonGenerator json, SerializerProvider provider) throws IOException {
+        json.writeRawValue(comment.encoded().text(start -> writeSharedStart(comment, start)));
+        json.writeRaw(comment.author().following() ? FOLLOWING : NOT_FOLLOWING);
+    }
+
+    private static void writeSharedStart(Comment comment, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeNumberField("id", comment.id());
+        json.writeStringField("createdAt", JsonConfig.format(comment.createdAt()));
+        json.writeStringField("updatedAt", JsonConfig.format(comment.updatedAt()));
+        json.writeStringField("body", comment.body());
+        json.writeFieldName("author");
+        comment.author().writeSharedStart(json);
+    }
+}
