@@ -11,6 +11,7 @@ import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
 import dev.ballast.viewer.ViewerFlags;
+import dev.ballast.viewer.ViewerFlags.Shown;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
@@ -49,22 +50,24 @@ class ArticleService {
     Uni<Article> bySlug(String slug, Long viewerId) {
         return ReadCaches.detachedFromCancellation(articles.sharedBySlug(slug)).chain(article -> viewerId == null
                 ? Uni.createFrom().item(article)
-                : viewerFlags.among(viewerId, List.of(article.id()), List.of(article.author().id())).map(article::seenWith));
+                : viewerFlags.among(viewerId, () -> new Shown(List.of(article.id()), List.of(article.author().id()))).map(article::seenWith));
     }
 
     /** A page of the articles matching tag, author and favoritedBy (each may be null), seen by {@code viewerId}. */
     Uni<ArticlesResponse> list(String tag, String author, String favoritedBy, Page page, Long viewerId) {
         Uni<ArticlesResponse> shared = ReadCaches.detachedFromCancellation(articles.sharedList(tag, author, favoritedBy, page.limit(), page.offset()));
-        return viewerId == null ? shared : shared.chain(list -> {
-            Set<Long> articleIds = new HashSet<>();
-            Set<Long> authorIds = new HashSet<>();
-            list.articles().forEach(article -> {
-                articleIds.add(article.id());
-                authorIds.add(article.author().id());
-            });
-            return viewerFlags.among(viewerId, articleIds, authorIds).map(flags -> new ArticlesResponse(
-                    list.articles().stream().map(article -> article.seenWith(flags)).toList(), list.articlesCount()));
+        return viewerId == null ? shared : shared.chain(list -> viewerFlags.among(viewerId, () -> shownBy(list))
+                .map(flags -> new ArticlesResponse(list.articles().stream().map(article -> article.seenWith(flags)).toList(), list.articlesCount())));
+    }
+
+    private static Shown shownBy(ArticlesResponse list) {
+        Set<Long> articleIds = new HashSet<>();
+        Set<Long> authorIds = new HashSet<>();
+        list.articles().forEach(article -> {
+            articleIds.add(article.id());
+            authorIds.add(article.author().id());
         });
+        return new Shown(articleIds, authorIds);
     }
 
     /** A page of the articles of the authors {@code viewerId} follows, with the viewer's flags. */

@@ -1,5 +1,6 @@
 package dev.ballast.auth;
 
+import dev.ballast.cache.LoadedEntries;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
@@ -28,17 +29,17 @@ public class TokenGenerations {
 
     private final Database db;
     private final ReadCaches caches;
-    private final Cache generations;
+    private final LoadedEntries<Long> loaded;
 
     TokenGenerations(Database db, ReadCaches caches, @CacheName(CACHE) Cache generations) {
         this.db = db;
         this.caches = caches;
-        this.generations = generations;
+        this.loaded = new LoadedEntries<>(generations, Long.class);
     }
 
     /** The user's generation if it is cached and loaded, else null: no statement, no waiting. */
     Long cachedNow(long userId) {
-        return ReadCaches.loadedNow(generations, userId);
+        return loaded.now(userId);
     }
 
     /** The user's current generation ({@link #UNKNOWN_USER} when there is no such user). */

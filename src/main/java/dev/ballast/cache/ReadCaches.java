@@ -2,10 +2,8 @@ package dev.ballast.cache;
 
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheManager;
-import io.quarkus.cache.CaffeineCache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The caches of hot reads (filled by {@code @CacheResult} in the repositories) and what each write empties:
@@ -50,16 +48,6 @@ public class ReadCaches {
      */
     public static <T> Uni<T> detachedFromCancellation(Uni<T> cached) {
         return Uni.createFrom().emitter(emitter -> cached.subscribe().with(emitter::complete, emitter::fail));
-    }
-
-    /**
-     * The value the cache holds for the key when it is loaded (neither loading nor failed), else null: no load,
-     * no waiting, and none of the Mutiny chain a {@code @CacheResult} method's Uni builds for every call.
-     */
-    @SuppressWarnings("unchecked")
-    public static <T> T loadedNow(Cache cache, Object key) {
-        CompletableFuture<Object> entry = cache.as(CaffeineCache.class).getIfPresent(key);
-        return entry != null && entry.isDone() && !entry.isCompletedExceptionally() ? (T) entry.getNow(null) : null;
     }
 
     /**

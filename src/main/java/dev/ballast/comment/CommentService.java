@@ -10,6 +10,7 @@ import dev.ballast.db.Database;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.viewer.ViewerFlags;
+import dev.ballast.viewer.ViewerFlags.Shown;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -41,7 +42,7 @@ class CommentService {
     Uni<List<Comment>> byArticle(String slug, Long viewerId) {
         Uni<List<Comment>> shared = ReadCaches.detachedFromCancellation(comments.sharedByArticle(slug, limits.commentsPerPage()));
         return viewerId == null ? shared : shared.chain(list -> viewerFlags
-                .among(viewerId, List.of(), list.stream().map(comment -> comment.author().id()).collect(Collectors.toSet()))
+                .among(viewerId, () -> new Shown(List.of(), list.stream().map(comment -> comment.author().id()).collect(Collectors.toSet())))
                 .map(flags -> list.stream().map(comment -> comment.seenWith(flags)).toList()));
     }
 

@@ -2,6 +2,7 @@ package dev.ballast.internals;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.cache.CacheManager;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServer;
 import io.vertx.core.Future;
@@ -20,18 +21,19 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Verifies at start-up that each hook of {@link VertxInternals} takes hold, so that a Vert.x upgrade that
+ * Verifies at start-up that each hook of {@link VertxInternals} and {@link CacheInternals} takes hold, so that a Vert.x or Quarkus upgrade that
  * changes one is seen at once instead of switching a protection off in silence: the socket of a real pooled
  * connection is reached and closed, a statement on it is told apart as a closed connection, the pool's acquire
  * timeout is told apart (on a throw-away pool of one connection to a server that never answers), and one request
  * to this replica itself reaches the listening channel and the HTTP decoder (reported by the connection limits,
- * which use them). Each hook's outcome is the gauge {@code ballast_internals_hook_ok{hook=...}} (1 took hold,
+ * which use them), and the Caffeine cache behind every Quarkus cache is reached ({@link CacheInternals}). Each hook's outcome is the gauge {@code ballast_internals_hook_ok{hook=...}} (1 took hold,
  * 0 not or not yet); a hook that did not take hold is logged as an ERROR, and the replica keeps serving without
  * that protection.
  */
@@ -44,7 +46,8 @@ public class InternalsCheck {
         SQL_CLOSED_CONNECTION("sql-closed-connection", "a statement on a closed connection, answered 503"),
         SQL_ACQUIRE_TIMEOUT("sql-acquire-timeout", "the pool's acquire timeout, answered 503"),
         HTTP_LISTENER("http-listener", "the listening channel (connection limits, request deadlines)"),
-        HTTP_DECODER("http-decoder", "the HTTP/1 decoder (header and body deadlines)");
+        HTTP_DECODER("http-decoder", "the HTTP/1 decoder (header and body deadlines)"),
+        CACHE_ENTRIES("cache-entries", "the Caffeine cache behind each Quarkus cache (signed-in lookups without a future each)");
 
         private final String tag;
         private final String what;
@@ -68,26 +71,28 @@ public class InternalsCheck {
     private final Vertx vertx;
     private final Instance<io.vertx.mutiny.sqlclient.Pool> pool;
     private final Instance<HttpServer> httpServer;
+    private final Instance<CacheManager> caches;
     private final Map<Hook, AtomicInteger> took = new EnumMap<>(Hook.class);
 
     @Inject
     InternalsCheck(Vertx vertx, Instance<io.vertx.mutiny.sqlclient.Pool> pool, Instance<HttpServer> httpServer,
-                   MeterRegistry registry) {
-        this(VertxInternals.VERTX, vertx, pool, httpServer, registry);
+                   Instance<CacheManager> caches, MeterRegistry registry) {
+        this(VertxInternals.VERTX, vertx, pool, httpServer, caches, registry);
     }
 
     /** Checks hooks of other names than Vert.x's own: how a test plays an upgrade that renamed them. */
     InternalsCheck(VertxInternals internals, Vertx vertx, Instance<io.vertx.mutiny.sqlclient.Pool> pool,
-                   Instance<HttpServer> httpServer, MeterRegistry registry) {
+                   Instance<HttpServer> httpServer, Instance<CacheManager> caches, MeterRegistry registry) {
         this.internals = internals;
         this.vertx = vertx;
         this.pool = pool;
         this.httpServer = httpServer;
+        this.caches = caches;
         for (Hook hook : Hook.values()) {
             AtomicInteger state = new AtomicInteger();
             took.put(hook, state);
             Gauge.builder("ballast.internals.hook.ok", state, AtomicInteger::get)
-                    .description("1 when the start-up check found this hook into Vert.x internals taking hold")
+                    .description("1 when the start-up check found this hook into Vert.x or Quarkus internals taking hold")
                     .tag("hook", hook.tag)
                     .register(registry);
         }
@@ -96,16 +101,27 @@ public class InternalsCheck {
     void onStart(@Observes StartupEvent event) {
         checkDatabaseHooks();
         checkHttpHooks();
+        checkCacheHook();
+    }
+
+    /** Every Quarkus cache has its Caffeine cache reached. */
+    void checkCacheHook() {
+        if (!caches.isResolvable()) {
+            return;
+        }
+        List<String> unreached = caches.get().getCacheNames().stream()
+                .filter(name -> caches.get().getCache(name).flatMap(CacheInternals::caffeineOf).isEmpty()).sorted().toList();
+        report(Hook.CACHE_ENTRIES, unreached.isEmpty(), "not reached in the caches " + unreached);
     }
 
     /** Records a hook's outcome: its gauge, and an ERROR when it did not take hold. */
     public void report(Hook hook, boolean ok, String detail) {
         int previous = took.get(hook).getAndSet(ok ? 1 : 0);
         if (!ok) {
-            LOG.errorf("Vert.x internals: %s no longer takes hold (%s): %s. The service runs without it; "
-                    + "the Vert.x version has probably changed, see dev.ballast.internals.VertxInternals", hook.tag, hook.what, detail);
+            LOG.errorf("Framework internals: %s no longer takes hold (%s): %s. The service runs without it; "
+                    + "the Vert.x or Quarkus version has probably changed, see the package dev.ballast.internals", hook.tag, hook.what, detail);
         } else if (previous == 0) {
-            LOG.debugf("Vert.x internals: %s takes hold", hook.tag);
+            LOG.debugf("Framework internals: %s takes hold", hook.tag);
         }
     }
 

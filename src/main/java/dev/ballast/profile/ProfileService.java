@@ -5,6 +5,7 @@ import dev.ballast.cache.WriteNotice;
 import dev.ballast.profile.ProfileRepository.Written;
 import dev.ballast.http.ApiException;
 import dev.ballast.viewer.ViewerFlags;
+import dev.ballast.viewer.ViewerFlags.Shown;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -32,7 +33,7 @@ class ProfileService {
     Uni<Profile> byUsername(String username, Long viewerId) {
         Uni<Profile> shared = ReadCaches.detachedFromCancellation(profiles.sharedByUsername(username));
         return viewerId == null ? shared
-                : shared.chain(profile -> viewerFlags.among(viewerId, List.of(), List.of(profile.id())).map(profile::seenWith));
+                : shared.chain(profile -> viewerFlags.among(viewerId, () -> new Shown(List.of(), List.of(profile.id()))).map(profile::seenWith));
     }
 
     Uni<Profile> follow(long followerId, String username) {

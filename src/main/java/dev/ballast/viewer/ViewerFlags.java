@@ -1,5 +1,6 @@
 package dev.ballast.viewer;
 
+import dev.ballast.cache.LoadedEntries;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -72,36 +74,44 @@ public class ViewerFlags {
         }
     }
 
+    /** The ids a view shows: of articles, and of users. */
+    public record Shown(Collection<Long> articleIds, Collection<Long> userIds) {
+    }
+
     private final Database db;
-    private final Cache cache;
+    private final LoadedEntries<Flags> loaded;
     private final int idsMax;
 
     ViewerFlags(Database db, @CacheName(ReadCaches.VIEWER_FLAGS) Cache cache,
                 @ConfigProperty(name = "ballast.cache.viewer-flags-ids-max") int idsMax) {
         this.db = db;
-        this.cache = cache;
+        this.loaded = new LoadedEntries<>(cache, Flags.class);
         this.idsMax = idsMax;
     }
 
     /**
-     * The flags of {@code viewerId} (null when anonymous) for a view showing these articles and users: from the
-     * viewer's cached flags, or one statement over these ids for a viewer with too many to cache; nothing for an
-     * anonymous viewer or an empty view.
+     * The flags of {@code viewerId} (null when anonymous) for a view showing {@code shown}: the viewer's cached
+     * flags, or one statement over the ids shown for a viewer with too many to cache (the ids are collected only
+     * then); nothing for an anonymous viewer.
      */
-    public Uni<Flags> among(Long viewerId, Collection<Long> articleIds, Collection<Long> userIds) {
-        if (viewerId == null || (articleIds.isEmpty() && userIds.isEmpty())) {
+    public Uni<Flags> among(Long viewerId, Supplier<Shown> shown) {
+        if (viewerId == null) {
             return Uni.createFrom().item(Flags.NONE);
         }
         // A loaded entry is answered without building a Mutiny chain: this runs for every signed-in view.
-        Flags loaded = ReadCaches.loadedNow(cache, viewerId);
-        return loaded != null ? among(loaded, viewerId, articleIds, userIds)
-                : ReadCaches.detachedFromCancellation(allOf(viewerId)).chain(all -> among(all, viewerId, articleIds, userIds));
+        Flags cached = loaded.now(viewerId);
+        return cached != null ? among(cached, viewerId, shown)
+                : ReadCaches.detachedFromCancellation(allOf(viewerId)).chain(all -> among(all, viewerId, shown));
     }
 
-    /** The viewer's cached flags, or for a viewer with too many to cache one statement over these ids. */
-    private Uni<Flags> among(Flags all, long viewerId, Collection<Long> articleIds, Collection<Long> userIds) {
-        return all != Flags.TOO_MANY_TO_CACHE ? Uni.createFrom().item(all)
-                : db.execute(AMONG, Tuple.of(viewerId, articleIds.toArray(Long[]::new), userIds.toArray(Long[]::new)))
+    /** The viewer's cached flags, or for a viewer with too many to cache one statement over the ids shown. */
+    private Uni<Flags> among(Flags all, long viewerId, Supplier<Shown> shown) {
+        if (all != Flags.TOO_MANY_TO_CACHE) {
+            return Uni.createFrom().item(all);
+        }
+        Shown ids = shown.get();
+        return ids.articleIds().isEmpty() && ids.userIds().isEmpty() ? Uni.createFrom().item(Flags.NONE)
+                : db.execute(AMONG, Tuple.of(viewerId, ids.articleIds().toArray(Long[]::new), ids.userIds().toArray(Long[]::new)))
                         .map(rows -> Flags.of(rows.iterator().next()));
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.internals.InternalsCheck.Hook;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.cache.CacheManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.http.HttpServer;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The start-up check of the hooks into Vert.x internals: each takes hold on this Vert.x, and each failure is
+ * The start-up check of the hooks into Vert.x and Quarkus internals: each takes hold on this build, and each failure is
  * seen when a hook names what an upgrade could rename (a class, a handler, a message).
  */
 @QuarkusTest
@@ -42,6 +43,9 @@ class InternalsCheckTest {
 
     @Inject
     Instance<HttpServer> httpServer;
+
+    @Inject
+    Instance<CacheManager> caches;
 
     @Inject
     MeterRegistry registry;
@@ -108,7 +112,7 @@ class InternalsCheckTest {
     }
 
     private InternalsCheck checkWith(VertxInternals internals, MeterRegistry meters) {
-        return new InternalsCheck(internals, plain, pool, httpServer, meters);
+        return new InternalsCheck(internals, plain, pool, httpServer, caches, meters);
     }
 
     /**
