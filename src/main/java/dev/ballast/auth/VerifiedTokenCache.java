@@ -26,7 +26,7 @@ class VerifiedTokenCache {
     /**
      * A token as the cache's key: equal only to the same whole token, hashed over its last characters (of the
      * signature, as varied as the whole token and a tenth of its length): hashing every token's few hundred
-     * characters was most of a lookup.
+     * characters was most of a lookup. Only tokens this service signed are kept, so no one can crowd a hash.
      */
     private record Key(String token) {
 
