@@ -40,9 +40,11 @@ public record Article(@JsonIgnore @Schema(hidden = true) long id,
         return author.showsUser(userId);
     }
 
-    /** This shared view as the viewer with these flags sees it. */
+    /** This shared view as the viewer with these flags sees it (this one when that changes nothing). */
     Article seenWith(Flags flags) {
-        return new Article(id, slug, title, description, body, tagList, createdAt, updatedAt,
-                flags.favorited(id), favoritesCount, author.seenWith(flags), encoded);
+        boolean seenFavorited = flags.favorited(id);
+        Profile seenAuthor = author.seenWith(flags);
+        return seenFavorited == favorited && seenAuthor == author ? this
+                : new Article(id, slug, title, description, body, tagList, createdAt, updatedAt, seenFavorited, favoritesCount, seenAuthor, encoded);
     }
 }

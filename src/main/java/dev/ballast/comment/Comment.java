@@ -29,8 +29,9 @@ public record Comment(@Schema(example = "1") long id, @Schema(example = "2026-02
         return author.showsUser(userId);
     }
 
-    /** This shared view as the viewer with these flags sees it. */
+    /** This shared view as the viewer with these flags sees it (this one when that changes nothing). */
     Comment seenWith(Flags flags) {
-        return new Comment(id, createdAt, updatedAt, body, author.seenWith(flags), encoded);
+        Profile seenAuthor = author.seenWith(flags);
+        return seenAuthor == author ? this : new Comment(id, createdAt, updatedAt, body, seenAuthor, encoded);
     }
 }

@@ -40,8 +40,9 @@ public record Profile(@JsonIgnore @Schema(hidden = true) long id, @Schema(exampl
         json.writeFieldName("following");
     }
 
-    /** This profile as the viewer with these flags sees it. */
+    /** This profile as the viewer with these flags sees it (this one when that changes nothing). */
     public Profile seenWith(Flags flags) {
-        return new Profile(id, username, bio, image, flags.following(id));
+        boolean seenFollowing = flags.following(id);
+        return seenFollowing == following ? this : new Profile(id, username, bio, image, seenFollowing);
     }
 }

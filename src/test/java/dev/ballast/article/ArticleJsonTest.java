@@ -68,6 +68,7 @@ class ArticleJsonTest {
         assertEquals(expected(true, false, true), parsed(followedOnly));
         assertEquals(expected(true, true, false), parsed(favoritedOnly));
         assertEquals(expected(true, false, false), parsed(shared), "the shared view keeps no viewer's flags");
+        assertSame(shared, shared.seenWith(new Flags(new long[] {8}, new long[] {41})), "flags that change nothing leave the view shared");
     }
 
     @Test
