@@ -19,7 +19,7 @@ import java.util.Set;
  * The floors of the code, from the ground up, and what may cross them. An arrow (an import) may only point
  * down a floor or stay on its own:
  * <ol>
- *   <li>{@code internals}: the one adapter over Vert.x and Netty internals, checked at start-up;</li>
+ *   <li>{@code internals}: the one seam into Vert.x, Netty and Quarkus cache internals, checked at start-up;</li>
  *   <li>{@code db}: the pool, the gate every statement passes, the heartbeat;</li>
  *   <li>the machinery features share: {@code cache}, {@code http}, {@code auth}, {@code health},
  *       {@code viewer}, {@code archive};</li>
