@@ -19,26 +19,29 @@ import org.junit.jupiter.api.Test;
 class LoadedEntriesTest {
 
     @Inject
-    @CacheName(ReadCaches.TAGS)
+    @CacheName(ReadCaches.PROFILE)
     Cache cache;
 
     @Test
     void onlyALoadedValueOfTheTypeAsked() {
         CaffeineCache caffeine = cache.as(CaffeineCache.class);
         LoadedEntries<String> entries = new LoadedEntries<>(cache, String.class);
-        caffeine.put("loaded", CompletableFuture.completedFuture("value"));
-        caffeine.put("loading", new CompletableFuture<>());
-        caffeine.put("failed", CompletableFuture.failedFuture(new IllegalStateException("load failed")));
-        caffeine.put("other type", CompletableFuture.completedFuture(42L));
+        // Keys no profile has (names are made of letters, digits, dashes and underscores); a large cache: nothing evicted.
+        caffeine.put("loaded entry", CompletableFuture.completedFuture("value"));
+        caffeine.put("loading entry", new CompletableFuture<>());
+        caffeine.put("failed entry", CompletableFuture.failedFuture(new IllegalStateException("load failed")));
+        caffeine.put("entry of another type", CompletableFuture.completedFuture(42L));
         try {
             assertTrue(CacheInternals.caffeineOf(cache).isPresent(), "the Caffeine cache behind Quarkus' is reached");
-            assertEquals("value", entries.now("loaded"));
-            assertNull(entries.now("loading"));
-            assertNull(entries.now("failed"));
-            assertNull(entries.now("other type"));
-            assertNull(entries.now("absent"));
+            assertEquals("value", entries.now("loaded entry"));
+            assertNull(entries.now("loading entry"));
+            assertNull(entries.now("failed entry"));
+            assertNull(entries.now("entry of another type"));
+            assertNull(entries.now("absent entry"));
         } finally {
-            cache.invalidateAll().await().indefinitely();
+            for (String key : new String[] {"loaded entry", "loading entry", "failed entry", "entry of another type"}) {
+                cache.invalidate(key).await().indefinitely();
+            }
         }
     }
 
