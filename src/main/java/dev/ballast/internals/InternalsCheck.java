@@ -28,12 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Verifies at start-up that each hook of {@link VertxInternals} and {@link CacheInternals} takes hold, so that a Vert.x or Quarkus upgrade that
- * changes one is seen at once instead of switching a protection off in silence: the socket of a real pooled
- * connection is reached and closed, a statement on it is told apart as a closed connection, the pool's acquire
- * timeout is told apart (on a throw-away pool of one connection to a server that never answers), and one request
- * to this replica itself reaches the listening channel and the HTTP decoder (reported by the connection limits,
- * which use them), and the Caffeine cache behind every Quarkus cache is reached ({@link CacheInternals}). Each hook's outcome is the gauge {@code ballast_internals_hook_ok{hook=...}} (1 took hold,
+ * Verifies at start-up that each hook of {@link VertxInternals} and {@link CacheInternals} takes hold, so that a
+ * Vert.x or Quarkus upgrade that changes one is seen at once instead of switching a protection off in silence: the
+ * socket of a real pooled connection is reached and closed, a statement on it is told apart as a closed
+ * connection, the pool's acquire timeout is told apart (on a throw-away pool of one connection to a server that
+ * never answers), one request to this replica itself reaches the listening channel and the HTTP decoder (reported
+ * by the connection limits, which use them), and the Caffeine cache behind every Quarkus cache is reached. Each
+ * hook's outcome is the gauge {@code ballast_internals_hook_ok{hook=...}} (1 took hold,
  * 0 not or not yet); a hook that did not take hold is logged as an ERROR, and the replica keeps serving without
  * that protection.
  */
@@ -109,8 +110,9 @@ public class InternalsCheck {
         if (!caches.isResolvable()) {
             return;
         }
-        List<String> unreached = caches.get().getCacheNames().stream()
-                .filter(name -> caches.get().getCache(name).flatMap(CacheInternals::caffeineOf).isEmpty()).sorted().toList();
+        CacheManager manager = caches.get();
+        List<String> unreached = manager.getCacheNames().stream()
+                .filter(name -> manager.getCache(name).flatMap(CacheInternals::caffeineOf).isEmpty()).sorted().toList();
         report(Hook.CACHE_ENTRIES, unreached.isEmpty(), "not reached in the caches " + unreached);
     }
 
