@@ -4,13 +4,14 @@
 # the other (old first in odd rounds, new first in even ones), so that the two measurements of a pair are
 # seconds apart: this machine's speed drifts over minutes. Prints per scenario the median ratio new/old with
 # its spread over rounds, beside the A/A spread of the old build (its own rounds against each other): a ratio
-# inside that spread is noise. The build not being measured sits idle (its heartbeat and timers only).
+# inside that spread is noise. What is compared is goodput (2xx answers a second); each build's p99 (wrk's, closed
+# loop) is printed beside it. The build not being measured sits idle (its heartbeat and timers only).
 #
 # Usage: bench/compare.sh OLD_REF NEW_REF
 #   env: ROUNDS (3), DURATION (10s, per scenario), WARMUP (20s, per scenario, not counted: a fresh JVM still
 #        compiles a write's code for 20 to 40 s), CONNECTIONS (32), BENCH_PORT (8093; the new build listens on
 #        the next port), BENCH_JAVA_OPTS (-Xmx256m -XX:MaxMetaspaceSize=128m), SCENARIOS (the scenario names to
-#        run, e.g. "favorite comment-write"; default all)
+#        run, e.g. "favorite hot-favorite"; default all)
 # The data (bench/seed.py: 100 users, 1,000 articles, 5,000 comments, 2,000 favorites, 300 follows) is seeded
 # once through OLD's API; each run gets a copy (a database created from it as template), which NEW migrates
 # forward on start: OLD must not have migrations NEW lacks. Both builds sign with the same keys
@@ -45,7 +46,9 @@ scenarios=(
   "signed-in feed|feed|1"
   "signed-in mix without logins|signed-mix|1"
   "favorite write|favorite|1"
+  "favorite write, one article at a time|hot-favorite|1"
   "comment write|comment-write|1"
+  "comment write, one article at a time|hot-comment|1"
 )
 
 build() { # ref -> prints the jar of that commit, built once
@@ -97,7 +100,7 @@ stop_services
        "$rounds rounds, both builds up in each, the scenarios paired; wrk -t2 -c$connections -d$duration after a $warmup warm-up per scenario (closed loop)"
   echo "# machine: $(nproc) cores; postgres $($pg -c 'show server_version'); JVM options: $java_opts"
 } | tee "$table"
-printf 'round\tbuild\tscenario\trequests_per_s\tnot_2xx\tload_average\n' >"$tsv"
+printf 'round\tbuild\tscenario\tgoodput_per_s\tnot_2xx\tp99_ms\tload_average\n' >"$tsv"
 
 for round in $(seq 1 "$rounds"); do
   for side in old new; do
@@ -115,10 +118,12 @@ for round in $(seq 1 "$rounds"); do
       load=$(cut -d' ' -f1 /proc/loadavg)
       wrk_run "$scenario" "$signed" "$warmup" "$side_port" >/dev/null
       result=$(wrk_run "$scenario" "$signed" "$duration" "$side_port")
-      rate=$(awk '/Requests\/sec/ {print $2}' <<<"$result")
-      # Responses other than 2xx ("status 404: 12") and socket errors ("socket errors: connect 0, read 0, ...").
+      # 2xx answers over the run's length ("1234 requests in 10.00s"); responses other than 2xx ("status 404: 12")
+      # and socket errors ("socket errors: connect 0, read 0, ..."); the p99 line of scenario.lua.
+      goodput=$(awk '/ requests in / {seconds = $4 + 0} /^status 2/ {ok += $3} END {printf "%.1f", seconds > 0 ? ok / seconds : 0}' <<<"$result")
       failed=$(awk '/^status / && $2 !~ /^2/ {n += $3} /^socket errors/ {n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$result")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$label" "$rate" "$failed" "$load" >>"$tsv"
+      p99=$(awk '/^p50 / {print $8}' <<<"$result")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$label" "$goodput" "$failed" "$p99" "$load" >>"$tsv"
     done
   done
   stop_services

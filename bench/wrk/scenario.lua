@@ -4,7 +4,9 @@
 -- connections * 1000 / (pause + latency) requests a second, instead of as many as the server can take.
 -- With BENCH_SIGNED=1 every read is sent with a token (a signed-in reader gets the shared views plus their own flags).
 -- Scenarios: tags, list, tag, author, favorited, deep (offset 90,000), article, comments, feed, login,
--- comment-write, favorite (favorites or unfavorites, at random), profile-update (the first token's account
+-- comment-write, favorite (favorites or unfavorites, at random), hot-favorite (one article at a time: each
+-- thread's half of the users favorite it in turn, then unfavorite it, then the next article: about 200 writes on
+-- each), hot-comment (one article at a time takes 200 comments by users at random), profile-update (the first token's account
 -- changes its bio, alternating between two values), and three mixes: mix, mix-no-login (the same
 -- without its logins) and signed-mix (every request signed in, with comment writes and favorites, no logins).
 -- Data files (from bench/seed.py): tokens.txt, users.txt, slugs.txt, tags.txt; authors.txt (usernames) is
@@ -14,6 +16,7 @@
 local threads = {}
 
 function setup(thread)
+  thread:set("id", #threads + 1)
   table.insert(threads, thread)
 end
 
@@ -65,10 +68,17 @@ function init(args)
   local authors = io.open(dir .. "/authors.txt", "r")
   if authors then authors:close(); data.authors = lines(dir .. "/authors.txt") else data.authors = data.usernames end
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+  -- Two threads (-t2): the first takes the first half of the users, the second the rest.
+  local half = math.max(1, math.floor(#data.tokens / 2))
+  hot_users = half
+  if id == 2 then hot_users_from = half + 1; hot_users = #data.tokens - half end
 end
 
 local json = { ["Content-Type"] = "application/json" }
 local updates = 0
+-- This thread's place in the hot-article scenarios, and its half of the users (set in init from the thread's id).
+local hot = 0
+local hot_users_from, hot_users = 1, 1
 
 local function authorized(index)
   return { ["Content-Type"] = "application/json", ["Authorization"] = "Token " .. data.tokens[index] }
@@ -99,6 +109,20 @@ local builders = {
   favorite = function()
     local method = math.random(2) == 1 and "POST" or "DELETE"
     return wrk.format(method, "/api/articles/" .. pick(data.slugs) .. "/favorite", authorized(math.random(#data.tokens)))
+  end,
+  ["hot-favorite"] = function()
+    local step = hot % (2 * hot_users)
+    local slug = data.slugs[1 + math.floor(hot / (2 * hot_users)) % #data.slugs]
+    hot = hot + 1
+    local method = step < hot_users and "POST" or "DELETE"
+    local user = hot_users_from + step % hot_users
+    return wrk.format(method, "/api/articles/" .. slug .. "/favorite", authorized(user))
+  end,
+  ["hot-comment"] = function()
+    local slug = data.slugs[1 + math.floor(hot / 100) % #data.slugs]
+    hot = hot + 1
+    local body = '{"comment":{"body":"A comment on a popular article."}}'
+    return wrk.format("POST", "/api/articles/" .. slug .. "/comments", authorized(math.random(#data.tokens)), body)
   end,
   ["profile-update"] = function()
     updates = updates + 1
