@@ -47,6 +47,7 @@ scenarios=(
   "signed-in mix without logins|signed-mix|1"
   "favorite write|favorite|1"
   "favorite write, one article at a time|hot-favorite|1"
+  "favorite write, one article at a time, 5 users|hot-favorite-5|1"
   "comment write|comment-write|1"
   "comment write, one article at a time|hot-comment|1"
 )
@@ -78,7 +79,9 @@ start_service() { # jar database port
 }
 
 wrk_run() { # scenario signed duration port -> wrk's output
-  BENCH_SIGNED="$2" wrk -t2 -c"$connections" -d"$3" -s bench/wrk/scenario.lua "http://127.0.0.1:$4" -- "$1" "$out"
+  local hot_users=
+  [[ $1 == hot-favorite-* ]] && hot_users=${1#hot-favorite-} && set -- hot-favorite "${@:2}"
+  BENCH_HOT_USERS="$hot_users" BENCH_SIGNED="$2" wrk -t2 -c"$connections" -d"$3" -s bench/wrk/scenario.lua "http://127.0.0.1:$4" -- "$1" "$out"
 }
 
 old_jar=$(build "$old_ref")
@@ -120,7 +123,7 @@ for round in $(seq 1 "$rounds"); do
       result=$(wrk_run "$scenario" "$signed" "$duration" "$side_port")
       # 2xx answers over the run's length ("1234 requests in 10.00s"); responses other than 2xx ("status 404: 12")
       # and socket errors ("socket errors: connect 0, read 0, ..."); the p99 line of scenario.lua.
-      goodput=$(awk '/ requests in / {seconds = $4 + 0} /^status 2/ {ok += $3} END {printf "%.1f", seconds > 0 ? ok / seconds : 0}' <<<"$result")
+      goodput=$(awk '/ requests in / {seconds = $4 + 0} /^status 2/ {ok += $3} END {printf "%.1f", (seconds > 0 ? ok / seconds : 0)}' <<<"$result")
       failed=$(awk '/^status / && $2 !~ /^2/ {n += $3} /^socket errors/ {n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$result")
       p99=$(awk '/^p50 / {print $8}' <<<"$result")
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$label" "$goodput" "$failed" "$p99" "$load" >>"$tsv"

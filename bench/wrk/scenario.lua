@@ -4,9 +4,9 @@
 -- connections * 1000 / (pause + latency) requests a second, instead of as many as the server can take.
 -- With BENCH_SIGNED=1 every read is sent with a token (a signed-in reader gets the shared views plus their own flags).
 -- Scenarios: tags, list, tag, author, favorited, deep (offset 90,000), article, comments, feed, login,
--- comment-write, favorite (favorites or unfavorites, at random), hot-favorite (one article at a time: each
--- thread's half of the users favorite it in turn, then unfavorite it, then the next article: about 200 writes on
--- each), hot-comment (one article at a time takes 200 comments by users at random), profile-update (the first token's account
+-- comment-write, favorite (favorites or unfavorites, at random), hot-favorite and hot-comment (one article at a
+-- time takes about 200 writes, then the next: favorites or unfavorites, or comments, by users at random, so that
+-- the same user's writes race too; BENCH_HOT_USERS=n takes only the first n users), profile-update (the first token's account
 -- changes its bio, alternating between two values), and three mixes: mix, mix-no-login (the same
 -- without its logins) and signed-mix (every request signed in, with comment writes and favorites, no logins).
 -- Data files (from bench/seed.py): tokens.txt, users.txt, slugs.txt, tags.txt; authors.txt (usernames) is
@@ -16,7 +16,6 @@
 local threads = {}
 
 function setup(thread)
-  thread:set("id", #threads + 1)
   table.insert(threads, thread)
 end
 
@@ -68,17 +67,13 @@ function init(args)
   local authors = io.open(dir .. "/authors.txt", "r")
   if authors then authors:close(); data.authors = lines(dir .. "/authors.txt") else data.authors = data.usernames end
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
-  -- Two threads (-t2): the first takes the first half of the users, the second the rest.
-  local half = math.max(1, math.floor(#data.tokens / 2))
-  hot_users = half
-  if id == 2 then hot_users_from = half + 1; hot_users = #data.tokens - half end
 end
 
 local json = { ["Content-Type"] = "application/json" }
 local updates = 0
--- This thread's place in the hot-article scenarios, and its half of the users (set in init from the thread's id).
+-- This thread's count of hot-article writes: each thread moves to the next article after 100 of them.
 local hot = 0
-local hot_users_from, hot_users = 1, 1
+local hot_users = tonumber(os.getenv("BENCH_HOT_USERS"))
 
 local function authorized(index)
   return { ["Content-Type"] = "application/json", ["Authorization"] = "Token " .. data.tokens[index] }
@@ -111,11 +106,10 @@ local builders = {
     return wrk.format(method, "/api/articles/" .. pick(data.slugs) .. "/favorite", authorized(math.random(#data.tokens)))
   end,
   ["hot-favorite"] = function()
-    local step = hot % (2 * hot_users)
-    local slug = data.slugs[1 + math.floor(hot / (2 * hot_users)) % #data.slugs]
+    local slug = data.slugs[1 + math.floor(hot / 100) % #data.slugs]
     hot = hot + 1
-    local method = step < hot_users and "POST" or "DELETE"
-    local user = hot_users_from + step % hot_users
+    local method = math.random(2) == 1 and "POST" or "DELETE"
+    local user = math.random(math.min(hot_users or #data.tokens, #data.tokens))
     return wrk.format(method, "/api/articles/" .. slug .. "/favorite", authorized(user))
   end,
   ["hot-comment"] = function()

@@ -25,6 +25,21 @@ public final class ArchiveSql {
                 from archived_articles where slug = $1)""";
 
     /**
+     * {@link #TARGET} with the live article's row locked first ({@code for no key update}), for the writes that change
+     * that row (its favorites count): such a write takes the article before any of its favorites, so two of them
+     * never hold a favorite each and wait for the other's article (a deadlock, which Postgres breaks only after
+     * {@code deadlock_timeout}, holding up every write of the article meanwhile). A write that waited for the lock sees
+     * the article as the write before it left it.
+     */
+    public static final String LOCKED_TARGET = """
+            target as (
+                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at, false as archived
+                from (select * from articles where slug = $1 for no key update) live
+                union all
+                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at, true
+                from archived_articles where slug = $1)""";
+
+    /**
      * Brings back from the archive the article described by the CTE {@code restoring} (none when it is empty):
      * {@code restoring} has the article's columns as the write leaves them (id, slug, title, description,
      * body, author_id, favorites_count, created_at, updated_at) and two rows to drop on the way instead of

@@ -176,7 +176,7 @@ class ArticleRepository {
      * lists showing the article and the lists of the caller's favorites in the cache $6 (keyed by the caller's
      * name), which only this statement knows.
      */
-    private static final Statement FAVORITE = Statement.batchedWrite("article.favorite", "with " + ArchiveSql.TARGET + """
+    static final Statement FAVORITE = Statement.batchedWrite("article.favorite", "with " + ArchiveSql.LOCKED_TARGET + """
             ,
             had as (
                 select exists(select 1 from favorites f join target t on t.id = f.article_id where f.user_id = $2)
@@ -204,7 +204,7 @@ class ArticleRepository {
             """ + FAVORITE_ANSWER);
 
     /** Removes the caller's favorite, if any; an archived article comes back without it. See {@link #FAVORITE}. */
-    private static final Statement UNFAVORITE = Statement.batchedWrite("article.unfavorite", "with " + ArchiveSql.TARGET + """
+    static final Statement UNFAVORITE = Statement.batchedWrite("article.unfavorite", "with " + ArchiveSql.LOCKED_TARGET + """
             ,
             had as (
                 select exists(select 1 from favorites f join target t on t.id = f.article_id where f.user_id = $2)

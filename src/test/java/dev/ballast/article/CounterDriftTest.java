@@ -17,7 +17,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +37,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The counters behind articlesCount (V8 and V16 triggers) equal the true counts after a burst of concurrent
- * writes through the API (articles created with shared tags, favorited, unfavorited and deleted at once), after
- * statements that add, move or remove many articles at once, and after concurrent transactions of such
- * statements, which must not deadlock.
+ * The counters behind articlesCount (V8 and V16 triggers) and favoritesCount equal the true counts after a burst of
+ * concurrent writes through the API (articles created with shared tags, favorited, unfavorited and deleted at once;
+ * many users, and the same user twice at once, favoriting and unfavoriting one article), after statements that add,
+ * move or remove many articles at once, and after concurrent transactions of such statements, which must not
+ * deadlock. Two transactions of favorites on one article (as two batches run them) cannot deadlock either.
  */
 @QuarkusTest
 class CounterDriftTest {
@@ -42,6 +55,120 @@ class CounterDriftTest {
 
     @Inject
     ArchiveJob archive;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    MeterRegistry registry;
+
+    private static final int FANS = 12;
+    private static final int WRITES_PER_THREAD = 25;
+
+    /**
+     * One popular article: each of its fans favorites and unfavorites it at random from two threads at once, so
+     * that favorites and unfavorites of many users, and of the same user, race. Every write answers 200 with the
+     * article's state after it; none deadlocks; the count equals the favorites at the end.
+     */
+    @Test
+    void manyWritersOnOneArticleKeepItsCountExactAndNeverDeadlock() throws Exception {
+        Account author = register("popular");
+        String slug = createArticle(author, "Popular " + uniqueName("p"), List.of());
+        List<Account> fans = new ArrayList<>();
+        for (int i = 0; i < FANS; i++) {
+            fans.add(register("fan"));
+        }
+        double splitsBefore = splits();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ExecutorService threads = Executors.newFixedThreadPool(2 * FANS);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (Account fan : fans) {
+                for (int twice = 0; twice < 2; twice++) {
+                    running.add(threads.submit(() -> {
+                        ThreadLocalRandom random = ThreadLocalRandom.current();
+                        for (int i = 0; i < WRITES_PER_THREAD; i++) {
+                            boolean favorite = random.nextBoolean();
+                            var request = fan.as();
+                            var response = favorite ? request.post("/api/articles/" + slug + "/favorite")
+                                    : request.delete("/api/articles/" + slug + "/favorite");
+                            if (response.statusCode() != 200) {
+                                failures.add(fan.username() + ": " + response.statusCode() + " " + response.asString());
+                            } else if (response.<Integer>path("article.favoritesCount") < 0
+                                    || response.<Integer>path("article.favoritesCount") > FANS) {
+                                failures.add(fan.username() + ": count " + response.path("article.favoritesCount"));
+                            }
+                        }
+                    }));
+                }
+            }
+            for (Future<?> thread : running) {
+                thread.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+        assertTrue(failures.isEmpty(), "unexpected answers: " + failures);
+        // A batch that Postgres failed for a deadlock is run again call by call, so every answer above is still 200.
+        assertEquals(splitsBefore, splits(), "batches of favorites failed (deadlocks) and run again call by call");
+        String favorites = SizedData.value(dataSource,
+                "select count(*) from favorites f join articles a on a.id = f.article_id where a.slug = '" + slug + "'");
+        assertEquals(favorites, SizedData.value(dataSource, "select favorites_count from articles where slug = '" + slug + "'"));
+        assertEquals(Integer.parseInt(favorites), author.as().get("/api/articles/" + slug).<Integer>path("article.favoritesCount"));
+    }
+
+    /**
+     * Two transactions favoriting one article, as two batches of favorites do: the first favorites it for one user;
+     * the second, for a second user, must then wait for the first without holding anything of the article (the
+     * second user's favorite above all); the first then favorites it for that second user too and commits. Had the
+     * second taken the second user's favorite before waiting, the two would wait for each other until Postgres
+     * broke the deadlock after deadlock_timeout, failing one of them.
+     */
+    @Test
+    void twoTransactionsFavoritingOnePopularArticleCannotDeadlock() throws Exception {
+        Account author = register("popular");
+        String slug = createArticle(author, "Popular " + uniqueName("p"), List.of());
+        long first = userId(register("fan"));
+        long second = userId(register("fan"));
+        SqlConnection one = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        SqlConnection other = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            Transaction oneTransaction = one.begin().await().atMost(Duration.ofSeconds(10));
+            Transaction otherTransaction = other.begin().await().atMost(Duration.ofSeconds(10));
+            favorite(one, slug, first).await().atMost(Duration.ofSeconds(10));
+            int otherPid = Integer.parseInt(String.valueOf(other.query("select pg_backend_pid()").execute()
+                    .await().atMost(Duration.ofSeconds(10)).iterator().next().getValue(0)));
+            var waiting = favorite(other, slug, second).subscribeAsCompletionStage();
+            for (int i = 0; i < 100 && !"Lock".equals(SizedData.value(dataSource,
+                    "select wait_event_type from pg_stat_activity where pid = " + otherPid)); i++) {
+                Thread.sleep(20);
+            }
+            assertEquals("Lock", SizedData.value(dataSource, "select wait_event_type from pg_stat_activity where pid = " + otherPid),
+                    "the second transaction waits for the first");
+            favorite(one, slug, second).await().atMost(Duration.ofSeconds(10));
+            oneTransaction.commit().await().atMost(Duration.ofSeconds(10));
+            waiting.get(10, TimeUnit.SECONDS);
+            otherTransaction.commit().await().atMost(Duration.ofSeconds(10));
+        } finally {
+            one.close().await().atMost(Duration.ofSeconds(10));
+            other.close().await().atMost(Duration.ofSeconds(10));
+        }
+        assertEquals("2", SizedData.value(dataSource, "select favorites_count from articles where slug = '" + slug + "'"));
+        assertNoDrift("after two transactions favoriting one article");
+    }
+
+    private static Uni<RowSet<Row>> favorite(SqlConnection connection, String slug, long userId) {
+        return connection.preparedQuery(ArticleRepository.FAVORITE.sql())
+                .execute(Tuple.from(Arrays.asList(slug, userId, null, "{}", "{}", "article-lists")));
+    }
+
+    private long userId(Account account) throws SQLException {
+        return Long.parseLong(SizedData.value(dataSource, "select id from users where username = '" + account.username() + "'"));
+    }
+
+    private double splits() {
+        return registry.find("ballast.db.write.batch.split").counters().stream().mapToDouble(Counter::count).sum();
+    }
 
     @Test
     void noCounterDriftsAfterConcurrentWritesAndDeletes() throws Exception {
