@@ -3,6 +3,7 @@ package dev.ballast.article;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.ballast.cache.HeapBytes;
 import dev.ballast.cache.ShowsUsers;
 import dev.ballast.http.EncodedJson;
 import dev.ballast.profile.Profile;
@@ -26,7 +27,7 @@ public record Article(@JsonIgnore @Schema(hidden = true) long id,
                       @Schema(example = "[\"dragons\", \"training\"]") List<String> tagList,
                       @Schema(example = "2026-02-18T03:22:56.637Z") Instant createdAt, @Schema(example = "2026-02-18T03:48:35.824Z") Instant updatedAt,
                       boolean favorited, int favoritesCount, Profile author,
-                      @JsonIgnore @Schema(hidden = true) EncodedJson encoded) implements ShowsUsers {
+                      @JsonIgnore @Schema(hidden = true) EncodedJson encoded) implements ShowsUsers, HeapBytes.Weighed {
 
     static Article from(Row row) {
         return new Article(row.getLong("article_id"), row.getString("slug"), row.getString("title"),
@@ -38,6 +39,23 @@ public record Article(@JsonIgnore @Schema(hidden = true) long id,
     @Override
     public boolean showsUser(long userId) {
         return author.showsUser(userId);
+    }
+
+    /**
+     * This view as a cache keeps it for every reader: its JSON written now, and its body (the largest part, up to
+     * {@code ARTICLE_BODY_MAX_LENGTH}) held only there, not a second time as a string.
+     */
+    Article shared() {
+        encoded.encodeNow(start -> ArticleJson.writeSharedStart(this, start));
+        return body == null ? this
+                : new Article(id, slug, title, description, null, tagList, createdAt, updatedAt, favorited, favoritesCount, author, encoded);
+    }
+
+    @Override
+    public long heapBytes() {
+        return HeapBytes.OBJECT + 2 * HeapBytes.OBJECT + HeapBytes.string(slug) + HeapBytes.string(title)
+                + HeapBytes.string(description) + HeapBytes.string(body) + HeapBytes.of(tagList) + author.heapBytes()
+                + encoded.heapBytes();
     }
 
     /** This shared view as the viewer with these flags sees it (this one when that changes nothing). */

@@ -30,7 +30,7 @@ final class ArticleJson extends StdSerializer<Article> {
     }
 
     /** Every field but {@code favorited}, the author up to their {@code following}. */
-    private static void writeSharedStart(Article article, JsonGenerator json) throws IOException {
+    static void writeSharedStart(Article article, JsonGenerator json) throws IOException {
         json.writeStartObject();
         json.writeStringField("slug", article.slug());
         json.writeStringField("title", article.title());

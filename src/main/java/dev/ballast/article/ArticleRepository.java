@@ -2,13 +2,16 @@ package dev.ballast.article;
 
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.archive.ArchiveSql;
+import dev.ballast.cache.HeapBytes;
+import dev.ballast.cache.NamedKey;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ViewCache;
+import dev.ballast.cache.ViewCaches;
 import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Page;
-import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -229,9 +232,13 @@ class ArticleRepository {
             """ + FAVORITE_ANSWER);
 
     private final Database db;
+    private final ViewCache<String, Article> articles;
+    private final ViewCache<ListKey, ArticlesResponse> lists;
 
-    ArticleRepository(Database db) {
+    ArticleRepository(Database db, ViewCaches caches) {
         this.db = db;
+        this.articles = caches.named(ReadCaches.ARTICLE);
+        this.lists = caches.named(ReadCaches.ARTICLE_LISTS);
     }
 
     /**
@@ -250,18 +257,36 @@ class ArticleRepository {
     }
 
     /** One article as every reader sees it before their own flags; cached. 404 when the slug is unknown. */
-    @CacheResult(cacheName = ReadCaches.ARTICLE)
     Uni<Article> sharedBySlug(String slug) {
+        return articles.get(slug, this::loadBySlug);
+    }
+
+    private Uni<Article> loadBySlug(String slug) {
         Tuple arguments = Tuple.of(slug);
         return db.execute(BY_SLUG, arguments)
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_SLUG, arguments))
-                .map(rows -> Article.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"))));
+                .map(rows -> Article.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"))).shared());
     }
 
     /** A page of a filter's articles as every reader sees it before their own flags; cached. */
-    @CacheResult(cacheName = ReadCaches.ARTICLE_LISTS)
     Uni<ArticlesResponse> sharedList(String tag, String author, String favoritedBy, int limit, int offset) {
-        return page(new ArticleFilter(tag, author, favoritedBy, null), null, new Page(limit, offset));
+        return lists.get(new ListKey(tag, author, favoritedBy, limit, offset), key -> page(
+                new ArticleFilter(key.tag(), key.author(), key.favoritedBy(), null), null, new Page(key.limit(), key.offset()))
+                .map(ArticlesResponse::shared));
+    }
+
+    /** A cached list page's key: its filter and page. It names the author and the favoriter it filters by. */
+    record ListKey(String tag, String author, String favoritedBy, int limit, int offset) implements NamedKey, HeapBytes.Weighed {
+
+        @Override
+        public boolean names(String value) {
+            return value.equals(tag) || value.equals(author) || value.equals(favoritedBy);
+        }
+
+        @Override
+        public long heapBytes() {
+            return HeapBytes.OBJECT + HeapBytes.string(tag) + HeapBytes.string(author) + HeapBytes.string(favoritedBy);
+        }
     }
 
     /**

@@ -48,14 +48,14 @@ class ArticleService {
 
     /** One article seen by {@code viewerId} (null when anonymous); 404 when the slug is unknown. */
     Uni<Article> bySlug(String slug, Long viewerId) {
-        return ReadCaches.detachedFromCancellation(articles.sharedBySlug(slug)).chain(article -> viewerId == null
+        return articles.sharedBySlug(slug).chain(article -> viewerId == null
                 ? Uni.createFrom().item(article)
                 : viewerFlags.among(viewerId, () -> new Shown(List.of(article.id()), List.of(article.author().id()))).map(article::seenWith));
     }
 
     /** A page of the articles matching tag, author and favoritedBy (each may be null), seen by {@code viewerId}. */
     Uni<ArticlesResponse> list(String tag, String author, String favoritedBy, Page page, Long viewerId) {
-        Uni<ArticlesResponse> shared = ReadCaches.detachedFromCancellation(articles.sharedList(tag, author, favoritedBy, page.limit(), page.offset()));
+        Uni<ArticlesResponse> shared = articles.sharedList(tag, author, favoritedBy, page.limit(), page.offset());
         return viewerId == null ? shared : shared.chain(list -> viewerFlags.among(viewerId, () -> shownBy(list))
                 .map(flags -> new ArticlesResponse(list.articles().stream().map(article -> article.seenWith(flags)).toList(), list.articlesCount())));
     }

@@ -1,11 +1,10 @@
 package dev.ballast.article;
 
-import dev.ballast.cache.CachedMany;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ViewCache;
+import dev.ballast.cache.ViewCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -26,23 +25,23 @@ class ListViews {
             ArticleRepository.listView(false) + " where a.slug = any($1::text[])");
 
     private final Database db;
-    private final Cache cache;
+    private final ViewCache<String, Article> cache;
 
-    ListViews(Database db, @CacheName(ReadCaches.LIST_VIEWS) Cache cache) {
+    ListViews(Database db, ViewCaches caches) {
         this.db = db;
-        this.cache = cache;
+        this.cache = caches.named(ReadCaches.LIST_VIEWS);
     }
 
     /** The views of these articles by slug; an article no longer live is missing. */
     Uni<Map<String, Article>> of(List<String> slugs) {
-        return CachedMany.get(cache, slugs, this::load);
+        return cache.getAll(slugs, this::load);
     }
 
     private Uni<Map<String, Article>> load(List<String> slugs) {
         return db.execute(BY_SLUGS, Tuple.of(slugs.toArray(String[]::new))).map(rows -> {
             Map<String, Article> loaded = new HashMap<>(rows.size() * 2);
             for (Row row : rows) {
-                Article article = Article.from(row);
+                Article article = Article.from(row).shared();
                 loaded.put(article.slug(), article);
             }
             return loaded;

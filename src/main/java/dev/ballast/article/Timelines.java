@@ -1,11 +1,10 @@
 package dev.ballast.article;
 
-import dev.ballast.cache.CachedMany;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ViewCache;
+import dev.ballast.cache.ViewCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -38,20 +37,19 @@ class Timelines {
             where u.id = any($1::bigint[])""");
 
     private final Database db;
-    private final Cache cache;
+    private final ViewCache<Long, Timeline> cache;
     private final int depth;
 
-    Timelines(Database db, @CacheName(ReadCaches.ARTICLE_TIMELINES) Cache cache,
-              @ConfigProperty(name = "ballast.feed.timeline-depth") int depth) {
+    Timelines(Database db, ViewCaches caches, @ConfigProperty(name = "ballast.feed.timeline-depth") int depth) {
         this.db = db;
-        this.cache = cache;
+        this.cache = caches.named(ReadCaches.ARTICLE_TIMELINES);
         this.depth = depth;
     }
 
     /** The timelines of these authors, in their order. */
     Uni<List<Timeline>> of(long[] authorIds) {
         List<Long> authors = Arrays.stream(authorIds).boxed().toList();
-        return CachedMany.get(cache, authors, this::load)
+        return cache.getAll(authors, this::load)
                 .map(found -> authors.stream().map(author -> found.getOrDefault(author, Timeline.EMPTY)).toList());
     }
 

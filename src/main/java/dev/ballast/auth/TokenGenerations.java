@@ -1,12 +1,10 @@
 package dev.ballast.auth;
 
-import dev.ballast.cache.LoadedEntries;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ViewCache;
+import dev.ballast.cache.ViewCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
-import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,28 +27,23 @@ public class TokenGenerations {
 
     private final Database db;
     private final ReadCaches caches;
-    private final LoadedEntries<Long> loaded;
+    private final ViewCache<Long, Long> generations;
 
-    TokenGenerations(Database db, ReadCaches caches, @CacheName(CACHE) Cache generations) {
+    TokenGenerations(Database db, ReadCaches caches, ViewCaches viewCaches) {
         this.db = db;
         this.caches = caches;
-        this.loaded = new LoadedEntries<>(generations, Long.class);
+        this.generations = viewCaches.named(CACHE);
     }
 
     /** The user's generation if it is cached and loaded, else null: no statement, no waiting. */
     Long cachedNow(long userId) {
-        return loaded.now(userId);
+        return generations.now(userId);
     }
 
-    /** The user's current generation ({@link #UNKNOWN_USER} when there is no such user). */
+    /** The user's current generation ({@link #UNKNOWN_USER} when there is no such user); cached. */
     public Uni<Long> current(long userId) {
-        return ReadCaches.detachedFromCancellation(cached(userId));
-    }
-
-    @CacheResult(cacheName = CACHE)
-    Uni<Long> cached(long userId) {
-        return db.execute(CURRENT, Tuple.of(userId))
-                .map(rows -> Database.firstRow(rows).map(row -> row.getLong("token_generation")).orElse(UNKNOWN_USER));
+        return generations.get(userId, id -> db.execute(CURRENT, Tuple.of(id))
+                .map(rows -> Database.firstRow(rows).map(row -> row.getLong("token_generation")).orElse(UNKNOWN_USER)));
     }
 
     /** The user's password changed (committed): forget their generation here and on every replica. */

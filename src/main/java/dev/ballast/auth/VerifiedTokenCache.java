@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonNumber;
 import java.time.Duration;
@@ -15,8 +16,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * The tokens whose signature and claims were verified ({@link VerifiedTokens}), each with what its verification
  * gave, kept until the token expires, with its user id and generation read once: smallrye-jwt reads a claim
  * outside the JWT standard's names by throwing and catching an exception, which cost a signed-in request more
- * than the rest of recognizing its token. Bounded to {@code AUTH_VERIFIED_TOKENS_MAX} tokens, the least
- * recently used going first; a token evicted is only verified again.
+ * than the rest of recognizing its token. Bounded to {@code AUTH_VERIFIED_TOKENS_BYTES} (estimated: {@link #heapBytes}),
+ * the least valuable tokens going first; a token evicted is only verified again.
  */
 @ApplicationScoped
 class VerifiedTokenCache {
@@ -77,9 +78,18 @@ class VerifiedTokenCache {
         }
     }
 
-    VerifiedTokenCache(MeterRegistry registry, @ConfigProperty(name = "ballast.auth.verified-tokens-max") long maxTokens) {
+    /**
+     * What one verified token holds, estimated: the token as the key, and its verification (the raw token again, its
+     * parsed claims and their JSON): about six times its characters, and a couple of kilobytes of objects.
+     */
+    static long heapBytes(String token) {
+        return 2048 + 6L * token.length();
+    }
+
+    VerifiedTokenCache(MeterRegistry registry, @ConfigProperty(name = "ballast.auth.verified-tokens-bytes") MemorySize budget) {
         this.verified = Caffeine.newBuilder()
-                .maximumSize(maxTokens)
+                .maximumWeight(budget.asLongValue())
+                .weigher((Key key, Verified entry) -> (int) heapBytes(key.token()))
                 // Until the second of its exp begins: counted in whole seconds from now, a token kept late in a
                 // second would outlive its exp by up to a second.
                 .expireAfter(Expiry.<Key, Verified>creating((token, entry) ->

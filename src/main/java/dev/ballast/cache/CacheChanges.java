@@ -1,21 +1,11 @@
 package dev.ballast.cache;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheManager;
-import io.quarkus.cache.CaffeineCache;
-import io.quarkus.cache.CompositeCacheKey;
-import io.smallrye.mutiny.Uni;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * What one write changed, as cache entries to empty: per cache name, the whole cache, or some keys, or the
@@ -104,16 +94,11 @@ public final class CacheChanges {
     }
 
     /** Empties these entries in this replica's caches; a cache this replica does not have is skipped. */
-    Uni<Void> applyTo(CacheManager caches) {
-        List<Uni<Void>> steps = new ArrayList<>();
+    void applyTo(ViewCaches caches) {
         for (String name : whole) {
-            cache(caches, name).ifPresent(cache -> steps.add(cache.invalidateAll()));
+            caches.find(name).ifPresent(ViewCache::invalidateAll);
         }
-        keys.forEach((name, entries) -> cache(caches, name).ifPresent(cache -> {
-            for (Object key : entries) {
-                steps.add(cache.invalidate(key));
-            }
-        }));
+        keys.forEach((name, entries) -> caches.find(name).ifPresent(cache -> entries.forEach(cache::invalidate)));
         Set<String> selected = new LinkedHashSet<>(showing.keySet());
         selected.addAll(showingUser.keySet());
         selected.addAll(naming.keySet());
@@ -121,37 +106,29 @@ public final class CacheChanges {
             Set<String> named = naming.getOrDefault(name, Set.of());
             Set<Long> articleIds = showing.getOrDefault(name, Set.of());
             Set<Long> userIds = showingUser.getOrDefault(name, Set.of());
-            cache(caches, name).ifPresent(cache -> steps.add(cache.invalidateIf(key ->
-                    names(key, named) || shows(cache, key, articleIds, userIds))));
+            caches.find(name).ifPresent(cache -> cache.invalidateIf((key, view) ->
+                    names(key, named) || shows(view, articleIds, userIds)));
         }
-        if (steps.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.join().all(steps).andFailFast().replaceWithVoid();
     }
 
     private static boolean names(Object key, Set<String> values) {
         if (values.isEmpty()) {
             return false;
         }
-        if (key instanceof CompositeCacheKey composite) {
-            return Arrays.stream(composite.getKeyElements()).anyMatch(values::contains);
+        if (key instanceof NamedKey parts) {
+            return values.stream().anyMatch(parts::names);
         }
         return values.contains(key);
     }
 
-    private static boolean shows(Cache cache, Object key, Set<Long> articleIds, Set<Long> userIds) {
+    /** Whether a view shows one of the articles or users; a view still loading (null) may, from before the write. */
+    private static boolean shows(Object view, Set<Long> articleIds, Set<Long> userIds) {
         if (articleIds.isEmpty() && userIds.isEmpty()) {
             return false;
         }
-        CompletableFuture<Object> entry = cache.as(CaffeineCache.class).getIfPresent(key);
-        if (entry == null) {
-            return false;
+        if (view == null) {
+            return true;
         }
-        if (!entry.isDone() || entry.isCompletedExceptionally()) {
-            return true; // loading (perhaps from before the write): empty it to be safe
-        }
-        Object view = entry.getNow(null);
         return articleIds.stream().anyMatch(id -> showsArticle(view, id)) || userIds.stream().anyMatch(id -> showsUser(view, id));
     }
 
@@ -169,10 +146,6 @@ public final class CacheChanges {
             return items.stream().anyMatch(item -> showsUser(item, userId));
         }
         return true;
-    }
-
-    private static Optional<Cache> cache(CacheManager caches, String name) {
-        return caches.getCache(name);
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.cache.CacheManager;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -46,7 +45,7 @@ public class CacheNoticeListener {
     private final Vertx vertx;
     private final BoundedPoolCreator poolCreator;
     private final DedicatedConnections connections;
-    private final CacheManager caches;
+    private final ViewCaches caches;
     private final String instanceId;
     private final boolean enabled;
     private final String channel;
@@ -65,7 +64,7 @@ public class CacheNoticeListener {
     private volatile boolean everListened;
     private volatile boolean stopped;
 
-    CacheNoticeListener(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, CacheManager caches, CacheNoticeSender sender,
+    CacheNoticeListener(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, ViewCaches caches, CacheNoticeSender sender,
                         MeterRegistry registry,
                         @ConfigProperty(name = "ballast.cache.notify.enabled") boolean enabled,
                         @ConfigProperty(name = "ballast.cache.notify.channel") String channel,
@@ -212,7 +211,7 @@ public class CacheNoticeListener {
 
     private void emptyAll() {
         CacheChanges everything = new CacheChanges();
-        caches.getCacheNames().forEach(everything::all);
+        caches.names().forEach(everything::all);
         apply(everything);
     }
 
@@ -239,9 +238,7 @@ public class CacheNoticeListener {
     }
 
     private void apply(CacheChanges changes) {
-        changes.applyTo(caches).subscribe().with(
-                done -> { },
-                failure -> LOG.warnf("Cache notices: could not empty %s: %s", changes, failure.toString()));
+        changes.applyTo(caches);
     }
 
     private boolean timeToLog() {

@@ -1,12 +1,10 @@
 package dev.ballast.cache;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheManager;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The caches of hot reads (filled by {@code @CacheResult} in the repositories) and what each write empties:
+ * The caches of hot reads ({@link ViewCaches}, filled by the repositories) and what each write empties:
  * views every reader shares (no one's flags in them), and per signed-in reader their own favorites and follows
  * ({@link #VIEWER_FLAGS}, keyed by the reader: a reader's flags can never be served to someone else). What a write
  * changed goes to every other replica as one Postgres notice ({@link CacheNoticeSender}), which empty the same entries
@@ -30,24 +28,12 @@ public class ReadCaches {
     /** Per signed-in viewer: their favorites and follows (viewer/ViewerFlags), emptied by their own writes. */
     public static final String VIEWER_FLAGS = "viewer-flags";
 
-    private final CacheManager caches;
+    private final ViewCaches caches;
     private final CacheNoticeSender notices;
 
-    ReadCaches(CacheManager caches, CacheNoticeSender notices) {
+    ReadCaches(ViewCaches caches, CacheNoticeSender notices) {
         this.caches = caches;
         this.notices = notices;
-    }
-
-    /**
-     * A cached read detached from the cancellation of the other callers of the same key. The Uni a
-     * {@code @CacheResult} method returns waits on one future shared by every caller of the same key while the
-     * value loads, and Mutiny cancels that future itself when one caller goes away (a client resetting its
-     * request): every other caller waiting on it would then fail with a {@code CancellationException}, answered
-     * 500 (docs/resilience.md tells the run that showed it). Here a caller that goes away only stops listening;
-     * the load goes on for the others and fills the cache.
-     */
-    public static <T> Uni<T> detachedFromCancellation(Uni<T> cached) {
-        return Uni.createFrom().emitter(emitter -> cached.subscribe().with(emitter::complete, emitter::fail));
     }
 
     /**
@@ -145,7 +131,11 @@ public class ReadCaches {
         if (sent == null) {
             return Uni.createFrom().voidItem();
         }
-        return notice.changesOf(sent).applyTo(caches).invoke(() -> notices.afterWrite(notice, sent));
+        return Uni.createFrom().item(() -> {
+            notice.changesOf(sent).applyTo(caches);
+            notices.afterWrite(notice, sent);
+            return null;
+        });
     }
 
     /** Empties one entry of the named cache, here and on every replica. */
@@ -165,6 +155,10 @@ public class ReadCaches {
      * never a failure.
      */
     public Uni<Void> invalidate(CacheChanges changes) {
-        return changes.applyTo(caches).invoke(() -> notices.announce(changes));
+        return Uni.createFrom().item(() -> {
+            changes.applyTo(caches);
+            notices.announce(changes);
+            return null;
+        });
     }
 }

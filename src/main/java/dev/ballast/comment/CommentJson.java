@@ -27,7 +27,7 @@ final class CommentJson extends StdSerializer<Comment> {
         json.writeRaw(comment.author().following() ? FOLLOWING : NOT_FOLLOWING);
     }
 
-    private static void writeSharedStart(Comment comment, JsonGenerator json) throws IOException {
+    static void writeSharedStart(Comment comment, JsonGenerator json) throws IOException {
         json.writeStartObject();
         json.writeNumberField("id", comment.id());
         json.writeStringField("createdAt", JsonConfig.format(comment.createdAt()));

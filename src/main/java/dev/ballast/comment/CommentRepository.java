@@ -2,12 +2,12 @@ package dev.ballast.comment;
 
 import dev.ballast.archive.ArchiveSql;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ViewCache;
+import dev.ballast.cache.ViewCaches;
 import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
-import io.quarkus.cache.CacheKey;
-import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -24,27 +24,32 @@ import java.util.Optional;
 @ApplicationScoped
 class CommentRepository {
 
-    /** Newest first; the left joins keep one row for an article without comments, so one statement tells 404 from empty. */
-    static final Statement BY_ARTICLE = Statement.read("comment.byArticle", """
-            select c.id, c.body, c.created_at, c.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
-            from articles a
-                 left join comments c on c.article_id = a.id
-                 left join users u on u.id = c.author_id
-            where a.slug = $1
-            order by c.created_at desc, c.id desc
-            limit $2""");
+    /**
+     * Newest first, at most $2, while their bodies add up to at most $3 characters (the first always); the left joins
+     * keep one row for an article without comments, so one statement tells 404 from empty. {@code %s}: the article's
+     * table and its comments' (live or archived).
+     */
+    private static final String NEWEST = """
+            select id, body, created_at, updated_at, user_id, username, bio, image, false as following
+            from (select n.*, row_number() over newest_first as position,
+                         sum(length(n.body)) over newest_first as characters
+                  from (select c.id, c.body, c.created_at, c.updated_at, u.id as user_id, u.username, u.bio, u.image
+                        from %s a
+                             left join %s c on c.article_id = a.id
+                             left join users u on u.id = c.author_id
+                        where a.slug = $1
+                        order by c.created_at desc, c.id desc
+                        limit $2) n
+                  window newest_first as (order by n.created_at desc, n.id desc)) page
+            where position = 1 or characters <= $3
+            order by created_at desc, id desc""";
+    static final Statement BY_ARTICLE = Statement.read("comment.byArticle", NEWEST.formatted("articles", "comments"));
     /**
      * The same from the archive tables (V13), read only when the slug is not live: reading a live article's
      * comments costs what it did before archiving.
      */
-    private static final Statement ARCHIVED_BY_ARTICLE = Statement.read("comment.archivedByArticle", """
-            select c.id, c.body, c.created_at, c.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
-            from archived_articles a
-                 left join archived_comments c on c.article_id = a.id
-                 left join users u on u.id = c.author_id
-            where a.slug = $1
-            order by c.created_at desc, c.id desc
-            limit $2""");
+    private static final Statement ARCHIVED_BY_ARTICLE = Statement.read("comment.archivedByArticle",
+            NEWEST.formatted("archived_articles", "archived_comments"));
 
     // Each write is one statement: it brings an archived article back first when the write is allowed
     // (ArchiveSql), writes, chooses its cache notice and sends it when given a channel ($4, null for none; $5 the
@@ -95,15 +100,23 @@ class CommentRepository {
             from target cross join n""");
 
     private final Database db;
+    private final ViewCache<String, List<Comment>> comments;
 
-    CommentRepository(Database db) {
+    CommentRepository(Database db, ViewCaches caches) {
         this.db = db;
+        this.comments = caches.named(ReadCaches.COMMENTS);
     }
 
-    /** The newest {@code max} comments of an article as every reader sees them; cached by slug. 404 when unknown. */
-    @CacheResult(cacheName = ReadCaches.COMMENTS)
-    Uni<List<Comment>> sharedByArticle(@CacheKey String slug, int max) {
-        Tuple arguments = Tuple.of(slug, max);
+    /**
+     * The newest comments of an article as every reader sees them, at most {@code max} of at most {@code maxChars}
+     * characters in all; cached by slug. 404 when unknown.
+     */
+    Uni<List<Comment>> sharedByArticle(String slug, int max, int maxChars) {
+        return comments.get(slug, key -> load(key, max, maxChars));
+    }
+
+    private Uni<List<Comment>> load(String slug, int max, int maxChars) {
+        Tuple arguments = Tuple.of(slug, max, maxChars);
         return db.execute(BY_ARTICLE, arguments)
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_ARTICLE, arguments))
                 .map(rows -> {
@@ -113,10 +126,10 @@ class CommentRepository {
                     List<Comment> comments = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         if (row.getLong("id") != null) {
-                            comments.add(Comment.from(row));
+                            comments.add(Comment.from(row).shared());
                         }
                     }
-                    return comments;
+                    return List.copyOf(comments);
                 });
     }
 

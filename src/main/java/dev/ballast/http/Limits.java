@@ -36,4 +36,7 @@ public interface Limits {
     int commentMax();
 
     int commentsPerPage();
+
+    /** Characters of the comments listed for one article, in all: the newest that fit (at least one). */
+    int commentsPageChars();
 }

@@ -2,7 +2,6 @@ package dev.ballast.internals;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.cache.CacheManager;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServer;
 import io.vertx.core.Future;
@@ -28,12 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Verifies at start-up that each hook of {@link VertxInternals} and {@link CacheInternals} takes hold, so that a
+ * Verifies at start-up that each hook of {@link VertxInternals} takes hold, so that a
  * Vert.x or Quarkus upgrade that changes one is seen at once instead of switching a protection off in silence: the
  * socket of a real pooled connection is reached and closed, a statement on it is told apart as a closed
  * connection, the pool's acquire timeout is told apart (on a throw-away pool of one connection to a server that
  * never answers), one request to this replica itself reaches the listening channel and the HTTP decoder (reported
- * by the connection limits, which use them), and the Caffeine cache behind every Quarkus cache is reached. Each
+ * by the connection limits, which use them). Each
  * hook's outcome is the gauge {@code ballast_internals_hook_ok{hook=...}} (1 took hold,
  * 0 not or not yet); a hook that did not take hold is logged as an ERROR, and the replica keeps serving without
  * that protection.
@@ -47,8 +46,7 @@ public class InternalsCheck {
         SQL_CLOSED_CONNECTION("sql-closed-connection", "a statement on a closed connection, answered 503"),
         SQL_ACQUIRE_TIMEOUT("sql-acquire-timeout", "the pool's acquire timeout, answered 503"),
         HTTP_LISTENER("http-listener", "the listening channel (connection limits, request deadlines)"),
-        HTTP_DECODER("http-decoder", "the HTTP/1 decoder (header and body deadlines)"),
-        CACHE_ENTRIES("cache-entries", "the Caffeine cache behind each Quarkus cache (signed-in lookups without a future each)");
+        HTTP_DECODER("http-decoder", "the HTTP/1 decoder (header and body deadlines)");
 
         private final String tag;
         private final String what;
@@ -72,23 +70,21 @@ public class InternalsCheck {
     private final Vertx vertx;
     private final Instance<io.vertx.mutiny.sqlclient.Pool> pool;
     private final Instance<HttpServer> httpServer;
-    private final Instance<CacheManager> caches;
     private final Map<Hook, AtomicInteger> took = new EnumMap<>(Hook.class);
 
     @Inject
     InternalsCheck(Vertx vertx, Instance<io.vertx.mutiny.sqlclient.Pool> pool, Instance<HttpServer> httpServer,
-                   Instance<CacheManager> caches, MeterRegistry registry) {
-        this(VertxInternals.VERTX, vertx, pool, httpServer, caches, registry);
+                   MeterRegistry registry) {
+        this(VertxInternals.VERTX, vertx, pool, httpServer, registry);
     }
 
     /** Checks hooks of other names than Vert.x's own: how a test plays an upgrade that renamed them. */
     InternalsCheck(VertxInternals internals, Vertx vertx, Instance<io.vertx.mutiny.sqlclient.Pool> pool,
-                   Instance<HttpServer> httpServer, Instance<CacheManager> caches, MeterRegistry registry) {
+                   Instance<HttpServer> httpServer, MeterRegistry registry) {
         this.internals = internals;
         this.vertx = vertx;
         this.pool = pool;
         this.httpServer = httpServer;
-        this.caches = caches;
         for (Hook hook : Hook.values()) {
             AtomicInteger state = new AtomicInteger();
             took.put(hook, state);
@@ -102,18 +98,6 @@ public class InternalsCheck {
     void onStart(@Observes StartupEvent event) {
         checkDatabaseHooks();
         checkHttpHooks();
-        checkCacheHook();
-    }
-
-    /** Every Quarkus cache has its Caffeine cache reached. */
-    void checkCacheHook() {
-        if (!caches.isResolvable()) {
-            return;
-        }
-        CacheManager manager = caches.get();
-        List<String> unreached = manager.getCacheNames().stream()
-                .filter(name -> manager.getCache(name).flatMap(CacheInternals::caffeineOf).isEmpty()).sorted().toList();
-        report(Hook.CACHE_ENTRIES, unreached.isEmpty(), "not reached in the caches " + unreached);
     }
 
     /** Records a hook's outcome: its gauge, and an ERROR when it did not take hold. */

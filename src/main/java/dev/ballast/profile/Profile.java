@@ -2,6 +2,7 @@ package dev.ballast.profile;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ballast.cache.HeapBytes;
 import dev.ballast.cache.ShowsUsers;
 import dev.ballast.viewer.ViewerFlags.Flags;
 import io.vertx.mutiny.sqlclient.Row;
@@ -15,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record Profile(@JsonIgnore @Schema(hidden = true) long id, @Schema(example = "jake") String username,
                       @Schema(example = "I work at statefarm") String bio,
                       @Schema(example = "https://i.stack.imgur.com/xHWG8.jpg") String image, boolean following)
-        implements ShowsUsers {
+        implements ShowsUsers, HeapBytes.Weighed {
 
     /** Reads a profile from a row with the columns user_id, username, bio, image and following. */
     public static Profile from(Row row) {
@@ -26,6 +27,11 @@ public record Profile(@JsonIgnore @Schema(hidden = true) long id, @Schema(exampl
     @Override
     public boolean showsUser(long userId) {
         return id == userId;
+    }
+
+    @Override
+    public long heapBytes() {
+        return HeapBytes.OBJECT + HeapBytes.string(username) + HeapBytes.string(bio) + HeapBytes.string(image);
     }
 
     /**

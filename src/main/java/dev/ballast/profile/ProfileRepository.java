@@ -1,11 +1,12 @@
 package dev.ballast.profile;
 
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ViewCache;
+import dev.ballast.cache.ViewCaches;
 import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.http.ApiException;
-import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,16 +47,17 @@ class ProfileRepository {
     }
 
     private final Database db;
+    private final ViewCache<String, Profile> profiles;
 
-    ProfileRepository(Database db) {
+    ProfileRepository(Database db, ViewCaches caches) {
         this.db = db;
+        this.profiles = caches.named(ReadCaches.PROFILE);
     }
 
     /** A profile as every reader sees it before their own flag; cached. 404 for an unknown username. */
-    @CacheResult(cacheName = ReadCaches.PROFILE)
     Uni<Profile> sharedByUsername(String username) {
-        return db.execute(BY_USERNAME, Tuple.of(username))
-                .map(rows -> Profile.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("profile"))));
+        return profiles.get(username, name -> db.execute(BY_USERNAME, Tuple.of(name))
+                .map(rows -> Profile.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("profile")))));
     }
 
     /** Follows the user (again: no change); empty when there is no such user. */

@@ -31,7 +31,7 @@ class ProfileService {
 
     /** The profile seen by {@code viewerId} (null when anonymous); 404 for an unknown username. */
     Uni<Profile> byUsername(String username, Long viewerId) {
-        Uni<Profile> shared = ReadCaches.detachedFromCancellation(profiles.sharedByUsername(username));
+        Uni<Profile> shared = profiles.sharedByUsername(username);
         return viewerId == null ? shared
                 : shared.chain(profile -> viewerFlags.among(viewerId, () -> new Shown(List.of(), List.of(profile.id()))).map(profile::seenWith));
     }

@@ -1,9 +1,10 @@
 package dev.ballast.tag;
 
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ViewCache;
+import dev.ballast.cache.ViewCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
-import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,13 +19,18 @@ class TagRepository {
             select name from tags where articles_count > 0 order by name""");
 
     private final Database db;
+    private final ViewCache<String, List<String>> tags;
 
-    TagRepository(Database db) {
+    TagRepository(Database db, ViewCaches caches) {
         this.db = db;
+        this.tags = caches.named(ReadCaches.TAGS);
     }
 
-    @CacheResult(cacheName = ReadCaches.TAGS)
     Uni<List<String>> inUse() {
+        return tags.get(ReadCaches.TAGS, ignored -> load());
+    }
+
+    private Uni<List<String>> load() {
         return db.execute(IN_USE, Tuple.tuple()).map(rows -> {
             List<String> names = new ArrayList<>(rows.size());
             rows.forEach(row -> names.add(row.getString(0)));

@@ -1,6 +1,5 @@
 package dev.ballast.tag;
 
-import dev.ballast.cache.ReadCaches;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,6 +23,6 @@ public class TagResource {
 
     @GET
     public Uni<TagsResponse> list() {
-        return ReadCaches.detachedFromCancellation(tags.inUse()).map(TagsResponse::new);
+        return tags.inUse().map(TagsResponse::new);
     }
 }

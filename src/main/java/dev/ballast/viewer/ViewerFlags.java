@@ -1,12 +1,11 @@
 package dev.ballast.viewer;
 
-import dev.ballast.cache.LoadedEntries;
+import dev.ballast.cache.HeapBytes;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ViewCache;
+import dev.ballast.cache.ViewCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
-import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -45,7 +44,7 @@ public class ViewerFlags {
                    array(select fo.followee_id from follows fo where fo.follower_id = $1 and fo.followee_id = any($3::bigint[])) as following""");
 
     /** A viewer's flags: the ids of the articles they favorited and of the users they follow, sorted. */
-    public record Flags(long[] favoritedArticles, long[] followedUsers) {
+    public record Flags(long[] favoritedArticles, long[] followedUsers) implements HeapBytes.Weighed {
 
         public static final Flags NONE = new Flags(new long[0], new long[0]);
         /** Cached (by identity) for a viewer with more favorites or follows than the cap: read theirs per view. */
@@ -61,6 +60,11 @@ public class ViewerFlags {
 
         public boolean following(long userId) {
             return Arrays.binarySearch(followedUsers, userId) >= 0;
+        }
+
+        @Override
+        public long heapBytes() {
+            return HeapBytes.OBJECT + HeapBytes.of(favoritedArticles) + HeapBytes.of(followedUsers);
         }
 
         boolean exceeds(int max) {
@@ -79,13 +83,12 @@ public class ViewerFlags {
     }
 
     private final Database db;
-    private final LoadedEntries<Flags> loaded;
+    private final ViewCache<Long, Flags> cache;
     private final int idsMax;
 
-    ViewerFlags(Database db, @CacheName(ReadCaches.VIEWER_FLAGS) Cache cache,
-                @ConfigProperty(name = "ballast.cache.viewer-flags-ids-max") int idsMax) {
+    ViewerFlags(Database db, ViewCaches caches, @ConfigProperty(name = "ballast.cache.viewer-flags-ids-max") int idsMax) {
         this.db = db;
-        this.loaded = new LoadedEntries<>(cache, Flags.class);
+        this.cache = caches.named(ReadCaches.VIEWER_FLAGS);
         this.idsMax = idsMax;
     }
 
@@ -99,9 +102,8 @@ public class ViewerFlags {
             return Uni.createFrom().item(Flags.NONE);
         }
         // A loaded entry is answered without building a Mutiny chain: this runs for every signed-in view.
-        Flags cached = loaded.now(viewerId);
-        return cached != null ? among(cached, viewerId, shown)
-                : ReadCaches.detachedFromCancellation(allOf(viewerId)).chain(all -> among(all, viewerId, shown));
+        Flags cached = cache.now(viewerId);
+        return cached != null ? among(cached, viewerId, shown) : allOf(viewerId).chain(all -> among(all, viewerId, shown));
     }
 
     /** The viewer's cached flags, or for a viewer with too many to cache one statement over the ids shown. */
@@ -117,12 +119,15 @@ public class ViewerFlags {
 
     /** Every favorite and follow of the viewer, as cached; empty when they have more than the cap (not cached). */
     public Uni<Optional<Flags>> cached(long viewerId) {
-        return ReadCaches.detachedFromCancellation(allOf(viewerId)).map(all -> all == Flags.TOO_MANY_TO_CACHE ? Optional.empty() : Optional.of(all));
+        return allOf(viewerId).map(all -> all == Flags.TOO_MANY_TO_CACHE ? Optional.empty() : Optional.of(all));
     }
 
     /** All the viewer's flags, or {@link Flags#TOO_MANY_TO_CACHE} when they have more than the cap. */
-    @CacheResult(cacheName = ReadCaches.VIEWER_FLAGS)
     Uni<Flags> allOf(long viewerId) {
+        return cache.get(viewerId, this::load);
+    }
+
+    private Uni<Flags> load(long viewerId) {
         return db.execute(ALL_OF_VIEWER, Tuple.of(viewerId, idsMax + 1)).map(rows -> {
             Flags all = Flags.of(rows.iterator().next());
             return all.exceeds(idsMax) ? Flags.TOO_MANY_TO_CACHE : all;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.ballast.Api;
-import dev.ballast.cache.ReadCaches;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -66,7 +65,7 @@ class SharedCachedReadTest {
     private Cancellable listOnRequestContext(String tag, CompletableFuture<Object> outcome) throws Exception {
         CompletableFuture<Cancellable> subscription = new CompletableFuture<>();
         VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext()).runOnContext(ignored -> subscription.complete(
-                ReadCaches.detachedFromCancellation(articles.sharedList(tag, null, null, 20, 0))
+                articles.sharedList(tag, null, null, 20, 0)
                         .subscribe().with(outcome::complete, outcome::complete)));
         return subscription.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }

@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.cache.CacheManager;
-import io.quarkus.cache.CaffeineCache;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,7 +44,7 @@ class CacheNoticesTest {
     CacheNoticeListener listener;
 
     @Inject
-    CacheManager caches;
+    ViewCaches caches;
 
     @Inject
     MeterRegistry registry;
@@ -174,7 +172,7 @@ class CacheNoticesTest {
     }
 
     private boolean cached(String cacheName, Object key) {
-        return caches.getCache(cacheName).orElseThrow().as(CaffeineCache.class).keySet().contains(key);
+        return caches.named(cacheName).keys().contains(key);
     }
 
     private double received(String origin) {

@@ -5,6 +5,7 @@ import static dev.ballast.Api.anonymous;
 import static dev.ballast.Api.createArticle;
 import static dev.ballast.Api.follow;
 import static dev.ballast.Api.register;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -62,6 +63,21 @@ class CommentResourceTest {
                 .body("comments.author.following", contains(false, false));
         reader.as().get("/api/articles/" + slug + "/comments")
                 .then().body("comments.author.following", contains(true, false));
+    }
+
+    /** 45 comments of 5,000 characters: the newest 40 fit in the 200,000 characters one answer lists (COMMENTS_PAGE_CHARS_MAX). */
+    @Test
+    void longCommentsAreListedNewestFirstUpToTheCharactersOfOneAnswer() {
+        Account author = register("author");
+        String slug = createArticle(author, "Long thread", List.of());
+        for (int i = 0; i < 45; i++) {
+            addComment(author, slug, String.format("%02d", i) + "本".repeat(4998));
+        }
+        List<String> bodies = anonymous().get("/api/articles/" + slug + "/comments").then().statusCode(200)
+                .extract().path("comments.body");
+        assertEquals(40, bodies.size());
+        assertEquals("44", bodies.get(0).substring(0, 2), "newest first");
+        assertEquals("05", bodies.get(39).substring(0, 2));
     }
 
     @Test

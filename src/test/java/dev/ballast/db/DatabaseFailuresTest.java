@@ -36,7 +36,7 @@ class DatabaseFailuresTest {
         assertFalse(DatabaseFailures.isUnavailable(new IllegalStateException("bug")));
         assertFalse(DatabaseFailures.isUnavailable(new VertxException("something else", true)));
         // A cancelled future says nothing about the database: the one seen under the slow-query burst was a
-        // cached read's shared load cancelled by a caller that went away (fixed: ReadCaches.detachedFromCancellation), a bug.
+        // cached read's shared load cancelled by a caller that went away (fixed: a caller of cache/ViewCache only stops listening), a bug.
         assertFalse(DatabaseFailures.isUnavailable(new CancellationException()));
         assertFalse(DatabaseFailures.isUnavailableState("23505"));
         assertFalse(DatabaseFailures.isUnavailableState("42P01"));

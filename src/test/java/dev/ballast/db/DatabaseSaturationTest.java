@@ -35,7 +35,7 @@ class DatabaseSaturationTest {
             return Map.of("quarkus.datasource.reactive.max-size", "3",
                     "ballast.db.pool-min", "0",
                     "ballast.db.pool-warm-interval", "3600s",
-                    "quarkus.cache.caffeine.\"tags\".expire-after-write", "60S");
+                    "ballast.caches.\"tags\".ttl", "60S");
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.internals.InternalsCheck.Hook;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.cache.CacheManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.http.HttpServer;
@@ -43,9 +42,6 @@ class InternalsCheckTest {
 
     @Inject
     Instance<HttpServer> httpServer;
-
-    @Inject
-    Instance<CacheManager> caches;
 
     @Inject
     MeterRegistry registry;
@@ -112,7 +108,7 @@ class InternalsCheckTest {
     }
 
     private InternalsCheck checkWith(VertxInternals internals, MeterRegistry meters) {
-        return new InternalsCheck(internals, plain, pool, httpServer, caches, meters);
+        return new InternalsCheck(internals, plain, pool, httpServer, meters);
     }
 
     /**

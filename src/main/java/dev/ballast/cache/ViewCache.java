@@ -1,0 +1,144 @@
+package dev.ballast.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+
+/**
+ * One cache of hot reads, bounded in bytes: each entry is weighed when its value has loaded (key and value, the
+ * value's {@link HeapBytes#of} estimate of the heap it holds), and the least valuable entries are evicted while the
+ * total passes the cache's budget; an entry heavier than the whole budget is answered to its callers but never
+ * kept. Entries also expire a fixed time after they were written.
+ * <p>
+ * Callers of one key share one load (a stampede loads once). A load that fails, or answers null, is not kept. A
+ * caller that goes away only stops listening: the load goes on for the others. Eviction runs on the thread that
+ * writes, so the budget holds at every moment, not only after a background pass. Counted like the Quarkus caches
+ * ({@code cache_gets_total}, {@code cache_evictions_total}, ... with {@code cache=<name>}), plus the bytes held and
+ * the budget ({@code ballast_cache_bytes}, {@code ballast_cache_budget_bytes}).
+ */
+public final class ViewCache<K, V> {
+
+    private final String name;
+    private final AsyncCache<K, V> cache;
+    private final long budgetBytes;
+
+    ViewCache(String name, long budgetBytes, Duration ttl, MeterRegistry registry) {
+        this.name = name;
+        this.budgetBytes = budgetBytes;
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(budgetBytes)
+                .weigher((K key, V value) -> (int) Math.min(Integer.MAX_VALUE, HeapBytes.entry(key, value)))
+                .expireAfterWrite(ttl)
+                .executor(Runnable::run)
+                .recordStats()
+                .buildAsync();
+        CaffeineCacheMetrics.monitor(registry, cache, name);
+        Gauge.builder("ballast.cache.bytes", this, ViewCache::bytes).description("Estimated heap held by the cache's entries")
+                .tag("cache", name).baseUnit("bytes").register(registry);
+        Gauge.builder("ballast.cache.budget.bytes", this, c -> c.budgetBytes).description("The cache's byte budget")
+                .tag("cache", name).baseUnit("bytes").register(registry);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The value of {@code key}: the cached one, or the one {@code loader} answers (one load for all callers). */
+    public Uni<V> get(K key, Function<K, Uni<V>> loader) {
+        return Uni.createFrom().deferred(() -> listen(cache.get(key, (k, executor) -> future(loader.apply(k)))));
+    }
+
+    /**
+     * The values of many keys: those cached are shared as they are (loaded, or loading for another caller), and
+     * all the missing ones are loaded by one call of {@code loadMissing} (one statement). A key its answer leaves out
+     * is left out of the result, and not cached.
+     */
+    public Uni<Map<K, V>> getAll(Collection<K> keys, Function<List<K>, Uni<Map<K, V>>> loadMissing) {
+        return Uni.createFrom().deferred(() -> listen(cache.getAll(keys, (missing, executor) ->
+                future(loadMissing.apply(List.copyOf(missing))).thenApply(loaded -> withoutNulls(loaded)))));
+    }
+
+    private static <K, V> Map<K, V> withoutNulls(Map<K, V> loaded) {
+        Map<K, V> kept = new HashMap<>(loaded.size() * 2);
+        loaded.forEach((key, value) -> {
+            if (value != null) {
+                kept.put(key, value);
+            }
+        });
+        return kept;
+    }
+
+    /** The value of {@code key} when it is cached and loaded (neither loading nor failed), else null: no load, no wait. */
+    public V now(K key) {
+        CompletableFuture<V> entry = cache.getIfPresent(key);
+        if (entry == null || !entry.isDone() || entry.isCompletedExceptionally()) {
+            return null;
+        }
+        return entry.getNow(null);
+    }
+
+    public void invalidate(Object key) {
+        cache.synchronous().asMap().remove(key);
+    }
+
+    public void invalidateAll() {
+        cache.synchronous().invalidateAll();
+    }
+
+    /**
+     * Empties the entries for which {@code test} holds, given the key and the loaded value (null while the value
+     * is still loading: a load that may have read rows from before a write must not be kept after it).
+     */
+    public void invalidateIf(BiPredicate<K, V> test) {
+        cache.asMap().forEach((key, entry) -> {
+            V value = entry.isDone() && !entry.isCompletedExceptionally() ? entry.getNow(null) : null;
+            if (test.test(key, value)) {
+                cache.asMap().remove(key, entry);
+            }
+        });
+    }
+
+    public Set<K> keys() {
+        return Set.copyOf(cache.asMap().keySet());
+    }
+
+    /** The estimated bytes the loaded entries hold now. */
+    public long bytes() {
+        return cache.synchronous().policy().eviction().orElseThrow().weightedSize().orElse(0);
+    }
+
+    public long budgetBytes() {
+        return budgetBytes;
+    }
+
+    /** The Uni's item as a future that the Uni's subscriber cannot cancel for the other callers. */
+    private static <T> CompletableFuture<T> future(Uni<T> load) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        load.subscribe().with(future::complete, future::completeExceptionally);
+        return future;
+    }
+
+    /** Listens to a shared future: a caller going away stops listening only. */
+    private static <T> Uni<T> listen(CompletableFuture<T> shared) {
+        return Uni.createFrom().emitter(emitter -> shared.whenComplete((value, failure) -> {
+            if (failure != null) {
+                emitter.fail(failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure);
+            } else {
+                emitter.complete(value);
+            }
+        }));
+    }
+}

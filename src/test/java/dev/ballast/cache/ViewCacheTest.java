@@ -1,0 +1,124 @@
+package dev.ballast.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A cache of views bounded in bytes: shared loads, failures not kept, and the budget held whatever the entry sizes. */
+class ViewCacheTest {
+
+    private static final Duration LONG = Duration.ofMinutes(10);
+
+    private static ViewCache<String, String> cache(long budgetBytes) {
+        return new ViewCache<>("test", budgetBytes, LONG, new SimpleMeterRegistry());
+    }
+
+    @Test
+    void callersOfOneKeyShareOneLoad() {
+        ViewCache<String, String> cache = cache(1 << 20);
+        AtomicInteger loads = new AtomicInteger();
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        List<CompletableFuture<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            answers.add(cache.get("key", key -> {
+                loads.incrementAndGet();
+                return Uni.createFrom().completionStage(pending);
+            }).subscribeAsCompletionStage());
+        }
+        assertNull(cache.now("key"), "loading: not loaded yet");
+        pending.complete("value");
+        answers.forEach(answer -> assertEquals("value", answer.join()));
+        assertEquals(1, loads.get());
+        assertEquals("value", cache.now("key"));
+    }
+
+    @Test
+    void aFailedLoadIsAnsweredToItsCallersAndNotKept() {
+        ViewCache<String, String> cache = cache(1 << 20);
+        Uni<String> failing = cache.get("key", key -> Uni.createFrom().failure(new IllegalStateException("no database")));
+        assertThrows(IllegalStateException.class, () -> failing.await().atMost(Duration.ofSeconds(5)));
+        assertNull(cache.now("key"));
+        assertEquals("value", cache.get("key", key -> Uni.createFrom().item("value")).await().atMost(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aCallerGoingAwayDoesNotCancelTheLoadOfTheOthers() {
+        ViewCache<String, String> cache = cache(1 << 20);
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        Cancellable first = cache.get("key", key -> Uni.createFrom().completionStage(pending)).subscribe().with(value -> { });
+        CompletableFuture<String> second = cache.get("key", key -> Uni.createFrom().item("another load"))
+                .subscribeAsCompletionStage();
+        first.cancel();
+        pending.complete("value");
+        assertEquals("value", second.join());
+        assertEquals("value", cache.now("key"));
+    }
+
+    @Test
+    void theBudgetHoldsWhateverTheEntrySizes() {
+        long budget = 256 * 1024;
+        ViewCache<String, String> cache = cache(budget);
+        for (int i = 0; i < 200; i++) {
+            int size = i % 10 == 0 ? 60_000 : 1_000;
+            String value = "x".repeat(size);
+            assertEquals(value, cache.get("key " + i, key -> Uni.createFrom().item(value)).await().atMost(Duration.ofSeconds(5)));
+            assertTrue(cache.bytes() <= budget, "after " + i + " entries: " + cache.bytes() + " bytes held");
+        }
+        assertTrue(cache.bytes() > budget / 2, "the budget is used: " + cache.bytes());
+    }
+
+    @Test
+    void anEntryLargerThanTheWholeBudgetIsAnsweredButNotKept() {
+        ViewCache<String, String> cache = cache(64 * 1024);
+        String huge = "本".repeat(100_000); // two bytes a character: 200 KB
+        assertEquals(huge, cache.get("huge", key -> Uni.createFrom().item(huge)).await().atMost(Duration.ofSeconds(5)));
+        assertNull(cache.now("huge"));
+        assertEquals(0, cache.bytes());
+    }
+
+    @Test
+    void manyKeysLoadTheMissingOnesInOneCallAndKeepOnlyThoseAnswered() {
+        ViewCache<String, String> cache = cache(1 << 20);
+        cache.get("a", key -> Uni.createFrom().item("cached a")).await().atMost(Duration.ofSeconds(5));
+        List<List<String>> calls = new ArrayList<>();
+        Map<String, String> found = cache.getAll(List.of("a", "b", "c"), missing -> {
+            calls.add(missing);
+            return Uni.createFrom().item(Map.of("b", "loaded b")); // no "c": it does not exist
+        }).await().atMost(Duration.ofSeconds(5));
+        assertEquals(Map.of("a", "cached a", "b", "loaded b"), found);
+        assertEquals(List.of(List.of("b", "c")), calls.stream().map(call -> call.stream().sorted().toList()).toList());
+        assertEquals("loaded b", cache.now("b"));
+        assertNull(cache.now("c"));
+    }
+
+    @Test
+    void anInvalidationSeesALoadingEntryAsPossiblyStale() {
+        ViewCache<String, String> cache = cache(1 << 20);
+        cache.get("loaded", key -> Uni.createFrom().item("value")).await().atMost(Duration.ofSeconds(5));
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        CompletableFuture<String> loading = cache.get("loading", key -> Uni.createFrom().completionStage(pending))
+                .subscribeAsCompletionStage();
+        List<String> seen = new ArrayList<>();
+        cache.invalidateIf((key, value) -> {
+            seen.add(key + "=" + value);
+            return value == null;
+        });
+        assertEquals(List.of("loaded=value", "loading=null"), seen.stream().sorted().toList());
+        assertEquals(List.of("loaded"), cache.keys().stream().toList());
+        pending.complete("from before the write");
+        assertEquals("from before the write", loading.join(), "its callers still get their answer");
+        assertNull(cache.now("loading"), "but it is not kept");
+    }
+}
