@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # One client against a replica's heap: the packaged service with the README's memory flags (-Xmx256m,
 # -XX:MaxMetaspaceSize=128m, -XX:+ExitOnOutOfMemoryError) on a fresh database; one account writes ARTICLES articles
-# of CHARS CJK characters each and 100 comments of 5,000 characters on ten of them (bench/memory_attack.py write);
-# then for DURATION 32 connections read those articles and their comments in a loop (wrk, scenario "views") while
-# a reader from another address asks for the list page 20 times a second (bench/memory_attack.py watch: latency
-# from each request's intended send time) and readiness is asked every second. The live heap is read after a full
-# GC (jcmd GC.run, then GC.heap_info) halfway through and at the end, beside the bytes the caches say they hold.
+# of CHARS CJK characters each and 500 comments of 5,000 characters on two of them (bench/memory_attack.py write);
+# then for DURATION + 40 s 32 connections read those articles and their comments in a loop (wrk, scenario "views"),
+# from the 20th second for DURATION a reader from another address asks for the list page 20 times a second
+# (bench/memory_attack.py watch: latency from each request's intended send time) and readiness is asked every
+# second. The live heap is read after a full GC (jcmd GC.run, then GC.heap_info) under the attack once the reader
+# has stopped, and at the end, beside the bytes the caches say they hold.
 # The service's rate limits are its defaults, as a user's replica has them (the writer waits out its 429s); with
 # LIMITS=raised they are lifted, and the attack runs at full speed. Results: bench/results/memory-<time>.txt.
 #
@@ -18,7 +19,7 @@ jar=${JAR:-target/quarkus-app/quarkus-run.jar}
 articles=${ARTICLES:-400} chars=${CHARS:-100000} duration=${DURATION:-60}
 port=${BENCH_PORT:-8096}
 db=ballast_memory
-java_opts="-Xmx256m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError"
+java_opts="-Xmx256m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError ${BENCH_JAVA_EXTRA:-}"
 out=bench/out/memory
 mkdir -p bench/results "$out"
 results="bench/results/memory-$(date -u +%Y%m%dT%H%M%SZ).txt"
@@ -42,6 +43,7 @@ start_service() { # jar
 }
 
 heap() { # label: the heap in use after a full GC, and what the caches hold
+  if ! kill -0 "$service" 2>/dev/null; then echo "$1: the service is DOWN" | tee -a "$results"; return; fi
   jcmd "$service" GC.run >/dev/null
   echo "$1: $(jcmd "$service" GC.heap_info | grep -E 'total|used' | head -2 | tr -s ' ' | paste -sd';')" | tee -a "$results"
   echo "$1: caches hold $(curl -fs "http://127.0.0.1:$port/q/metrics" | awk '/^ballast_cache_bytes\{/ {n += $2} END {printf "%.1f MiB", n / 1048576}')" \
@@ -58,21 +60,21 @@ start_service "$jar"
 heap "ready, before the writes"
 python3 bench/memory_attack.py write --base "http://127.0.0.1:$port" --out "$out" --articles "$articles" --chars "$chars" \
   | tee -a "$results"
-BENCH_SIGNED=0 wrk -t2 -c32 -d"${duration}s" -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- views "$out" \
-  >"$out/wrk.txt" 2>&1 &
+# The reader starts once the attack has run 20 s (a warm replica, as an attack finds it); the attack goes on 20 s
+# after the reader stops, and its heap is read then (a full GC pauses every request).
+BENCH_SIGNED=0 /usr/bin/time -f "%U %S" -o "$out/wrk-cpu.txt" wrk -t2 -c32 -d"$((duration + 40))s" \
+  -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- views "$out" >"$out/wrk.txt" 2>&1 &
 attack=$!
-python3 bench/memory_attack.py watch --base "http://127.0.0.1:$port" --seconds "$duration" >"$out/watch.txt" &
-watch=$!
-sleep $((duration / 2))
-heap "under the attack, halfway"
-wait $attack $watch
+sleep 20
+python3 bench/memory_attack.py watch --base "http://127.0.0.1:$port" --seconds "$duration" >"$out/watch.txt"
+sleep 5
+heap "under the attack"
+wait $attack
+echo "wrk's own CPU: $(awk -v d=$((duration + 40)) '{printf "%.2f cores", ($1 + $2) / d}' "$out/wrk-cpu.txt")" | tee -a "$results"
 grep -E 'requests in|^status|^socket|^p50' "$out/wrk.txt" | tee -a "$results"
 tee -a "$results" <"$out/watch.txt"
-if kill -0 "$service" 2>/dev/null; then
-  heap "after the attack"
-  echo "the service is up" | tee -a "$results"
-else
-  echo "the service is DOWN: $(grep -c OutOfMemoryError "$log") OutOfMemoryError lines in $log" | tee -a "$results"
-fi
+heap "after the attack"
+kill -0 "$service" 2>/dev/null && echo "the service is up" | tee -a "$results" \
+  || echo "the service is DOWN: $(grep -c OutOfMemoryError "$log") OutOfMemoryError lines in $log" | tee -a "$results"
 stop_service
 echo "results: $results"
