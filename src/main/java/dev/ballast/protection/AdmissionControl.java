@@ -46,13 +46,8 @@ public class AdmissionControl {
     /** Routing-context key of a refused request's answer (its body), set by the first route and sent after CORS. */
     private static final String REFUSAL_KEY = "ballast.admission.refusal";
     private static final long LAG_PROBE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(10);
-    /** How long a reader answered counts as readers still around: the time constant of the busy average. */
-    private static final long READERS_RECENT = TimeUnit.SECONDS.toNanos(1);
-    /**
-     * How stale the time of the last reader answered may get: every request ends on an event loop, and a volatile
-     * write from each would make the loops contend for one cache line; a hundredth of the window is plenty.
-     */
-    private static final long READERS_RECENT_STEP = READERS_RECENT / 100;
+    /** How long a reader answered, or a reader that waited, counts as recent. */
+    private static final long RECENT = TimeUnit.SECONDS.toNanos(1);
 
     private final AdmissionLimit limit;
     private final EventLoopLag lag;
@@ -61,7 +56,7 @@ public class AdmissionControl {
     private final String retryAfterSeconds;
     private final Buffer overLimitBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy, retry shortly")));
     private final Buffer queuedBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy (request waited too long), retry shortly")));
-    private volatile long readerAnsweredAt = System.nanoTime() - READERS_RECENT;
+    private final ReaderWaits readers;
     private final Counter overLimit;
     private final Counter queuedTooLong;
 
@@ -71,11 +66,13 @@ public class AdmissionControl {
                      @ConfigProperty(name = "ballast.admission.max-limit") int maxLimit,
                      @ConfigProperty(name = "ballast.admission.queue-timeout") Duration queueTimeout,
                      @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout,
+                     @ConfigProperty(name = "ballast.password.contended-lag") Duration readerWaited,
                      @ConfigProperty(name = "ballast.retry-after") Duration retryAfter) {
         this.limit = new AdmissionLimit(initialLimit, minLimit, maxLimit, System::nanoTime);
         this.lag = new EventLoopLag(vertx.nettyEventLoopGroup(), LAG_PROBE_INTERVAL);
         this.queueTimeoutNanos = queueTimeout.toNanos();
         this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.readers = new ReaderWaits(RECENT, readerWaited.toNanos(), System.nanoTime());
         this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
         Gauge.builder("ballast.admission.limit", limit, AdmissionLimit::limit).register(registry);
         Gauge.builder("ballast.admission.in.flight", limit, AdmissionLimit::inFlight).register(registry);
@@ -93,23 +90,17 @@ public class AdmissionControl {
         router.route().order(-SecurityHandlerPriorities.CORS + 1).handler(this::answerIfRefused);
     }
 
-    /** The event loops run later than half the queue timeout: requests are waiting for the CPU. */
-    public boolean eventLoopsLate() {
-        return lag.maxLag() > queueTimeoutNanos / 2;
+    /** Requests other than logins and registrations ({@link PasswordRequests}) are around ({@link ReaderWaits}). */
+    public boolean readersPresent(int passwordRequestsInFlight) {
+        return readers.around(System.nanoTime(), limit.inFlight() > passwordRequestsInFlight);
     }
 
     /**
-     * Requests other than logins and registrations ({@link PasswordRequests}) are in flight, or one was answered
-     * within the last second: at a moderate rate a reader is often not in flight at a given instant, yet the
-     * next one is a few milliseconds away.
+     * Readers wait for the CPU ({@link ReaderWaits}): one waited at least {@code PASSWORD_HASH_CONTENDED_LAG} within
+     * the last second, or the loops run later than half the queue timeout now.
      */
-    public boolean readersPresent(int passwordRequestsInFlight) {
-        return limit.inFlight() > passwordRequestsInFlight || System.nanoTime() - readerAnsweredAt < READERS_RECENT;
-    }
-
-    /** The CPU the event loops spent serving over about the last second, in cores. */
-    public double eventLoopsBusyCores() {
-        return lag.busyCores();
+    public boolean readersWaiting() {
+        return readers.waiting(System.nanoTime(), lag.maxLag() > queueTimeoutNanos / 2);
     }
 
     private void admit(RoutingContext context) {
@@ -133,9 +124,8 @@ public class AdmissionControl {
         }
         Vertx.currentContext().putLocal(DatabaseGate.REQUEST_DEADLINE, now - waited + requestTimeoutNanos);
         context.addEndHandler(ended -> {
-            long answeredAt = System.nanoTime();
-            if (answeredAt - readerAnsweredAt >= READERS_RECENT_STEP && !PasswordRequests.isOne(context)) {
-                readerAnsweredAt = answeredAt;
+            if (!PasswordRequests.isOne(context)) {
+                readers.answered(System.nanoTime(), waited);
             }
             if (ended.failed()) {
                 permit.get().abandoned();

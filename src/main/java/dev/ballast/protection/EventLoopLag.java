@@ -1,8 +1,6 @@
 package dev.ballast.protection;
 
 import io.netty.util.concurrent.EventExecutor;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,15 +17,8 @@ import java.util.concurrent.TimeUnit;
  * just after the probe ran, having waited the whole stall. It is conservative for a request that arrives in
  * the {@code interval} after a stall (it is refused though it did not wait), and it includes time the loop's
  * thread spent off the CPU; it cannot see a request that waited behind others on its own connection.
- * <p>
- * The same task also measures how busy each loop is: the CPU time its thread used between two runs, over
- * the time between them, averaged over about a second ({@link #busyCores()}).
  */
 final class EventLoopLag {
-
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** The time constant of the busy average: a second, so that one burst of requests does not count as load. */
-    private static final double BUSY_WINDOW_NANOS = 1e9;
 
     private final List<Probe> probes = new ArrayList<>();
     private final long intervalNanos;
@@ -51,23 +42,15 @@ final class EventLoopLag {
         return 0;
     }
 
-    /** The largest lag last measured on any loop, in nanoseconds: for the metric. */
+    /** The largest lag last measured on any loop, in nanoseconds. */
     long maxLag() {
         return probes.stream().mapToLong(probe -> probe.lastLag).max().orElse(0);
-    }
-
-    /** The CPU the loops spent serving over about the last second, in cores (0.5: half of one core). */
-    double busyCores() {
-        return probes.stream().mapToDouble(probe -> probe.busy).sum();
     }
 
     private final class Probe {
         final EventExecutor loop;
         volatile long dueAt = Long.MAX_VALUE;
         volatile long lastLag;
-        volatile double busy;
-        long tickedAt;
-        long cpuAt;
 
         Probe(EventExecutor loop) {
             this.loop = loop;
@@ -77,21 +60,9 @@ final class EventLoopLag {
             long now = System.nanoTime();
             lastLag = dueAt == Long.MAX_VALUE ? 0 : Math.max(0, now - dueAt);
             dueAt = now + intervalNanos;
-            measureBusy(now);
             if (!loop.isShuttingDown()) {
                 loop.schedule(this::tick, intervalNanos, TimeUnit.NANOSECONDS);
             }
-        }
-
-        private void measureBusy(long now) {
-            long cpu = THREADS.getCurrentThreadCpuTime();
-            long elapsed = now - tickedAt;
-            if (tickedAt != 0 && elapsed > 0 && cpu >= 0) {
-                double busyNow = Math.min(1, (double) (cpu - cpuAt) / elapsed);
-                busy += (1 - Math.exp(-elapsed / BUSY_WINDOW_NANOS)) * (busyNow - busy);
-            }
-            tickedAt = now;
-            cpuAt = cpu;
         }
     }
 }

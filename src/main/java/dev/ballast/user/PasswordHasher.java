@@ -27,8 +27,7 @@ import org.jboss.logging.Logger;
 /**
  * bcrypt on threads of its own: hashing is deliberately slow CPU work, so it never runs on an event loop.
  * It is work-conserving ({@link HashingQueue}): while the CPU has room, every hashing thread is used; while
- * readers need the CPU (requests other than logins are in flight while the event loops are busy serving or
- * run late), hashing is held to its share
+ * readers need the CPU (they are around, and wait for it), hashing is held to its share
  * ({@link HashingShare}). A login is refused (503 with Retry-After) only when it could not start hashing in
  * time: by its request's deadline less one hash, and under contention within the admission queue timeout,
  * the wait any request is allowed under load.
@@ -48,7 +47,6 @@ public class PasswordHasher {
     private final AdmissionControl admission;
     private final PasswordRequests passwordRequests;
     private final Vertx vertx;
-    private final double contendedAtCores;
     private final long contendedWaitNanos;
     private final long requestTimeoutNanos;
     private final AtomicBoolean retryPending = new AtomicBoolean();
@@ -59,7 +57,6 @@ public class PasswordHasher {
                    @ConfigProperty(name = "ballast.password.workers") int workers,
                    @ConfigProperty(name = "ballast.password.cpu-share") double cpuShare,
                    @ConfigProperty(name = "ballast.password.hashes-per-second") double hashesPerSecond,
-                   @ConfigProperty(name = "ballast.password.contended-at") double contendedAt,
                    @ConfigProperty(name = "ballast.admission.queue-timeout") Duration queueTimeout,
                    @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout) {
         if (cost < 10) {
@@ -83,7 +80,6 @@ public class PasswordHasher {
         double rate = hashesPerSecond > 0 ? hashesPerSecond : HashingShare.hashesPerSecond(cpuShare, cores, hashTime);
         HashingShare share = new HashingShare(rate, System.nanoTime());
         this.queue = new HashingQueue(threads, contendedThreads, share, hashTime.toNanos());
-        this.contendedAtCores = contendedAt * cores;
         this.contendedWaitNanos = queueTimeout.toNanos();
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.refused = registry.counter("ballast.password.rejections", "reason", "wait");
@@ -117,17 +113,17 @@ public class PasswordHasher {
     }
 
     boolean contended() {
-        return readersNeedTheCpu(admission.readersPresent(passwordRequests.inFlight()),
-                admission.eventLoopsBusyCores(), contendedAtCores, admission.eventLoopsLate());
+        return readersNeedTheCpu(admission.readersPresent(passwordRequests.inFlight()), admission.readersWaiting());
     }
 
     /**
-     * Readers need the CPU: requests other than logins and registrations are around while the event loops are
-     * busy serving or run late. Logins alone keep the loops busy (parsing, tokens) and late (hashing on every
-     * core) by themselves; that delays nobody but them, and the share would refuse work an idle CPU can do.
+     * Readers need the CPU: requests other than logins and registrations are around, and readers wait for the CPU
+     * ({@link AdmissionControl#readersWaiting}). A replica serving readers with CPU to spare is not short of it;
+     * logins alone make the loops late (hashing on every core) but delay nobody but themselves, and the share would
+     * refuse work an idle CPU can do.
      */
-    static boolean readersNeedTheCpu(boolean readersPresent, double loopsBusyCores, double contendedAtCores, boolean loopsLate) {
-        return readersPresent && (loopsBusyCores >= contendedAtCores || loopsLate);
+    static boolean readersNeedTheCpu(boolean readersPresent, boolean readersWaiting) {
+        return readersPresent && readersWaiting;
     }
 
     private <T> Uni<T> offloaded(Supplier<T> work) {
