@@ -90,12 +90,15 @@ public final class ViewCache<K, V> {
         return entry.getNow(null);
     }
 
+    // Through the map of futures: the synchronous view's removal waits for an entry still loading, and the load
+    // may be waiting for this very thread (an event loop).
+
     public void invalidate(Object key) {
-        cache.synchronous().asMap().remove(key);
+        cache.asMap().remove(key);
     }
 
     public void invalidateAll() {
-        cache.synchronous().invalidateAll();
+        cache.asMap().clear();
     }
 
     /**

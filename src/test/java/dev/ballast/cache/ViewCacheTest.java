@@ -3,6 +3,7 @@ package dev.ballast.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -101,6 +102,25 @@ class ViewCacheTest {
         assertEquals(List.of(List.of("b", "c")), calls.stream().map(call -> call.stream().sorted().toList()).toList());
         assertEquals("loaded b", cache.now("b"));
         assertNull(cache.now("c"));
+    }
+
+    /** An event loop empties a key whose load it is itself to complete: emptying must not wait for the load. */
+    @Test
+    void emptyingAnEntryStillLoadingDoesNotWaitForItsLoad() {
+        ViewCache<String, String> cache = cache(1 << 20);
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        CompletableFuture<String> loading = cache.get("key", key -> Uni.createFrom().completionStage(pending))
+                .subscribeAsCompletionStage();
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            cache.invalidate("key");
+            cache.get("other", key -> Uni.createFrom().completionStage(new CompletableFuture<>())).subscribe().with(value -> { });
+            cache.invalidateAll();
+            cache.invalidateIf((key, value) -> true);
+        });
+        assertTrue(cache.keys().isEmpty());
+        pending.complete("value");
+        assertEquals("value", loading.join());
+        assertNull(cache.now("key"), "a load emptied while it ran is not kept");
     }
 
     @Test
