@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Logins and registrations on an otherwise idle replica, every protection at its default: 8 registrations of
 # one user sent at once, 16 logins sent at once, then logins offered at 3 a second for 30 s (wrk2, open
-# model, 2 connections). Prints the statuses and times of each.
+# model, 2 connections). Prints the statuses and times of each. With READ_RATE=n, anonymous list pages are
+# offered at n a second for 60 s (wrk2, from 10 s before the bursts to past the logins), as a light read load
+# beside them; its latencies are printed at the end.
 #
 # Needs: the packaged jar (./mvnw -B package -DskipTests, or BENCH_JAR), PostgreSQL on 127.0.0.1:5432 with
 # trust auth, wrk2 (WRK2: its binary), curl. Usage: bench/hashing.sh [NAME=value ...] (extra settings for the
@@ -60,6 +62,13 @@ echo -n "warm-up: a registration (repeated until 201), then 5 logins one after a
   for _ in 1 2 3 4 5; do post /api/users/login "{\"user\":{\"email\":\"$email\",\"password\":\"bench-password\"}}"; done
 } | summary
 
+if [ -n "${READ_RATE:-}" ]; then
+  for file in tokens slugs tags users; do echo none > "$out/$file.txt"; done
+  "$wrk2" -t1 -c16 -d60s -R"$READ_RATE" -s bench/wrk/scenario.lua "$url" -- list "$out" >"$out/reads.txt" 2>&1 &
+  reads=$!
+  sleep 10 # the read load is under way (and warm) before the bursts
+  echo "beside anonymous list pages offered at $READ_RATE a second for 60 s (wrk2 -t1 -c16 -R$READ_RATE):"
+fi
 echo -n "8 registrations of one user at once: "
 at_once 8 /api/users '{"user":{"username":"bench-race","email":"bench-race@example.com","password":"bench-password"}}'
 refusals
@@ -76,4 +85,8 @@ for file in tokens slugs tags; do echo none > "$out/$file.txt"; done
 echo "logins at 3 a second for 30 s (wrk2 -t1 -c2 -R3 --timeout 10s):"
 "$wrk2" -t1 -c2 -d30s -R3 --timeout 10s -s bench/wrk/scenario.lua "$url" -- login "$out" | grep -E '^status|^p50|errors'
 refusals
+if [ -n "${reads:-}" ]; then
+  wait "$reads" || true
+  echo "the list pages beside them: $(grep -E '^status|^p50' "$out/reads.txt" | paste -sd';')"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -66,13 +66,13 @@ public class AdmissionControl {
                      @ConfigProperty(name = "ballast.admission.max-limit") int maxLimit,
                      @ConfigProperty(name = "ballast.admission.queue-timeout") Duration queueTimeout,
                      @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout,
-                     @ConfigProperty(name = "ballast.password.contended-lag") Duration readerWaited,
+                     @ConfigProperty(name = "ballast.password.contended-wait") Duration readersWait,
                      @ConfigProperty(name = "ballast.retry-after") Duration retryAfter) {
         this.limit = new AdmissionLimit(initialLimit, minLimit, maxLimit, System::nanoTime);
         this.lag = new EventLoopLag(vertx.nettyEventLoopGroup(), LAG_PROBE_INTERVAL);
         this.queueTimeoutNanos = queueTimeout.toNanos();
         this.requestTimeoutNanos = requestTimeout.toNanos();
-        this.readers = new ReaderWaits(RECENT, readerWaited.toNanos(), System.nanoTime());
+        this.readers = new ReaderWaits(RECENT, readersWait.toNanos(), System.nanoTime());
         this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
         Gauge.builder("ballast.admission.limit", limit, AdmissionLimit::limit).register(registry);
         Gauge.builder("ballast.admission.in.flight", limit, AdmissionLimit::inFlight).register(registry);
@@ -96,8 +96,9 @@ public class AdmissionControl {
     }
 
     /**
-     * Readers wait for the CPU ({@link ReaderWaits}): one waited at least {@code PASSWORD_HASH_CONTENDED_LAG} within
-     * the last second, or the loops run later than half the queue timeout now.
+     * Readers wait for the CPU ({@link ReaderWaits}): over about the last second they waited
+     * {@code PASSWORD_HASH_CONTENDED_WAIT} on average before they were admitted, or the loops run later than half
+     * the queue timeout now.
      */
     public boolean readersWaiting() {
         return readers.waiting(System.nanoTime(), lag.maxLag() > queueTimeoutNanos / 2);

@@ -29,8 +29,8 @@ import org.jboss.logging.Logger;
  * It is work-conserving ({@link HashingQueue}): while the CPU has room, every hashing thread is used; while
  * readers need the CPU (they are around, and wait for it), hashing is held to its share
  * ({@link HashingShare}). A login is refused (503 with Retry-After) only when it could not start hashing in
- * time: by its request's deadline less one hash, and under contention within the admission queue timeout,
- * the wait any request is allowed under load.
+ * time: by its request's deadline less one hash, and under contention within {@code PASSWORD_HASH_CONTENDED_MAX_WAIT}
+ * (2 s: a burst of logins is served at the share's pace, while a flood's excess is refused at once).
  * Created at start-up, because it times bcrypt then: never on an event loop at the first login.
  */
 @Startup
@@ -57,7 +57,7 @@ public class PasswordHasher {
                    @ConfigProperty(name = "ballast.password.workers") int workers,
                    @ConfigProperty(name = "ballast.password.cpu-share") double cpuShare,
                    @ConfigProperty(name = "ballast.password.hashes-per-second") double hashesPerSecond,
-                   @ConfigProperty(name = "ballast.admission.queue-timeout") Duration queueTimeout,
+                   @ConfigProperty(name = "ballast.password.contended-max-wait") Duration contendedMaxWait,
                    @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout) {
         if (cost < 10) {
             throw new IllegalArgumentException("bcrypt cost must be at least 10, was " + cost);
@@ -80,7 +80,7 @@ public class PasswordHasher {
         double rate = hashesPerSecond > 0 ? hashesPerSecond : HashingShare.hashesPerSecond(cpuShare, cores, hashTime);
         HashingShare share = new HashingShare(rate, System.nanoTime());
         this.queue = new HashingQueue(threads, contendedThreads, share, hashTime.toNanos());
-        this.contendedWaitNanos = queueTimeout.toNanos();
+        this.contendedWaitNanos = contendedMaxWait.toNanos();
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.refused = registry.counter("ballast.password.rejections", "reason", "wait");
         registry.gauge("ballast.password.hashes.per.second.max", share, HashingShare::perSecond);
@@ -149,7 +149,7 @@ public class PasswordHasher {
         });
     }
 
-    /** The request's deadline less one hash; under contention no later than the admission queue timeout from now. */
+    /** The request's deadline less one hash; under contention no later than the contended wait from now. */
     private long latestStart(long now, boolean contended) {
         Context context = Vertx.currentContext();
         Long deadline = context == null ? null : context.getLocal(DatabaseGate.REQUEST_DEADLINE);

@@ -47,7 +47,7 @@ class EdgeProtectionTest {
                     "ballast.password.hashes-per-second", "0.01",
                     // Every reader counts as one that waited for the CPU: a test makes readers need the CPU at once,
                     // on any machine, by sending one.
-                    "ballast.password.contended-lag", "0ms",
+                    "ballast.password.contended-wait", "0ms",
                     "ballast.admission.request-timeout", "5s");
         }
     }
@@ -266,7 +266,7 @@ class EdgeProtectionTest {
         readerInFlight(); // readers are around
         String refused = null;
         for (int attempt = 0; attempt < 5 && refused == null; attempt++) {
-            // A reader answered: with PASSWORD_HASH_CONTENDED_LAG at 0 it counts as one that waited for the CPU, and
+            // A reader answered: with PASSWORD_HASH_CONTENDED_WAIT at 0 readers count as waiting for the CPU, and
             // readers need the CPU for the second that follows (a slow machine may let that second pass: try again).
             assertTrue(RawHttp.get(OTHER_CLIENT, "/api/tags").startsWith("HTTP/1.1 200"));
             double refusedBefore = hashingRefusals();
