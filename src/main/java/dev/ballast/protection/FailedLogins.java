@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -23,8 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>An attempt counts as a failure when it is let through, before the password is checked: a burst of
  * concurrent guesses cannot all pass before the first failure is recorded. Accounts are keyed by a digest of
- * the email as submitted (trimmed, lower case), whether or not such an account exists, so a refusal looks and
- * takes the same for every email. The registry is bounded like {@link RateLimiter}'s.
+ * the caller's account key (the email in the one folding the account lookup uses), whether or not such an account
+ * exists, so a refusal looks and takes the same for every email. The registry is bounded like {@link RateLimiter}'s.
  */
 @Singleton
 public class FailedLogins {
@@ -68,10 +67,10 @@ public class FailedLogins {
                 .build();
     }
 
-    /** Takes an attempt for this email, counted as failed until {@link #succeeded}; 429 when it must wait. */
-    public void attempt(String email) {
+    /** Takes an attempt for this account key, counted as failed until {@link #succeeded}; 429 when it must wait. */
+    public void attempt(String account) {
         long[] waitNanos = {0};
-        accounts.asMap().compute(key(email), (key, previous) -> {
+        accounts.asMap().compute(digest(account), (key, previous) -> {
             // Read while this email's entry is held: an attempt that read the clock just before a concurrent
             // one was let through would otherwise find itself "earlier" than that one's allowed time.
             long now = clock.getAsLong();
@@ -94,14 +93,14 @@ public class FailedLogins {
      * toward the doubling, so a busy server does not use up a user's free attempts. The wait it started stays,
      * as later attempts may have been let through after it.
      */
-    public void notChecked(String email) {
-        accounts.asMap().computeIfPresent(key(email),
+    public void notChecked(String account) {
+        accounts.asMap().computeIfPresent(digest(account),
                 (key, attempts) -> new Attempts(Math.max(0, attempts.count() - 1), attempts.nextAllowedNanos()));
     }
 
     /** The password was right: the account starts afresh. */
-    public void succeeded(String email) {
-        accounts.invalidate(key(email));
+    public void succeeded(String account) {
+        accounts.invalidate(digest(account));
     }
 
     long delayAfter(int failures) {
@@ -119,10 +118,9 @@ public class FailedLogins {
     }
 
     /** A fixed-size key whatever the length of the submitted email, so the registry's memory is bounded too. */
-    private static String key(String email) {
+    private static String digest(String account) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(email.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(account.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e); // every Java runtime has SHA-256

@@ -3,6 +3,7 @@ package dev.ballast.protection;
 import dev.ballast.auth.CurrentUser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -20,7 +21,8 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
  * counts against its address ({@code X-Forwarded-For} only from trusted proxies; an IPv6 client is its /64),
  * and a signed-in one against its account as well, so neither many accounts nor many addresses multiply a
  * budget. Operations marked {@link AuthRateLimited} have a second, stricter limit per address against password
- * guessing. A rejected request gets 429 with {@code Retry-After} and the {@code RateLimit-*} headers.
+ * guessing ({@link AuthBudgets}). A rejected request gets 429 with {@code Retry-After} and the {@code RateLimit-*}
+ * headers. The address's key stays in the request's context for what is counted later ({@link AuthBudgets#currentClient}).
  */
 @Singleton
 public class RateLimitFilter {
@@ -29,27 +31,24 @@ public class RateLimitFilter {
 
     private final RateLimiter addresses;
     private final RateLimiter accounts;
-    private final RateLimiter passwordChecks;
+    private final AuthBudgets authBudgets;
     private final TrustedProxies proxies;
     private final CurrentUser currentUser;
     private final Counter addressRejections;
     private final Counter accountRejections;
-    private final Counter passwordCheckRejections;
 
-    RateLimitFilter(CurrentUser currentUser, MeterRegistry registry,
+    RateLimitFilter(CurrentUser currentUser, AuthBudgets authBudgets, MeterRegistry registry,
                     @ConfigProperty(name = "ballast.rate-limit.requests-per-minute") int requestsPerMinute,
                     @ConfigProperty(name = "ballast.rate-limit.address-requests-per-minute") int addressRequestsPerMinute,
-                    @ConfigProperty(name = "ballast.rate-limit.auth-per-minute") int authPerMinute,
                     @ConfigProperty(name = "ballast.rate-limit.max-clients") long maxClients,
                     @ConfigProperty(name = "ballast.rate-limit.trusted-proxies") Optional<List<String>> trustedProxies) {
         this.currentUser = currentUser;
         this.addresses = new RateLimiter(addressRequestsPerMinute, WINDOW, maxClients);
         this.accounts = new RateLimiter(requestsPerMinute, WINDOW, maxClients);
-        this.passwordChecks = new RateLimiter(authPerMinute, WINDOW, maxClients);
+        this.authBudgets = authBudgets;
         this.proxies = new TrustedProxies(trustedProxies.orElse(List.of()));
         this.addressRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "address");
         this.accountRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "account");
-        this.passwordCheckRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "auth");
     }
 
     /**
@@ -59,7 +58,9 @@ public class RateLimitFilter {
      */
     @ServerRequestFilter
     public Response limit(ResteasyReactiveContainerRequestContext context, HttpServerRequest request) {
-        Response refused = refusal(addresses, clientKey(request), addressRejections);
+        String client = clientKey(request);
+        Vertx.currentContext().putLocal(AuthBudgets.CLIENT, client);
+        Response refused = refusal(addresses, client, addressRejections);
         if (refused != null || !request.headers().contains(HttpHeaders.AUTHORIZATION)) {
             return refused;
         }
@@ -82,7 +83,8 @@ public class RateLimitFilter {
     @ServerRequestFilter
     @AuthRateLimited
     public Response limitPasswordChecks(HttpServerRequest request) {
-        return refusal(passwordChecks, clientKey(request), passwordCheckRejections);
+        TooManyRequests refused = authBudgets.refusalForAddress(clientKey(request));
+        return refused == null ? null : refused.response();
     }
 
     private String clientKey(HttpServerRequest request) {

@@ -3,7 +3,10 @@ package dev.ballast.user;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which password hash runs next, and which is refused. Work-conserving: while the CPU has room, every hashing
@@ -13,6 +16,10 @@ import java.util.List;
  * of the share. A hash is refused only when it could not start by its latest start (the caller's deadline):
  * at once when its expected wait already passes it, or when it reaches the head of the line too late
  * (contention set in meanwhile). Never a refusal because some fixed number are waiting.
+ * <p>
+ * Fair between clients: each client (an address) has its own line, and the lines take turns, one hash each, so a
+ * client with many hashes waiting delays another's by at most one of its own per turn: no one client can fill
+ * the queue for the others.
  * <p>
  * Pure logic, all times in {@link System#nanoTime()} nanoseconds passed in; thread-safe.
  */
@@ -41,7 +48,9 @@ final class HashingQueue {
     private final int threads;
     private final int contendedThreads;
     private final HashingShare share;
-    private final Deque<Waiting> waiting = new ArrayDeque<>();
+    /** Each client's line, in the order of their turns: the first is served next, then goes last. */
+    private final Map<String, Deque<Waiting>> lines = new LinkedHashMap<>();
+    private int waiting;
     private int running;
     private double hashNanos;
 
@@ -56,51 +65,75 @@ final class HashingQueue {
     }
 
     /**
-     * How long a hash offered now would wait before it starts: the hashes ahead of it, each taking the
-     * current hash time, spread over the threads it may use; under contention, at least until the share
-     * has a token for it and every one ahead.
+     * How long a hash of {@code client} offered now would wait before it starts: the hashes ahead of it (its
+     * client's waiting ones, and of every other client as many as take their turns before it), each taking the
+     * current hash time, spread over the threads it may use; under contention, at least until the share has a
+     * token for it and every one ahead.
      */
-    synchronized long expectedWait(long now, boolean contended) {
+    synchronized long expectedWait(String client, long now, boolean contended) {
+        Deque<Waiting> own = lines.get(client);
+        int turns = own == null ? 1 : own.size() + 1;
+        int ahead = turns - 1;
+        for (Map.Entry<String, Deque<Waiting>> line : lines.entrySet()) {
+            if (!line.getKey().equals(client)) {
+                ahead += Math.min(line.getValue().size(), turns);
+            }
+        }
         int usable = contended ? contendedThreads : threads;
-        int mustFinishFirst = waiting.size() + running - usable + 1;
+        int mustFinishFirst = ahead + running - usable + 1;
         double forThreads = mustFinishFirst <= 0 ? 0 : mustFinishFirst * hashNanos / usable;
-        double forShare = contended ? share.nanosUntil(waiting.size() + 1, now) : 0;
+        double forShare = contended ? share.nanosUntil(ahead + 1, now) : 0;
         return (long) Math.max(forThreads, forShare);
     }
 
-    /** Puts {@code job} in line, unless it could not start by {@code latestStart}: then false (refuse it). */
-    synchronized boolean offer(Job job, long latestStart, long now, boolean contended) {
-        if (now + expectedWait(now, contended) > latestStart) {
+    /** Puts {@code job} in its client's line, unless it could not start by {@code latestStart}: then false (refuse it). */
+    synchronized boolean offer(Job job, String client, long latestStart, long now, boolean contended) {
+        if (now + expectedWait(client, now, contended) > latestStart) {
             return false;
         }
-        waiting.add(new Waiting(job, latestStart));
+        lines.computeIfAbsent(client, key -> new ArrayDeque<>()).add(new Waiting(job, latestStart));
+        waiting++;
         return true;
     }
 
-    /** Starts what may start now, in arrival order; refuses those at the head whose latest start has passed. */
+    /**
+     * Refuses every waiting hash whose latest start has passed, then starts what may start now, the clients
+     * taking turns, each in its arrival order.
+     */
     synchronized Dispatch dispatch(long now, boolean contended) {
-        List<Job> start = new ArrayList<>();
         List<Job> refuse = new ArrayList<>();
+        for (Iterator<Deque<Waiting>> it = lines.values().iterator(); it.hasNext(); ) {
+            Deque<Waiting> line = it.next();
+            line.removeIf(hash -> {
+                boolean late = now > hash.latestStart();
+                if (late) {
+                    refuse.add(hash.job());
+                }
+                return late;
+            });
+            if (line.isEmpty()) {
+                it.remove();
+            }
+        }
+        waiting -= refuse.size();
+        List<Job> start = new ArrayList<>();
         long retryIn = -1;
-        while (!waiting.isEmpty()) {
-            Waiting head = waiting.peek();
-            if (now > head.latestStart()) {
-                waiting.poll();
-                refuse.add(head.job());
-                continue;
-            }
-            if (running >= (contended ? contendedThreads : threads)) {
-                break;
-            }
+        while (!lines.isEmpty() && running < (contended ? contendedThreads : threads)) {
             // Hashing while the CPU has room takes tokens too (when there are any), so that when contention
             // sets in the share starts from what hashing has just used, not from a full second's worth.
             if (!share.tryAcquire(now) && contended) {
                 retryIn = Math.max(1, share.nanosUntil(1, now));
                 break;
             }
-            waiting.poll();
+            Map.Entry<String, Deque<Waiting>> next = lines.entrySet().iterator().next();
+            String client = next.getKey();
+            Deque<Waiting> line = lines.remove(client);
+            start.add(line.poll().job());
+            if (!line.isEmpty()) {
+                lines.put(client, line); // its next hash waits for the other clients' turns
+            }
+            waiting--;
             running++;
-            start.add(head.job());
         }
         return new Dispatch(start, refuse, retryIn);
     }
@@ -112,7 +145,7 @@ final class HashingQueue {
     }
 
     synchronized int waiting() {
-        return waiting.size();
+        return waiting;
     }
 
     synchronized long hashNanos() {

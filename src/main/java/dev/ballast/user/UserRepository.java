@@ -11,7 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The SQL of the users table. Uniqueness is decided by the database's keys, checked first for clear messages. */
+/**
+ * The SQL of the users table. Uniqueness is decided by the database's keys, checked first for clear messages. An
+ * email is looked up by its key ({@link Emails#key}), which its unique index folds alike.
+ */
 @ApplicationScoped
 class UserRepository {
 
@@ -20,10 +23,12 @@ class UserRepository {
     private static final Statement BY_ID = Statement.read("user.byId",
             "select " + COLUMNS + " from users where id = $1");
     private static final Statement BY_EMAIL = Statement.read("user.byEmail",
-            "select " + COLUMNS + " from users where lower(email) = lower($1)");
+            "select " + COLUMNS + " from users where lower(email collate \"C\") = $1");
     private static final Statement TAKEN = Statement.read("user.taken", """
             select exists(select 1 from users where username = $1 and id <> $3) as username_taken,
-                   exists(select 1 from users where lower(email) = lower($2) and id <> $3) as email_taken""");
+                   exists(select 1 from users where lower(email collate "C") = $2 and id <> $3) as email_taken,
+                   $2::text is not null
+                       and not exists(select 1 from users where id = $3 and lower(email collate "C") = $2) as email_changes""");
     private static final Statement INSERT = Statement.write("user.insert",
             "insert into users (username, email, password_hash) values ($1, $2, $3) returning " + COLUMNS);
     /**
@@ -52,24 +57,35 @@ class UserRepository {
     }
 
     Uni<UserRow> byEmail(String email) {
-        return db.execute(BY_EMAIL, Tuple.of(email)).map(UserRepository::userOrNull);
+        return db.execute(BY_EMAIL, Tuple.of(Emails.key(email))).map(UserRepository::userOrNull);
     }
 
-    /** Fails with 422 naming every field already taken by another user than {@code exceptId}. */
-    Uni<Void> requireAvailable(String username, String email, long exceptId) {
-        return db.execute(TAKEN, Tuple.of(username, email, exceptId)).map(rows -> {
-            Row row = rows.iterator().next();
+    /**
+     * Whether a username and an email are taken by another user than {@code exceptId}, and whether the email is
+     * another than that user's own (any email, at registration).
+     */
+    record Availability(boolean usernameTaken, boolean emailTaken, boolean emailChanges) {
+
+        /** Fails with 422 naming every field already taken. */
+        void require() {
             List<String> taken = new ArrayList<>();
-            if (row.getBoolean("username_taken")) {
+            if (usernameTaken) {
                 taken.add("username has already been taken");
             }
-            if (row.getBoolean("email_taken")) {
+            if (emailTaken) {
                 taken.add("email has already been taken");
             }
             if (!taken.isEmpty()) {
                 throw ApiException.unprocessable(taken);
             }
-            return null;
+        }
+    }
+
+    Uni<Availability> availability(String username, String email, long exceptId) {
+        return db.execute(TAKEN, Tuple.of(username, email == null ? null : Emails.key(email), exceptId)).map(rows -> {
+            Row row = rows.iterator().next();
+            return new Availability(row.getBoolean("username_taken"), row.getBoolean("email_taken"),
+                    row.getBoolean("email_changes"));
         });
     }
 
@@ -96,7 +112,7 @@ class UserRepository {
         if (Database.isUniqueViolation(failure, "users_username_key")) {
             return ApiException.unprocessable("username has already been taken");
         }
-        if (Database.isUniqueViolation(failure, "users_email_key")) {
+        if (Database.isUniqueViolation(failure, "users_email_folded_key")) {
             return ApiException.unprocessable("email has already been taken");
         }
         return failure;

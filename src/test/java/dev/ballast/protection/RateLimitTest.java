@@ -27,6 +27,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -188,6 +189,76 @@ class RateLimitTest {
     }
 
     @Test
+    void passwordChangesCountAgainstTheAddressesAndTheAccountsAuthBudget() throws IOException {
+        String token = registerFrom(newAddress());
+        String address = newAddress();
+        for (int i = 0; i < 3; i++) {
+            String changed = changeUser(address, token, "password", PASSWORD + i);
+            assertEquals(200, RawHttp.status(changed), changed);
+            token = RawHttp.body(changed).replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1"); // the others are ended
+        }
+        String refused = changeUser(address, token, "password", PASSWORD);
+        assertEquals(429, RawHttp.status(refused), "the address's budget of 3 password hashes a minute");
+        assertEquals("3", RawHttp.header(refused, "RateLimit-Limit"));
+        assertEquals(429, RawHttp.status(wrongLogin(address, "/api/users/login", "", "other@example.com")),
+                "the same budget as logins");
+        assertEquals(200, RawHttp.status(changeUser(address, token, "bio", "a bio costs no hash")));
+
+        String fresh = newAddress();
+        assertEquals(429, RawHttp.status(changeUser(fresh, token, "password", PASSWORD)), "the account's own budget, from anywhere");
+        assertEquals(401, RawHttp.status(wrongLogin(fresh, "/api/users/login", "", "other@example.com")),
+                "the new address still has its own budget");
+    }
+
+    @Test
+    void probingEmailsThroughAccountChangesCostsWhatRegistrationCosts() throws IOException {
+        String taken = registerFrom(newAddress(), "probed");
+        String probingToken = registerFrom(newAddress());
+        String ownEmail = currentEmail(probingToken);
+        String address = newAddress();
+        for (int i = 0; i < 3; i++) {
+            String answer = changeUser(address, probingToken, "email", i == 0 ? taken : uniqueName("free") + "x@example.com");
+            assertEquals(i == 0 ? 422 : 200, RawHttp.status(answer), answer);
+        }
+        String refused = changeUser(address, probingToken, "email", taken.toUpperCase(Locale.ROOT));
+        assertEquals(429, RawHttp.status(refused), "the fourth new email from this address, taken or not, is not answered");
+        assertEquals(429, RawHttp.status(changeUser(newAddress(), probingToken, "email", uniqueName("free") + "@example.com")),
+                "nor from another address: the account's budget is spent too");
+
+        // The settings form sends the email the account has: that costs nothing, in any spelling.
+        String settled = currentEmail(probingToken);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, RawHttp.status(changeUser(address, probingToken, "email", settled.toUpperCase(Locale.ROOT))));
+        }
+        assertTrue(!settled.equals(ownEmail), "the free emails were taken on");
+    }
+
+    @Test
+    void everySpellingThatFindsAnAccountSharesItsOneFailureBudgetAndNoOtherFindsIt() throws IOException {
+        String name = uniqueName("dotted");
+        String email = name + ".k\u0130m@example.com"; // a capital I with a dot above, precomposed
+        String registered = RawHttp.post(newAddress(), "/api/users", "", "{\"user\":{\"username\":\"" + name
+                + "\",\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}}");
+        assertEquals(201, RawHttp.status(registered), registered);
+        List<String> sameAccount = List.of(email, " " + email + " ", name.toUpperCase(Locale.ROOT) + ".K\u0130M@EXAMPLE.COM",
+                name + ".kI\u0307m@example.com"); // the dot as a combining mark: the same email in NFC
+        for (String spelling : sameAccount) {
+            assertEquals(401, RawHttp.status(wrongLogin(newAddress(), "/api/users/login", "", spelling)), spelling);
+        }
+        assertEquals(429, RawHttp.status(wrongLogin(newAddress(), "/api/users/login", "", sameAccount.get(3))),
+                "four failures over four spellings spent the account's one budget");
+        String duplicate = RawHttp.post(newAddress(), "/api/users", "", "{\"user\":{\"username\":\"" + uniqueName("dup")
+                + "\",\"email\":\"" + sameAccount.get(3) + "\",\"password\":\"" + PASSWORD + "\"}}");
+        assertEquals(422, RawHttp.status(duplicate), "registered already, in another spelling");
+
+        // Spellings that a fuller case folding (the database's locale, or Java's) takes for this email name
+        // other accounts: the right password does not log in with them, and their failures are their own.
+        for (String other : List.of(name + ".kim@example.com", name + ".ki\u0307m@example.com", name + ".k\u0131m@example.com")) {
+            assertEquals(401, RawHttp.status(login(newAddress(), other, PASSWORD)), other);
+        }
+    }
+
+    @Test
     void aRefusedLoginLooksAndCostsTheSameWhetherOrNotTheEmailExists() throws IOException {
         String known = registerFrom(newAddress(), "known");
         String unknown = uniqueName("unknown") + "@example.com";
@@ -301,6 +372,16 @@ class RateLimitTest {
                 + "\",\"email\":\"" + username + "@example.com\",\"password\":\"" + PASSWORD + "\"}}");
         assertEquals(201, RawHttp.status(response), response);
         return RawHttp.body(response);
+    }
+
+    /** {@code PUT /api/user} changing one field. */
+    private static String changeUser(String from, String token, String field, String value) throws IOException {
+        return RawHttp.put(from, "/api/user", "Authorization: Token " + token + "\r\n",
+                "{\"user\":{\"" + field + "\":\"" + value + "\"}}");
+    }
+
+    private static String currentEmail(String token) throws IOException {
+        return RawHttp.body(currentUser(newAddress(), token)).replaceAll("(?s).*\"email\":\"([^\"]+)\".*", "$1");
     }
 
     private static String currentUser(String from, String token) throws IOException {

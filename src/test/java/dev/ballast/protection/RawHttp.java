@@ -47,8 +47,17 @@ final class RawHttp {
      * extra header lines ({@code "Name: value\r\n"} each): the whole response, status line first.
      */
     static String post(String fromAddress, String path, String headerLines, String json) throws IOException {
+        return withBody(fromAddress, "POST", path, headerLines, json);
+    }
+
+    /** One JSON PUT on a new connection, like {@link #post}. */
+    static String put(String fromAddress, String path, String headerLines, String json) throws IOException {
+        return withBody(fromAddress, "PUT", path, headerLines, json);
+    }
+
+    private static String withBody(String fromAddress, String method, String path, String headerLines, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        return request(fromAddress, "POST " + path + " HTTP/1.1\r\n" + headerLines
+        return request(fromAddress, method + " " + path + " HTTP/1.1\r\n" + headerLines
                 + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n", json);
     }
 
@@ -74,7 +83,8 @@ final class RawHttp {
 
     private static String request(String fromAddress, String requestAndHeaderLines, String body) throws IOException {
         try (Socket socket = open(fromAddress)) {
-            send(socket, requestAndHeaderLines + "Host: localhost\r\nConnection: close\r\n\r\n" + body);
+            send(socket, requestAndHeaderLines + "Host: localhost\r\nConnection: close\r\n\r\n");
+            socket.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }

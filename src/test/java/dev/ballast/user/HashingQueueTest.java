@@ -16,6 +16,8 @@ class HashingQueueTest {
     private static final long HASH = 100 * MS;
     private static final boolean IDLE = false;
     private static final boolean CONTENDED = true;
+    private static final String ALICE = "192.0.2.1";
+    private static final String BOB = "192.0.2.2";
 
     /** A hash that records what happened to it. */
     private static final class Login implements HashingQueue.Job {
@@ -81,10 +83,10 @@ class HashingQueueTest {
         List<Login> burst = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             Login login = new Login(clock);
-            assertTrue(queue.offer(login, 5 * SECOND - HASH, clock.now, IDLE), "login " + i + " can start before its deadline");
+            assertTrue(queue.offer(login, ALICE, 5 * SECOND - HASH, clock.now, IDLE), "login " + i + " can start before its deadline");
             burst.add(login);
         }
-        assertEquals(15 * HASH / 2, queue.expectedWait(0, IDLE), "16 waiting on 2 threads: 15 hashes end first, two at a time");
+        assertEquals(15 * HASH / 2, queue.expectedWait(ALICE, 0, IDLE), "16 waiting on 2 threads: 15 hashes end first, two at a time");
 
         long lastStart = runToTheEnd(queue, clock, burst, IDLE);
         assertTrue(burst.stream().noneMatch(login -> login.refused), "none refused");
@@ -99,7 +101,7 @@ class HashingQueueTest {
         List<Login> logins = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             Login login = new Login(clock);
-            assertTrue(queue.offer(login, 10 * SECOND, clock.now, CONTENDED));
+            assertTrue(queue.offer(login, ALICE, 10 * SECOND, clock.now, CONTENDED));
             logins.add(login);
         }
         HashingQueue.Dispatch first = queue.dispatch(0, CONTENDED);
@@ -116,11 +118,11 @@ class HashingQueueTest {
     void whenTheShareHasNoTokenTheQueueSaysWhenToLookAgain() {
         HashingQueue queue = queue(2);
         for (int i = 0; i < 2; i++) {
-            assertTrue(queue.offer(new Login(new Clock()), SECOND, 0, IDLE));
+            assertTrue(queue.offer(new Login(new Clock()), ALICE, SECOND, 0, IDLE));
             apply(queue.dispatch(0, IDLE)); // idle hashes use the bucket's tokens too
             queue.finished(HASH);
         }
-        assertTrue(queue.offer(new Login(new Clock()), 2 * SECOND, 0, CONTENDED));
+        assertTrue(queue.offer(new Login(new Clock()), ALICE, 2 * SECOND, 0, CONTENDED));
         HashingQueue.Dispatch none = queue.dispatch(0, CONTENDED);
         assertTrue(none.start().isEmpty(), "the bucket is empty once contention sets in");
         assertEquals(500 * MS, none.retryInNanos(), MS, "the next token in half a second");
@@ -131,15 +133,15 @@ class HashingQueueTest {
     void aLoginIsRefusedOnlyWhenItsExpectedWaitPassesItsDeadline() {
         HashingQueue queue = queue(1000);
         Login running = new Login(new Clock());
-        assertTrue(queue.offer(running, 0, 0, CONTENDED), "nothing ahead: no wait at all");
+        assertTrue(queue.offer(running, ALICE, 0, 0, CONTENDED), "nothing ahead: no wait at all");
         apply(queue.dispatch(0, CONTENDED));
-        assertEquals(HASH, queue.expectedWait(0, CONTENDED), "the one running must finish first");
-        assertFalse(queue.offer(new Login(new Clock()), HASH - 1, 0, CONTENDED), "would start too late");
-        assertTrue(queue.offer(new Login(new Clock()), HASH, 0, CONTENDED), "just in time");
-        assertEquals(0, queue.expectedWait(0, IDLE) - HASH / 2, "with both threads: half a hash (one of two finishing)");
+        assertEquals(HASH, queue.expectedWait(ALICE, 0, CONTENDED), "the one running must finish first");
+        assertFalse(queue.offer(new Login(new Clock()), ALICE, HASH - 1, 0, CONTENDED), "would start too late");
+        assertTrue(queue.offer(new Login(new Clock()), ALICE, HASH, 0, CONTENDED), "just in time");
+        assertEquals(0, queue.expectedWait(ALICE, 0, IDLE) - HASH / 2, "with both threads: half a hash (one of two finishing)");
 
         queue.finished(3 * HASH);
-        assertTrue(queue.expectedWait(0, CONTENDED) > HASH, "slower hashes lengthen the expected wait");
+        assertTrue(queue.expectedWait(ALICE, 0, CONTENDED) > HASH, "slower hashes lengthen the expected wait");
         assertEquals(140 * MS, queue.hashNanos(), MS, "the estimate moves a fifth of the way to each measured hash");
     }
 
@@ -149,7 +151,7 @@ class HashingQueueTest {
         List<Login> logins = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Login login = new Login(new Clock());
-            assertTrue(queue.offer(login, 150 * MS, 0, IDLE));
+            assertTrue(queue.offer(login, ALICE, 150 * MS, 0, IDLE));
             logins.add(login);
         }
         apply(queue.dispatch(0, IDLE));
@@ -159,6 +161,36 @@ class HashingQueueTest {
         apply(queue.dispatch(200 * MS, CONTENDED));
         assertEquals(2, logins.stream().filter(login -> login.refused).count(), "the two waiting are refused");
         assertEquals(0, queue.waiting());
+    }
+
+    @Test
+    void oneClientWithManyHashesWaitingDelaysAnotherByOneOfItsOwnAtMost() {
+        Clock clock = new Clock();
+        HashingQueue queue = queue(1000);
+        List<Login> flood = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Login login = new Login(clock);
+            if (queue.offer(login, ALICE, 2 * SECOND, clock.now, CONTENDED)) {
+                flood.add(login);
+            }
+        }
+        assertEquals(21, flood.size(), "one thread, 100 ms a hash: the flood's hashes that could start within 2 s");
+        apply(queue.dispatch(clock.now, CONTENDED));
+        assertEquals(2 * HASH, queue.expectedWait(BOB, clock.now, CONTENDED),
+                "another client waits for the running hash and the flood's next turn, not for its 20 waiting");
+        assertEquals(21 * HASH, queue.expectedWait(ALICE, clock.now, CONTENDED), "the flood waits behind itself");
+
+        Login other = new Login(clock);
+        assertTrue(queue.offer(other, BOB, clock.now + 2 * HASH, clock.now, CONTENDED), "a deadline the flood alone would pass");
+        List<Login> all = new ArrayList<>(flood);
+        all.add(other);
+        runToTheEnd(queue, clock, all, CONTENDED);
+        assertEquals(2 * HASH, other.startedAt, 2 * MS, "started after two hashes of the flood");
+        assertEquals(2, flood.stream().filter(login -> login.startedAt >= 0 && login.startedAt < other.startedAt).count(),
+                "the flood's third hash waited for the other client's turn");
+        assertFalse(other.refused);
+        assertEquals(1, flood.stream().filter(login -> login.refused).count(), "the other client's turn pushed the flood's last past its deadline");
+        assertTrue(flood.get(20).refused);
     }
 
     @Test
