@@ -2,6 +2,8 @@ package dev.ballast.cache;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy.FixedExpiration;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -14,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 
@@ -21,7 +25,10 @@ import java.util.function.Function;
  * One cache of hot reads, bounded in bytes: each entry is weighed when its value has loaded (key and value, the
  * value's {@link HeapBytes#of} estimate of the heap it holds), and the least valuable entries are evicted while the
  * total passes the cache's budget; an entry heavier than the whole budget is answered to its callers but never
- * kept. Entries also expire a fixed time after they were written.
+ * kept. Entries also expire a fixed time after they were written; an entry read in the second half of that time is
+ * loaded again in the background, and its callers meanwhile get the loaded value, so a hot entry is never missing
+ * (its readers never wait for its load behind other work). The new value replaces the entry only if nothing
+ * emptied it meanwhile: a load that may have read rows from before a write is never kept after it.
  * <p>
  * Callers of one key share one load (a stampede loads once). A load that fails, or answers null, is not kept. A
  * caller that goes away only stops listening: the load goes on for the others. Eviction runs on the thread that
@@ -33,18 +40,28 @@ public final class ViewCache<K, V> {
 
     private final String name;
     private final AsyncCache<K, V> cache;
+    private final FixedExpiration<K, V> expiration;
+    private final long refreshAfterNanos;
+    private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
     private final long budgetBytes;
 
     ViewCache(String name, long budgetBytes, Duration ttl, MeterRegistry registry) {
+        this(name, budgetBytes, ttl, registry, Ticker.systemTicker());
+    }
+
+    ViewCache(String name, long budgetBytes, Duration ttl, MeterRegistry registry, Ticker ticker) {
         this.name = name;
         this.budgetBytes = budgetBytes;
+        this.refreshAfterNanos = ttl.toNanos() / 2;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(budgetBytes)
                 .weigher((K key, V value) -> (int) Math.min(Integer.MAX_VALUE, HeapBytes.entry(key, value)))
                 .expireAfterWrite(ttl)
+                .ticker(ticker)
                 .executor(Runnable::run)
                 .recordStats()
                 .buildAsync();
+        this.expiration = cache.synchronous().policy().expireAfterWrite().orElseThrow();
         CaffeineCacheMetrics.monitor(registry, cache, name);
         Gauge.builder("ballast.cache.bytes", this, ViewCache::bytes).description("Estimated heap held by the cache's entries")
                 .tag("cache", name).baseUnit("bytes").register(registry);
@@ -58,7 +75,25 @@ public final class ViewCache<K, V> {
 
     /** The value of {@code key}: the cached one, or the one {@code loader} answers (one load for all callers). */
     public Uni<V> get(K key, Function<K, Uni<V>> loader) {
-        return Uni.createFrom().deferred(() -> listen(cache.get(key, (k, executor) -> future(loader.apply(k)))));
+        return Uni.createFrom().deferred(() -> {
+            CompletableFuture<V> entry = cache.get(key, (k, executor) -> future(loader.apply(k)));
+            refreshIfOld(key, entry, loader);
+            return listen(entry);
+        });
+    }
+
+    /** Loads a loaded entry again, once at a time, when it is in the second half of its time. */
+    private void refreshIfOld(K key, CompletableFuture<V> entry, Function<K, Uni<V>> loader) {
+        if (!entry.isDone() || entry.isCompletedExceptionally()
+                || expiration.ageOf(key, TimeUnit.NANOSECONDS).orElse(0) < refreshAfterNanos || !refreshing.add(key)) {
+            return;
+        }
+        future(Uni.createFrom().deferred(() -> loader.apply(key))).whenComplete((value, failure) -> {
+            refreshing.remove(key);
+            if (failure == null && value != null) {
+                cache.asMap().replace(key, entry, CompletableFuture.completedFuture(value));
+            }
+        });
     }
 
     /**

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
+import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,40 @@ class ViewCacheTest {
 
     private static ViewCache<String, String> cache(long budgetBytes) {
         return new ViewCache<>("test", budgetBytes, LONG, new SimpleMeterRegistry());
+    }
+
+    @Test
+    void anEntryReadInTheSecondHalfOfItsTimeIsLoadedAgainWhileItsValueIsServed() {
+        AtomicLong now = new AtomicLong();
+        ViewCache<String, String> cache = new ViewCache<>("test", 1 << 20, Duration.ofSeconds(10), new SimpleMeterRegistry(), now::get);
+        AtomicInteger loads = new AtomicInteger();
+        CompletableFuture<String> reload = new CompletableFuture<>();
+        Function<String, Uni<String>> loader = key -> {
+            loads.incrementAndGet();
+            return loads.get() == 1 ? Uni.createFrom().item("first") : Uni.createFrom().completionStage(reload);
+        };
+        assertEquals("first", read(cache, loader));
+        now.addAndGet(Duration.ofSeconds(4).toNanos());
+        assertEquals("first", read(cache, loader));
+        assertEquals(1, loads.get(), "in the first half of its time: no load");
+
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertEquals("first", read(cache, loader), "served at once while it loads again");
+        assertEquals("first", read(cache, loader));
+        assertEquals(2, loads.get(), "one load again at a time");
+        reload.complete("second");
+        assertEquals("second", read(cache, loader));
+
+        CompletableFuture<String> overtaken = new CompletableFuture<>();
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertEquals("second", read(cache, key -> Uni.createFrom().completionStage(overtaken)));
+        cache.invalidate("key"); // a write committed while it loaded again
+        overtaken.complete("read before the write");
+        assertEquals("after the write", read(cache, key -> Uni.createFrom().item("after the write")));
+    }
+
+    private static String read(ViewCache<String, String> cache, Function<String, Uni<String>> loader) {
+        return cache.get("key", loader).await().atMost(Duration.ofSeconds(5));
     }
 
     @Test
