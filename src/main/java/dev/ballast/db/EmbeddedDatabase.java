@@ -37,8 +37,23 @@ public final class EmbeddedDatabase {
         try {
             return datasource(builder(dataDir).start());
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded Postgres", e);
+            throw new UncheckedIOException(couldNotStart(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(couldNotStart(), e);
         }
+    }
+
+    /**
+     * Postgres refuses to run as root; as root, the embedded one starts its processes as another user through
+     * {@code unshare}, which the default seccomp profile of container runtimes blocks.
+     */
+    private static String couldNotStart() {
+        return "root".equals(System.getProperty("user.name"))
+                ? "Could not start the embedded Postgres as root: Postgres never runs as root, and the way round it"
+                        + " (unshare) is blocked here, as in most containers by default. Run as a user other than root,"
+                        + " or give the container the unshare system call (docker run --security-opt seccomp=unconfined),"
+                        + " or point QUARKUS_DATASOURCE_REACTIVE_URL at a Postgres of your own"
+                : "Could not start the embedded Postgres";
     }
 
     /**
