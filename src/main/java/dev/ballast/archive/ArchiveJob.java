@@ -7,10 +7,12 @@ import dev.ballast.db.DatabaseGate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,10 @@ import org.jboss.logging.Logger;
  * its own short transaction of at most {@code batch-size} articles, waiting at most {@code lock-timeout} for
  * a row another transaction holds (rows locked by live traffic are skipped, not waited for), and saves the
  * run's position with its rows: a run interrupted at any point resumes after the last committed batch.
+ *
+ * <p>{@code ballast_archive_last_success_seconds} is the last success of any replica, read from the database at
+ * start-up and after each scheduled run (until the first success ever, this replica's start), so a rollout does
+ * not reset it; it exists only where runs are scheduled (or one has run), never with {@code ARCHIVE_CRON=off}.
  */
 @ApplicationScoped
 public class ArchiveJob {
@@ -48,9 +54,12 @@ public class ArchiveJob {
     private final Counter tagsMoved;
     private final Counter favoritesMoved;
     private final Timer runs;
-    private final AtomicLong lastSuccess = new AtomicLong();
+    private final AtomicLong lastSuccess = new AtomicLong(System.currentTimeMillis() / 1000);
+    private final MeterRegistry registry;
+    private final boolean scheduled;
 
     ArchiveJob(DatabaseGate gate, ArchiveRepository archive, ReadCaches caches, MeterRegistry registry,
+               @ConfigProperty(name = "ballast.archive.cron") String cron,
                @ConfigProperty(name = "ballast.archive.after-days") int afterDays,
                @ConfigProperty(name = "ballast.archive.batch-size") int batchSize,
                @ConfigProperty(name = "ballast.archive.lock-timeout") Duration lockTimeout) {
@@ -65,7 +74,25 @@ public class ArchiveJob {
         this.tagsMoved = moved(registry, "article_tags");
         this.favoritesMoved = moved(registry, "favorites");
         this.runs = Timer.builder("ballast.archive.run").description("Duration of successful archive runs").register(registry);
-        registry.gauge("ballast.archive.last.success.seconds", lastSuccess, AtomicLong::get);
+        this.registry = registry;
+        // Quarkus' scheduler takes "off" and "disabled" for no schedule.
+        this.scheduled = !cron.equals("off") && !cron.equals("disabled");
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (scheduled) {
+            readLastSuccess();
+        }
+    }
+
+    /** The last success of any replica, once the gauge exists: the run may have been another replica's. */
+    void readLastSuccess() {
+        archive.lastSuccess().subscribe().with(last -> {
+            if (last != null) {
+                lastSuccess.set(last.toEpochSecond());
+            }
+            registry.gauge("ballast.archive.last.success.seconds", lastSuccess, AtomicLong::get);
+        }, failure -> LOG.warnf("The archive's last success could not be read: %s", failure.getMessage()));
     }
 
     private static Counter moved(MeterRegistry registry, String table) {
@@ -76,7 +103,7 @@ public class ArchiveJob {
     @Scheduled(cron = "{ballast.archive.cron}", identity = "archive", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run().onFailure().invoke(failure -> LOG.warnf("Archive run stopped, the next one resumes it: %s",
-                failure.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
+                failure.getMessage())).onFailure().recoverWithNull().invoke(this::readLastSuccess).replaceWithVoid();
     }
 
     /** One run: skipped when another holds the lock, otherwise every batch until the newest article. */
@@ -92,6 +119,7 @@ public class ArchiveJob {
                     .chain(() -> archive.finish(connection))
                     .invoke(finished -> {
                         lastSuccess.set(finished.toEpochSecond());
+                        registry.gauge("ballast.archive.last.success.seconds", lastSuccess, AtomicLong::get);
                         runs.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     })
                     .replaceWith(Outcome.DONE)

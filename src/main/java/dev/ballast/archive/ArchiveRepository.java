@@ -49,6 +49,8 @@ class ArchiveRepository {
             "update archive_state set next_id = $1");
     private static final Statement FINISH = Statement.write("archive.finish",
             "update archive_state set cutoff = null, next_id = null, last_success_at = now() returning last_success_at");
+    private static final Statement LAST_SUCCESS = Statement.read("archive.lastSuccess",
+            "select last_success_at from archive_state");
     private static final Statement TRY_LOCK = Statement.write("archive.tryLock",
             "select pg_try_advisory_lock(hashtext('ballast.archive'))");
     private static final Statement UNLOCK = Statement.write("archive.unlock",
@@ -66,6 +68,11 @@ class ArchiveRepository {
 
     ArchiveRepository(Database db) {
         this.db = db;
+    }
+
+    /** When a run last succeeded, on any replica; null if none ever has. */
+    Uni<OffsetDateTime> lastSuccess() {
+        return db.execute(LAST_SUCCESS, Tuple.tuple()).map(rows -> rows.iterator().next().getOffsetDateTime(0));
     }
 
     Uni<Boolean> tryLock(SqlConnection connection) {

@@ -83,9 +83,11 @@ public class CacheNoticeListener {
         this.reconnects = registry.counter("ballast.cache.listener.reconnects");
         this.delayOwn = delayTimer(registry, "own");
         this.delayOther = delayTimer(registry, "other");
-        Gauge.builder("ballast.cache.listener.connected", this, listener -> listener.listening ? 1 : 0)
-                .description("1 while this replica listens for other replicas' cache notices")
-                .register(registry);
+        if (enabled) { // with notices off there is nothing to listen to, and nothing to alert on
+            Gauge.builder("ballast.cache.listener.connected", this, listener -> listener.listening ? 1 : 0)
+                    .description("1 while this replica listens for other replicas' cache notices")
+                    .register(registry);
+        }
     }
 
     private static Timer delayTimer(MeterRegistry registry, String origin) {

@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
@@ -21,6 +22,7 @@ import dev.ballast.archive.ArchiveJob.Outcome;
 import dev.ballast.cache.ReadCaches;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -29,6 +31,8 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -275,6 +279,30 @@ class ArchiveJobTest {
         assertTrue(!fresh.equals(old), "a new slug");
         author.as().body(Map.of("comment", Map.of("body", "revive"))).post("/api/articles/" + old + "/comments")
                 .then().statusCode(200);
+    }
+
+    @Test
+    void theLastSuccessIsReadFromTheDatabaseSoThatARestartDoesNotResetIt() throws Exception {
+        sql("update archive_state set last_success_at = '2026-01-02T03:04:05Z'");
+        try {
+            job.readLastSuccess(); // as at start-up, or after a run another replica did
+            long expected = OffsetDateTime.parse("2026-01-02T03:04:05Z").toEpochSecond();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (registry.find("ballast.archive.last.success.seconds").gauge() == null
+                    || registry.get("ballast.archive.last.success.seconds").gauge().value() != expected) {
+                assertTrue(System.nanoTime() < deadline, "the gauge did not take the database's time");
+                Thread.sleep(20);
+            }
+        } finally {
+            job.run().await().atMost(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void withoutAScheduleThereIsNoLastSuccessToAlertOn() {
+        MeterRegistry own = new SimpleMeterRegistry();
+        new ArchiveJob(null, null, null, own, "off", 30, 500, Duration.ofSeconds(1)).start(null);
+        assertNull(own.find("ballast.archive.last.success.seconds").gauge());
     }
 
     @Test
