@@ -4,22 +4,47 @@ import static dev.ballast.Api.anonymous;
 import static dev.ballast.Api.createArticle;
 import static dev.ballast.Api.register;
 import static dev.ballast.Api.uniqueName;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+/**
+ * GET /api/tags: the most used tags, at most TAGS_POPULAR_MAX. The tests share one database (and {@code %test}
+ * lists up to 100,000 tags, so that their own tags, used once or twice, are listed): the bound is checked on the
+ * statement itself.
+ */
 @QuarkusTest
 class TagResourceTest {
+
+    @Inject
+    TagRepository repository;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "ballast.tags.popular-max")
+    int popularMax;
 
     @Test
     void tagsInUseAreListedOnceAndVanishWithTheirLastArticle() {
@@ -38,6 +63,54 @@ class TagResourceTest {
     }
 
     @Test
+    void theMostUsedComeFirstThenByName() {
+        Account author = register("ranker");
+        String base = uniqueName("ranked");
+        String most = base + "-z-most";
+        String first = base + "-a";
+        String second = base + "-b";
+        createArticle(author, "Ranked one " + base, List.of(second, most));
+        createArticle(author, "Ranked two " + base, List.of(most));
+        createArticle(author, "Ranked three " + base, List.of(first, most));
+
+        List<String> tags = anonymous().get("/api/tags").then().statusCode(200).extract().path("tags");
+        assertTrue(tags.size() <= popularMax, tags.size() + " tags listed");
+        assertTrue(tags.indexOf(most) >= 0 && tags.indexOf(most) < tags.indexOf(first) && tags.indexOf(first) < tags.indexOf(second),
+                "used 3 times before once each, those by name: " + most + ", " + first + ", " + second);
+    }
+
+    @Test
+    void atMostTheBoundAreListedTheMostUsedFirst() throws Exception {
+        Account author = register("bounded");
+        String base = uniqueName("bounded");
+        createArticle(author, "Bounded one " + base, List.of(base + "-a", base + "-b", base + "-c"));
+        createArticle(author, "Bounded two " + base, List.of(base + "-a"));
+
+        List<String> all = repository.mostUsed(popularMax).await().atMost(Duration.ofSeconds(30));
+        assertEquals(all.subList(0, 3), repository.mostUsed(3).await().atMost(Duration.ofSeconds(30)),
+                "a smaller bound cuts the same order short");
+        assertEquals(all.subList(0, 1), repository.mostUsed(1).await().atMost(Duration.ofSeconds(30)));
+        // The order, against the counts themselves: only tags in use, the most used first.
+        Map<String, Long> counts = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("select name, articles_count from tags where name = any(?)")) {
+            statement.setArray(1, connection.createArrayOf("text", all.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        for (int i = 0; i < all.size(); i++) {
+            long count = counts.get(all.get(i));
+            assertTrue(count > 0 && (i == 0 || count <= counts.get(all.get(i - 1))),
+                    all.get(i) + " (" + count + ") listed after " + (i == 0 ? "nothing" : all.get(i - 1) + " (" + counts.get(all.get(i - 1)) + ")"));
+        }
+        assertTrue(all.indexOf(base + "-a") < all.indexOf(base + "-b") && all.indexOf(base + "-b") < all.indexOf(base + "-c"),
+                "used twice before once, those by name");
+    }
+
+    @Test
     void concurrentArticlesWithTheSameNewTagsShareOneTag() throws Exception {
         Account author = register("racer");
         String tagA = uniqueName("new-a");
@@ -50,7 +123,7 @@ class TagResourceTest {
                 List<String> tags = i % 2 == 0 ? List.of(tagA, tagB) : List.of(tagB, tagA);
                 String title = "Race " + i;
                 statuses.add(CompletableFuture.supplyAsync(() -> author.as()
-                        .body(java.util.Map.of("article", java.util.Map.of("title", title, "description", "d",
+                        .body(Map.of("article", Map.of("title", title, "description", "d",
                                 "body", "b", "tagList", tags)))
                         .post("/api/articles").statusCode(), clients));
             }
@@ -60,6 +133,6 @@ class TagResourceTest {
         }
         List<String> tags = anonymous().get("/api/tags").then().extract().path("tags");
         assertEquals(1, tags.stream().filter(tagA::equals).count());
-        anonymous().queryParam("tag", tagA).get("/api/articles").then().body("articlesCount", org.hamcrest.Matchers.equalTo(8));
+        anonymous().queryParam("tag", tagA).get("/api/articles").then().body("articlesCount", equalTo(8));
     }
 }
