@@ -5,6 +5,7 @@ import dev.ballast.article.ArticleRepository.Written;
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ReadCaches.TagsView;
 import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
 import dev.ballast.http.ApiException;
@@ -75,11 +76,15 @@ class ArticleService {
         return feed.page(viewerId, page);
     }
 
-    /** Creates the caller's article under the first free slug its title gives. */
+    /**
+     * Creates the caller's article under the first free slug its title gives. Only an article with tags changes the
+     * tags view.
+     */
     Uni<Article> create(long authorId, NewArticle article) {
         article.validate(limits);
+        TagsView tagsView = article.tags().isEmpty() ? TagsView.UNCHANGED : TagsView.CHANGED;
         return withFreeSlug(Slugs.base(article.title()), 0, slug -> {
-            WriteNotice notice = caches.notice(ReadCaches.articleChanges(authorId, slug));
+            WriteNotice notice = caches.notice(ReadCaches.articleChanges(authorId, tagsView, slug));
             return articles.create(slug, authorId, article, notice)
                     .call(created -> created.map(written -> caches.emptyAfterWrite(notice, written.notice())).orElse(Uni.createFrom().voidItem()))
                     .map(created -> created.map(Written::article).orElse(null));
@@ -101,10 +106,14 @@ class ArticleService {
                 .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key")).recoverWithNull());
     }
 
-    /** The article updated, or null when the new slug is taken. */
+    /**
+     * The article updated, or null when the new slug is taken. Its tags stay as they were: the tags view changes only
+     * when the update brings the article back from the archive (its tags count again).
+     */
     private Uni<Article> updated(String slug, String description, String body, long userId, String newSlug, String title, int attempt) {
-        WriteNotice notice = caches.notice(newSlug == null ? ReadCaches.articleChanges(userId, slug)
-                : ReadCaches.articleChanges(userId, slug, newSlug));
+        String[] slugs = newSlug == null ? new String[] {slug} : new String[] {slug, newSlug};
+        WriteNotice notice = caches.notice(ReadCaches.articleChanges(userId, TagsView.UNCHANGED, slugs),
+                ReadCaches.articleChanges(userId, TagsView.CHANGED, slugs));
         return articles.update(slug, userId, newSlug, title, description, body, notice)
                 .call(written -> caches.emptyAfterWrite(notice, written.notice()))
                 .chain(written -> switch (written.outcome()) {
@@ -118,7 +127,7 @@ class ArticleService {
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        WriteNotice notice = caches.notice(ReadCaches.articleChanges(userId, slug));
+        WriteNotice notice = caches.notice(ReadCaches.articleChanges(userId, TagsView.CHANGED, slug));
         return articles.delete(slug, userId, notice)
                 .call(written -> caches.emptyAfterWrite(notice, written.notice()))
                 .chain(written -> switch (written.outcome()) {
@@ -140,7 +149,7 @@ class ArticleService {
     private Uni<Article> changeFavorite(FavoriteChange change, String slug, long userId, int attempt) {
         // When it restores the article, every list and the tags change; else the statement names the lists.
         WriteNotice notice = caches.notice(ReadCaches.favoriteChanges(slug, userId),
-                ReadCaches.articleChanges(slug).key(ReadCaches.VIEWER_FLAGS, userId));
+                ReadCaches.articleChanges(TagsView.CHANGED, slug).key(ReadCaches.VIEWER_FLAGS, userId));
         return change.apply(slug, userId, notice)
                 // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))

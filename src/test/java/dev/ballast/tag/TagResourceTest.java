@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
+import dev.ballast.cache.ReadCaches;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -32,13 +34,16 @@ import org.junit.jupiter.api.Test;
 /**
  * GET /api/tags: the most used tags, at most TAGS_POPULAR_MAX. The tests share one database (and {@code %test}
  * lists up to 100,000 tags, so that their own tags, used once or twice, are listed): the bound is checked on the
- * statement itself.
+ * statement itself. Only the writes that can change the tags empty their view.
  */
 @QuarkusTest
 class TagResourceTest {
 
     @Inject
     TagRepository repository;
+
+    @Inject
+    MeterRegistry registry;
 
     @Inject
     AgroalDataSource dataSource;
@@ -111,6 +116,32 @@ class TagResourceTest {
     }
 
     @Test
+    void onlyWritesThatCanChangeTheTagsEmptyTheirView() {
+        Account author = register("steady");
+        String tag = uniqueName("steady");
+        String slug = createArticle(author, "Steady " + tag, List.of(tag));
+        anonymous().get("/api/tags").then().statusCode(200).body("tags", hasItem(tag));
+        double misses = tagsMisses();
+
+        author.as().body(Map.of("article", Map.of("body", "a new body", "description", "a new description")))
+                .put("/api/articles/" + slug).then().statusCode(200);
+        slug = author.as().body(Map.of("article", Map.of("title", "Steady, renamed " + tag)))
+                .put("/api/articles/" + slug).then().statusCode(200).extract().path("article.slug");
+        createArticle(author, "Untagged " + tag, List.of());
+        anonymous().get("/api/tags").then().statusCode(200).body("tags", hasItem(tag));
+        assertEquals(misses, tagsMisses(), "tags view loaded again after updates and an untagged article");
+
+        String added = uniqueName("added");
+        String tagged = createArticle(author, "Tagged " + tag, List.of(added, tag));
+        anonymous().get("/api/tags").then().body("tags", hasItems(added, tag));
+        author.as().delete("/api/articles/" + tagged).then().statusCode(204);
+        anonymous().get("/api/tags").then().body("tags", hasItem(tag)).body("tags", not(hasItem(added)));
+        author.as().delete("/api/articles/" + slug).then().statusCode(204);
+        anonymous().get("/api/tags").then().body("tags", not(hasItem(tag)));
+        assertEquals(misses + 3, tagsMisses(), "tags view loaded again after each write that changed it");
+    }
+
+    @Test
     void concurrentArticlesWithTheSameNewTagsShareOneTag() throws Exception {
         Account author = register("racer");
         String tagA = uniqueName("new-a");
@@ -134,5 +165,9 @@ class TagResourceTest {
         List<String> tags = anonymous().get("/api/tags").then().extract().path("tags");
         assertEquals(1, tags.stream().filter(tagA::equals).count());
         anonymous().queryParam("tag", tagA).get("/api/articles").then().body("articlesCount", equalTo(8));
+    }
+
+    private double tagsMisses() {
+        return registry.get("cache.gets").tag("cache", ReadCaches.TAGS).tag("result", "miss").functionCounter().count();
     }
 }
