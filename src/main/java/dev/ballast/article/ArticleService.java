@@ -11,6 +11,7 @@ import dev.ballast.db.Database;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
+import dev.ballast.tag.NewTags;
 import dev.ballast.viewer.ViewerFlags;
 import dev.ballast.viewer.ViewerFlags.Shown;
 import io.smallrye.mutiny.Uni;
@@ -38,13 +39,15 @@ class ArticleService {
     private final ViewerFlags viewerFlags;
     private final ReadCaches caches;
     private final Limits limits;
+    private final NewTags newTags;
 
-    ArticleService(ArticleRepository articles, Feed feed, ViewerFlags viewerFlags, ReadCaches caches, Limits limits) {
+    ArticleService(ArticleRepository articles, Feed feed, ViewerFlags viewerFlags, ReadCaches caches, Limits limits, NewTags newTags) {
         this.articles = articles;
         this.feed = feed;
         this.viewerFlags = viewerFlags;
         this.caches = caches;
         this.limits = limits;
+        this.newTags = newTags;
     }
 
     /** One article seen by {@code viewerId} (null when anonymous); 404 when the slug is unknown. */
@@ -77,18 +80,19 @@ class ArticleService {
     }
 
     /**
-     * Creates the caller's article under the first free slug its title gives. Only an article with tags changes the
-     * tags view.
+     * Creates the caller's article under the first free slug its title gives, once its new tags fit the caller's
+     * budget ({@link NewTags}: 429 when they do not, nothing written). Only an article with tags changes the tags view.
      */
     Uni<Article> create(long authorId, NewArticle article) {
         article.validate(limits);
-        TagsView tagsView = article.tags().isEmpty() ? TagsView.UNCHANGED : TagsView.CHANGED;
-        return withFreeSlug(Slugs.base(article.title()), 0, slug -> {
+        Set<String> tags = article.tags();
+        TagsView tagsView = tags.isEmpty() ? TagsView.UNCHANGED : TagsView.CHANGED;
+        return newTags.take(authorId, tags).chain(taken -> withFreeSlug(Slugs.base(article.title()), 0, slug -> {
             WriteNotice notice = caches.notice(ReadCaches.articleChanges(authorId, tagsView, slug));
             return articles.create(slug, authorId, article, notice)
                     .call(created -> created.map(written -> caches.emptyAfterWrite(notice, written.notice())).orElse(Uni.createFrom().voidItem()))
                     .map(created -> created.map(Written::article).orElse(null));
-        });
+        }).onFailure().invoke(() -> newTags.giveBack(authorId, taken)));
     }
 
     // A write to an archived article brings it back within its own statement when the write is allowed and

@@ -9,10 +9,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The SQL of tags: the most used by live articles (their counter, V8). */
+/**
+ * The SQL of tags: the most used by live articles (their counter, V8), and how many of some names are no tag yet.
+ */
 @ApplicationScoped
 class TagRepository {
 
@@ -22,6 +25,11 @@ class TagRepository {
      */
     static final Statement POPULAR = Statement.read("tag.popular", """
             select name from tags where articles_count > 0 order by articles_count desc, name limit $1""");
+
+    /** How many of the distinct names $1 are no tag yet: one probe of {@code tags_name_key} each. */
+    static final Statement NEW_AMONG = Statement.read("tag.newAmong", """
+            select count(*) as new_tags from unnest($1::text[]) as given (name)
+            where not exists (select 1 from tags t where t.name = given.name)""");
 
     private final Database db;
     private final ViewCache<String, List<String>> tags;
@@ -48,5 +56,11 @@ class TagRepository {
             rows.forEach(row -> names.add(row.getString(0)));
             return List.copyOf(names);
         });
+    }
+
+    /** How many of these distinct names are no tag yet. */
+    Uni<Integer> countNew(Collection<String> names) {
+        return db.execute(NEW_AMONG, Tuple.tuple().addArrayOfString(names.toArray(String[]::new)))
+                .map(rows -> (int) rows.iterator().next().getLong("new_tags").longValue());
     }
 }

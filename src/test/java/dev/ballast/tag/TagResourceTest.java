@@ -4,6 +4,7 @@ import static dev.ballast.Api.anonymous;
 import static dev.ballast.Api.createArticle;
 import static dev.ballast.Api.register;
 import static dev.ballast.Api.uniqueName;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
@@ -12,10 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
+import dev.ballast.SizedData;
 import dev.ballast.cache.ReadCaches;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,13 +31,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
  * GET /api/tags: the most used tags, at most TAGS_POPULAR_MAX. The tests share one database (and {@code %test}
  * lists up to 100,000 tags, so that their own tags, used once or twice, are listed): the bound is checked on the
- * statement itself. Only the writes that can change the tags empty their view.
+ * statement itself. Only the writes that can change the tags empty their view. Each account's new tags are bounded.
  */
 @QuarkusTest
 class TagResourceTest {
@@ -50,6 +54,12 @@ class TagResourceTest {
 
     @ConfigProperty(name = "ballast.tags.popular-max")
     int popularMax;
+
+    @ConfigProperty(name = "ballast.tags.new-per-hour")
+    int newPerHour;
+
+    @ConfigProperty(name = "ballast.limits.tags-per-article-max")
+    int tagsPerArticle;
 
     @Test
     void tagsInUseAreListedOnceAndVanishWithTheirLastArticle() {
@@ -139,6 +149,38 @@ class TagResourceTest {
         author.as().delete("/api/articles/" + slug).then().statusCode(204);
         anonymous().get("/api/tags").then().body("tags", not(hasItem(tag)));
         assertEquals(misses + 3, tagsMisses(), "tags view loaded again after each write that changed it");
+    }
+
+    @Test
+    void anAccountsNewTagsAreBoundedButExistingTagsNeverAre() throws Exception {
+        Account greedy = register("greedy");
+        Account other = register("modest");
+        String base = uniqueName("minted");
+        // The whole budget, in articles of as many new tags as one may carry.
+        List<String> minted = IntStream.range(0, newPerHour).mapToObj(i -> base + "-" + i).toList();
+        for (int from = 0; from < minted.size(); from += tagsPerArticle) {
+            createArticle(greedy, "Minting " + from + " " + base, minted.subList(from, Math.min(minted.size(), from + tagsPerArticle)));
+        }
+        int articles = greedy.as().queryParam("author", greedy.username()).get("/api/articles").then().extract().path("articlesCount");
+
+        List<String> refusedTags = IntStream.range(0, Math.min(tagsPerArticle, newPerHour)).mapToObj(i -> base + "-over-" + i).toList();
+        Response refused = greedy.as().body(Map.of("article", Map.of("title", "Over " + base, "description", "d", "body", "b",
+                "tagList", refusedTags))).post("/api/articles");
+        refused.then().statusCode(429).body("errors.body[0]", org.hamcrest.Matchers.startsWith("too many requests, retry in "))
+                .header("RateLimit-Limit", String.valueOf(newPerHour));
+        long retryAfter = Long.parseLong(refused.header("Retry-After"));
+        assertTrue(retryAfter > 0 && retryAfter <= 3600, "Retry-After " + retryAfter);
+        assertEquals("0", SizedData.value(dataSource, "select count(*) from tags where name like '" + base + "-over-%'"),
+                "no tag written");
+        greedy.as().queryParam("author", greedy.username()).get("/api/articles").then().body("articlesCount", equalTo(articles));
+
+        // Tags that exist, the account's own or anyone's, and no tags at all, are never limited.
+        greedy.as().body(Map.of("article", Map.of("title", "Reusing " + base, "description", "d", "body", "b",
+                "tagList", minted.subList(0, Math.min(tagsPerArticle, minted.size()))))).post("/api/articles")
+                .then().statusCode(201).body("article.tagList", contains(minted.subList(0, Math.min(tagsPerArticle, minted.size())).toArray()));
+        createArticle(greedy, "Untagged " + base, List.of());
+        // Another account has a budget of its own.
+        createArticle(other, "Modest " + base, List.of(refusedTags.get(0)));
     }
 
     @Test
