@@ -124,7 +124,8 @@ class ArticleRepository {
     /**
      * Changes the fields given ($3 slug, $4 title, $5 description, $6 body; null: unchanged) of the caller's
      * own article. An archived article is restored with the change, and only by its author; its new slug must
-     * not be another archived article's ({@code slug_taken}; a live one's fails as a unique violation).
+     * not be another archived article's ({@code slug_taken}; a live one's fails as a unique violation). Its notice
+     * is $8, or $9 when it brought the article back.
      */
     private static final Statement UPDATE = Statement.write("article.update", "with " + ArchiveSql.TARGET + """
             ,
@@ -154,7 +155,8 @@ class ArticleRepository {
                    (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
                    n.notice, (case when $7::text is not null and n.notice is not null then pg_notify($7::text, n.notice) end) is not null as sent,
                    v.*
-            from (select case when exists(select 1 from answer) then $8::text end as notice) n
+            from (select case when exists(select 1 from unarchived) then $9::text
+                              when exists(select 1 from answer) then $8::text end as notice) n
             left join (""" + ANSWER + ") v on true");
 
     /**
@@ -349,7 +351,8 @@ class ArticleRepository {
 
     /** Changes the given fields (null: unchanged) of the caller's own article; a new title comes with its new slug. */
     Uni<Written> update(String slug, long userId, String newSlug, String title, String description, String body, WriteNotice notice) {
-        return db.execute(UPDATE, tuple(slug, userId, newSlug, title, description, body, notice.channel(), notice.payload()))
+        return db.execute(UPDATE, tuple(slug, userId, newSlug, title, description, body, notice.channel(), notice.payload(),
+                        notice.restoredPayload()))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     Outcome outcome = outcome(row);

@@ -5,11 +5,13 @@ import dev.ballast.article.ArticleRepository.Written;
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ReadCaches.TagsView;
 import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
+import dev.ballast.tag.NewTags;
 import dev.ballast.viewer.ViewerFlags;
 import dev.ballast.viewer.ViewerFlags.Shown;
 import io.smallrye.mutiny.Uni;
@@ -37,13 +39,15 @@ class ArticleService {
     private final ViewerFlags viewerFlags;
     private final ReadCaches caches;
     private final Limits limits;
+    private final NewTags newTags;
 
-    ArticleService(ArticleRepository articles, Feed feed, ViewerFlags viewerFlags, ReadCaches caches, Limits limits) {
+    ArticleService(ArticleRepository articles, Feed feed, ViewerFlags viewerFlags, ReadCaches caches, Limits limits, NewTags newTags) {
         this.articles = articles;
         this.feed = feed;
         this.viewerFlags = viewerFlags;
         this.caches = caches;
         this.limits = limits;
+        this.newTags = newTags;
     }
 
     /** One article seen by {@code viewerId} (null when anonymous); 404 when the slug is unknown. */
@@ -75,15 +79,20 @@ class ArticleService {
         return feed.page(viewerId, page);
     }
 
-    /** Creates the caller's article under the first free slug its title gives. */
+    /**
+     * Creates the caller's article under the first free slug its title gives, once its new tags fit the caller's
+     * budget ({@link NewTags}: 429 when they do not, nothing written). Only an article with tags changes the tags view.
+     */
     Uni<Article> create(long authorId, NewArticle article) {
         article.validate(limits);
-        return withFreeSlug(Slugs.base(article.title()), 0, slug -> {
-            WriteNotice notice = caches.notice(ReadCaches.articleChanges(authorId, slug));
+        Set<String> tags = article.tags();
+        TagsView tagsView = tags.isEmpty() ? TagsView.UNCHANGED : TagsView.CHANGED;
+        return newTags.take(authorId, tags).chain(taken -> withFreeSlug(Slugs.base(article.title()), 0, slug -> {
+            WriteNotice notice = caches.notice(ReadCaches.articleChanges(authorId, tagsView, slug));
             return articles.create(slug, authorId, article, notice)
                     .call(created -> created.map(written -> caches.emptyAfterWrite(notice, written.notice())).orElse(Uni.createFrom().voidItem()))
                     .map(created -> created.map(Written::article).orElse(null));
-        });
+        }).onFailure().invoke(() -> newTags.giveBack(authorId, taken)));
     }
 
     // A write to an archived article brings it back within its own statement when the write is allowed and
@@ -101,10 +110,14 @@ class ArticleService {
                 .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key")).recoverWithNull());
     }
 
-    /** The article updated, or null when the new slug is taken. */
+    /**
+     * The article updated, or null when the new slug is taken. Its tags stay as they were: the tags view changes only
+     * when the update brings the article back from the archive (its tags count again).
+     */
     private Uni<Article> updated(String slug, String description, String body, long userId, String newSlug, String title, int attempt) {
-        WriteNotice notice = caches.notice(newSlug == null ? ReadCaches.articleChanges(userId, slug)
-                : ReadCaches.articleChanges(userId, slug, newSlug));
+        String[] slugs = newSlug == null ? new String[] {slug} : new String[] {slug, newSlug};
+        WriteNotice notice = caches.notice(ReadCaches.articleChanges(userId, TagsView.UNCHANGED, slugs),
+                ReadCaches.articleChanges(userId, TagsView.CHANGED, slugs));
         return articles.update(slug, userId, newSlug, title, description, body, notice)
                 .call(written -> caches.emptyAfterWrite(notice, written.notice()))
                 .chain(written -> switch (written.outcome()) {
@@ -118,7 +131,7 @@ class ArticleService {
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        WriteNotice notice = caches.notice(ReadCaches.articleChanges(userId, slug));
+        WriteNotice notice = caches.notice(ReadCaches.articleChanges(userId, TagsView.CHANGED, slug));
         return articles.delete(slug, userId, notice)
                 .call(written -> caches.emptyAfterWrite(notice, written.notice()))
                 .chain(written -> switch (written.outcome()) {
@@ -140,7 +153,7 @@ class ArticleService {
     private Uni<Article> changeFavorite(FavoriteChange change, String slug, long userId, int attempt) {
         // When it restores the article, every list and the tags change; else the statement names the lists.
         WriteNotice notice = caches.notice(ReadCaches.favoriteChanges(slug, userId),
-                ReadCaches.articleChanges(slug).key(ReadCaches.VIEWER_FLAGS, userId));
+                ReadCaches.articleChanges(TagsView.CHANGED, slug).key(ReadCaches.VIEWER_FLAGS, userId));
         return change.apply(slug, userId, notice)
                 // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))

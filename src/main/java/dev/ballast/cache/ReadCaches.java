@@ -37,24 +37,38 @@ public class ReadCaches {
     }
 
     /**
-     * What an article of {@code authorId} created, changed, deleted or brought back from the archive changes: its
-     * views and comments, every list (their pages and counts), the tags, and its author's timeline (the newest
-     * articles, their slugs and count).
+     * Whether an article write can change the tags view ({@link #TAGS}: the most used tags of live articles, in
+     * order of use): a write that adds or removes live articles' tags can (a new article with tags, a deletion, an
+     * article archived or brought back); one that leaves them as they were cannot (a new article without tags, a
+     * change of title, description or body) and keeps every replica's tags view cached.
      */
-    public static CacheChanges articleChanges(long authorId, String... slugs) {
-        return articlesChanged(slugs).key(ARTICLE_TIMELINES, authorId);
+    public enum TagsView {
+        CHANGED,
+        UNCHANGED
+    }
+
+    /**
+     * What an article of {@code authorId} created, changed, deleted or brought back from the archive changes: its
+     * views and comments, every list (their pages and counts), its author's timeline (the newest articles, their
+     * slugs and count), and the tags when {@code tags} is {@link TagsView#CHANGED}.
+     */
+    public static CacheChanges articleChanges(long authorId, TagsView tags, String... slugs) {
+        return articlesChanged(tags, slugs).key(ARTICLE_TIMELINES, authorId);
     }
 
     /**
      * The same when the author is not known before the write (another user's write bringing the article back from
      * the archive, the archive job): every timeline.
      */
-    public static CacheChanges articleChanges(String... slugs) {
-        return articlesChanged(slugs).all(ARTICLE_TIMELINES);
+    public static CacheChanges articleChanges(TagsView tags, String... slugs) {
+        return articlesChanged(tags, slugs).all(ARTICLE_TIMELINES);
     }
 
-    private static CacheChanges articlesChanged(String... slugs) {
-        CacheChanges changes = new CacheChanges().all(ARTICLE_LISTS).all(TAGS);
+    private static CacheChanges articlesChanged(TagsView tags, String... slugs) {
+        CacheChanges changes = new CacheChanges().all(ARTICLE_LISTS);
+        if (tags == TagsView.CHANGED) {
+            changes.all(TAGS);
+        }
         for (String slug : slugs) {
             changes.key(ARTICLE, slug).key(LIST_VIEWS, slug).key(COMMENTS, slug);
         }
@@ -81,9 +95,9 @@ public class ReadCaches {
         return new CacheChanges().key(COMMENTS, slug);
     }
 
-    /** An article was created, changed or deleted outside a request (the archive job). */
+    /** Articles were archived outside a request (the archive job): their tags no longer count. */
     public Uni<Void> articleChanged(String... slugs) {
-        return invalidate(articleChanges(slugs));
+        return invalidate(articleChanges(TagsView.CHANGED, slugs));
     }
 
     /**

@@ -85,6 +85,6 @@ class CommentService {
 
     /** A comment changes the article's comments; restoring the article changes every list and the tags too. */
     private WriteNotice notice(String slug) {
-        return caches.notice(ReadCaches.commentChanges(slug), ReadCaches.articleChanges(slug));
+        return caches.notice(ReadCaches.commentChanges(slug), ReadCaches.articleChanges(ReadCaches.TagsView.CHANGED, slug));
     }
 }

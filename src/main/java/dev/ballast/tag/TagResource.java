@@ -7,7 +7,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** {@code /api/tags}. */
+/** {@code /api/tags}: the most used tags, at most {@code TAGS_POPULAR_MAX}. */
 @Path("/tags")
 @Produces(MediaType.APPLICATION_JSON)
 public class TagResource {
@@ -23,6 +23,6 @@ public class TagResource {
 
     @GET
     public Uni<TagsResponse> list() {
-        return tags.inUse().map(TagsResponse::new);
+        return tags.popular().map(TagsResponse::new);
     }
 }

@@ -228,6 +228,22 @@ class ArchiveJobTest {
     }
 
     @Test
+    void anUpdateThatBringsAnArticleBackListsItsTagsAgainAtOnce() throws Exception {
+        // An update of a live article leaves the tags view cached (TagResourceTest); one that restores it does not.
+        Account author = register("updater");
+        String tag = uniqueName("updated-back");
+        String slug = createArticle(author, "Updated back", List.of(tag));
+        idle(slug);
+        run();
+        anonymous().get("/api/tags").then().body("tags", not(hasItem(tag))); // cached while archived
+
+        author.as().body(Map.of("article", Map.of("body", "Back with a new body"))).put("/api/articles/" + slug)
+                .then().statusCode(200);
+        assertFalse(archived(slug), "live again");
+        anonymous().get("/api/tags").then().body("tags", hasItem(tag));
+    }
+
+    @Test
     void writesRacingToRestoreOneArticleAllLandOnItOnceItIsBack() throws Exception {
         Account author = register("raced");
         String slug = createArticle(author, "Raced back", List.of());

@@ -187,7 +187,7 @@ class ReadCacheTest {
         anonymous().get("/q/metrics").then().statusCode(200)
                 .body(containsString("cache_gets_total{cache=\"tags\",result=\"hit\"}"))
                 .body(containsString("cache_gets_total{cache=\"tags\",result=\"miss\"}"))
-                .body(containsString("ballast_db_query_seconds_count{statement=\"tag.inUse\"}"))
+                .body(containsString("ballast_db_query_seconds_count{statement=\"tag.popular\"}"))
                 .body(containsString("sql_pool_queue_size"))
                 .body(not(containsString("postgresql_")));
         anonymous().get("/api/tags").then().body("tags", org.hamcrest.Matchers.notNullValue());
