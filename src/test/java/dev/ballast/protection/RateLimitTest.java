@@ -50,7 +50,8 @@ class RateLimitTest {
                     "ballast.rate-limit.login-delay-base", "2s",
                     "ballast.rate-limit.login-delay-max", "4s",
                     "ballast.rate-limit.login-failure-window", "1m",
-                    "ballast.rate-limit.trusted-proxies", PROXY);
+                    "ballast.rate-limit.trusted-proxies", PROXY,
+                    "quarkus.http.cors.origins", "https://front-end.example"); // listed, as in production
         }
     }
 
@@ -340,6 +341,8 @@ class RateLimitTest {
         String refused = wrongLogin(address, "/api/users/login", "Origin: " + origin + "\r\n", "cors@example.com");
         assertEquals(429, RawHttp.status(refused), refused);
         assertEquals(origin, RawHttp.header(refused, "Access-Control-Allow-Origin"));
+        assertTrue(!"true".equals(RawHttp.header(refused, "Access-Control-Allow-Credentials")),
+                "tokens travel in a header: no credentials (cookies) are allowed");
         assertTrue(RawHttp.header(refused, "Retry-After").matches("[1-9][0-9]*"), refused);
     }
 
