@@ -11,18 +11,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The kubectl that renders the overlays ({@code kubectl kustomize}, no cluster needed). The overlays use kustomize
- * components, which the kustomize built into kubectl understands from kubectl 1.21 on. Without a kubectl that
- * recent the manifest checks are skipped with a message saying how to get one, unless
+ * The kubectl that renders the overlays ({@code kubectl kustomize}, no cluster needed). The prod overlay patches with
+ * a file of two documents, which the kustomize built into kubectl accepts from kustomize v5.2.1 on (kubectl 1.31's
+ * is v5.4.2; kubectl 1.30's is v5.0.4). Without a kubectl whose kustomize is that recent the manifest checks are
+ * skipped with a message saying how to get one, unless
  * {@code -Dballast.k8s.required=true} (set by {@code .ci/run}) makes that a failure. {@code -Dballast.kubectl=PATH}
  * names the binary (default: {@code kubectl} on the PATH).
  */
 final class Kubectl {
 
-    static final int MINIMUM_MINOR = 21;
-    private static final Pattern MINOR = Pattern.compile("\"minor\"\\s*:\\s*\"(\\d+)");
-    private static final String HOW_TO_GET_ONE = "The overlays use kustomize components, which need kubectl 1.21 or newer "
-            + "(Debian bookworm's kubernetes-client package is kubectl 1.20: too old). Install a recent kubectl from "
+    static final int[] MINIMUM_KUSTOMIZE = {5, 2, 1};
+    private static final Pattern KUSTOMIZE = Pattern.compile("\"kustomizeVersion\"\\s*:\\s*\"v(\\d+)\\.(\\d+)\\.(\\d+)");
+    private static final String HOW_TO_GET_ONE = "The overlays need the kustomize of kubectl 1.31 or newer (v5.2.1 or newer; "
+            + "Debian bookworm's kubernetes-client package is kubectl 1.20: too old). Install a recent kubectl from "
             + "https://kubernetes.io/docs/tasks/tools/ (a single binary: https://dl.k8s.io/release/v1.32.0/bin/linux/amd64/kubectl), "
             + "put it on the PATH or pass -Dballast.kubectl=/path/to/kubectl.";
 
@@ -85,12 +86,18 @@ final class Kubectl {
             Thread.currentThread().interrupt();
             return "interrupted while asking kubectl its version.";
         }
-        Matcher minor = MINOR.matcher(output[0]);
-        if (!minor.find()) {
-            return binary() + " did not report its version: " + output[0].strip();
+        Matcher kustomize = KUSTOMIZE.matcher(output[0]);
+        if (!kustomize.find()) {
+            return binary() + " did not report its kustomize version: " + output[0].strip();
         }
-        int version = Integer.parseInt(minor.group(1));
-        return version >= MINIMUM_MINOR ? null : binary() + " is kubectl 1." + version + ", too old.";
+        for (int part = 0; part < MINIMUM_KUSTOMIZE.length; part++) {
+            int version = Integer.parseInt(kustomize.group(part + 1));
+            if (version != MINIMUM_KUSTOMIZE[part]) {
+                return version > MINIMUM_KUSTOMIZE[part] ? null
+                        : binary() + "'s kustomize is " + kustomize.group().replaceAll(".*\"v", "v") + ", too old.";
+            }
+        }
+        return null;
     }
 
     private static int run(String[] output, String... command) throws IOException, InterruptedException {
