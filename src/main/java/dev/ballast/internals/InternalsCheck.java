@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServer;
+import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,12 +18,14 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -71,6 +74,7 @@ public class InternalsCheck {
     private final Instance<io.vertx.mutiny.sqlclient.Pool> pool;
     private final Instance<HttpServer> httpServer;
     private final Map<Hook, AtomicInteger> took = new EnumMap<>(Hook.class);
+    private final AtomicBoolean httpChecked = new AtomicBoolean();
 
     @Inject
     InternalsCheck(Vertx vertx, Instance<io.vertx.mutiny.sqlclient.Pool> pool, Instance<HttpServer> httpServer,
@@ -97,7 +101,16 @@ public class InternalsCheck {
 
     void onStart(@Observes StartupEvent event) {
         checkDatabaseHooks();
-        checkHttpHooks();
+    }
+
+    /**
+     * The HTTP hooks once the API port listens: the start-up event comes before it does (the port is not known yet
+     * then). Each of the server's verticles tells it has started; the first one is enough.
+     */
+    void onHttpServerStart(@ObservesAsync HttpServerStart started) {
+        if (httpChecked.compareAndSet(false, true)) {
+            checkHttpHooks();
+        }
     }
 
     /** Records a hook's outcome: its gauge, and an ERROR when it did not take hold. */
