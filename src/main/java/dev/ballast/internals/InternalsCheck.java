@@ -9,7 +9,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -195,15 +197,21 @@ public class InternalsCheck {
     }
 
     /**
-     * One request to this replica itself, so that the HTTP hooks take hold at start-up rather than at the first
-     * client's request; a hook that has not reported by its answer did not take hold.
+     * One request to this replica's API port itself, so that the HTTP hooks take hold at start-up rather than at the
+     * first client's request; a hook that has not reported by its answer did not take hold. The request is a CORS
+     * preflight: admission control lets it through uncounted and it is answered from configuration alone (any answer
+     * will do, a 403 for an origin not allowed too). The probes cannot serve here: they are on the management port.
      */
     Future<Void> checkHttpHooks() {
         if (!httpServer.isResolvable() || httpServer.get().getPort() <= 0) {
             return Future.succeededFuture();
         }
         HttpClient client = vertx.createHttpClient();
-        return client.request(HttpMethod.GET, httpServer.get().getPort(), "localhost", "/q/health/live")
+        RequestOptions preflight = new RequestOptions().setMethod(HttpMethod.OPTIONS)
+                .setHost("localhost").setPort(httpServer.get().getPort()).setURI("/api/tags")
+                .putHeader(HttpHeaders.ORIGIN, "http://localhost")
+                .putHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET");
+        return client.request(preflight)
                 .compose(request -> request.send().compose(response -> response.body()))
                 .timeout(WAIT_MILLIS, TimeUnit.MILLISECONDS)
                 .transform(answered -> {
