@@ -28,6 +28,7 @@ done
 old_ref=${1:?usage: bench/compare.sh OLD_REF NEW_REF} new_ref=${2:?usage: bench/compare.sh OLD_REF NEW_REF}
 rounds=${ROUNDS:-3} duration=${DURATION:-10s} warmup=${WARMUP:-20s} connections=${CONNECTIONS:-32}
 port=${BENCH_PORT:-8093}
+management_port=${MANAGEMENT_PORT:-9000} # health: the management interface (the new build's is the next port)
 java_opts=${BENCH_JAVA_OPTS:--Xmx256m -XX:MaxMetaspaceSize=128m}
 seed_db=ballast_compare_seed run_db=ballast_compare_run
 pg="psql -h 127.0.0.1 -U postgres -qtA -v ON_ERROR_STOP=1 -d postgres"
@@ -68,13 +69,13 @@ build() { # ref -> prints the jar of that commit, built once
 services=()
 stop_services() { for pid in "${services[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done; services=(); }
 trap stop_services EXIT
-start_service() { # jar database port
+start_service() { # jar database port management-port
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$2" QUARKUS_DATASOURCE_USERNAME=postgres \
-  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$3 LOG_JSON=false \
+  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$3 MANAGEMENT_PORT=$4 LOG_JSON=false \
   RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 LOGIN_FAILURES_FREE=100000000 \
     java $java_opts -jar "$1" >>"$log" 2>&1 &
   services+=($!)
-  for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$3/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
+  for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$4/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
   echo "service did not become ready; see $log" >&2; exit 1
 }
 
@@ -93,7 +94,7 @@ $pg -c "drop database if exists $seed_db with (force)" -c "create database $seed
 # Seeding registers and signs in users (password hashing): on a busy machine the service's hashing share and
 # queue refuse most of them with 503; while seeding (only then) they may queue and take the CPU.
 ADMISSION_QUEUE_TIMEOUT=10s PASSWORD_HASH_QUEUE=1000 PASSWORD_HASH_RATE=100000 \
-  start_service "$old_jar" "$seed_db" "$port"
+  start_service "$old_jar" "$seed_db" "$port" "$management_port"
 python3 bench/seed.py --api "http://127.0.0.1:$port/api" --out "$out" | tail -1
 stop_services
 
@@ -109,8 +110,8 @@ for round in $(seq 1 "$rounds"); do
   for side in old new; do
     $pg -c "drop database if exists ${run_db}_$side with (force)" -c "create database ${run_db}_$side template $seed_db"
   done
-  start_service "$old_jar" "${run_db}_old" "$port"
-  start_service "$new_jar" "${run_db}_new" "$((port + 1))"
+  start_service "$old_jar" "${run_db}_old" "$port" "$management_port"
+  start_service "$new_jar" "${run_db}_new" "$((port + 1))" "$((management_port + 1))"
   order="old new" && [ $((round % 2)) = 0 ] && order="new old"
   echo "round $round ($order first): load average $(cut -d' ' -f1 /proc/loadavg)" >&2
   for entry in "${scenarios[@]}"; do

@@ -36,6 +36,7 @@ fi
 dir=${FAULTS_DIR:-/tmp/ballast-faults}
 pg_port=${FAULTS_PG_PORT:-18950}
 port=${FAULTS_PORT:-18901}
+management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 out=bench/out/faults
 results=bench/results/faults
@@ -85,7 +86,7 @@ psql -d postgres -qtAc "select 1 from pg_database where datname = 'ballast_fault
 # --- the service ----------------------------------------------------------------------------------------------
 source bench/jwt-keys.sh
 bench_jwt_keys bench/out
-export PORT=$port LOG_JSON=false RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1
+export PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1
 service=
 service_start() { # [embedded]
   if [ "${1:-}" = embedded ]; then
@@ -97,7 +98,7 @@ service_start() { # [embedded]
   service=$!
 }
 service_cpu() { awk '{print $14 + $15}' "/proc/$service/stat" 2>/dev/null || echo 0; } # utime + stime, ticks
-service_ready() { for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+service_ready() { for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 embedded_pids() { # the embedded Postgres processes (their command line names the data directory), with their children
   local main; main=$(pgrep -f -- "-D $dir/embedded" | head -1 || true)
   [ -n "$main" ] && echo "$main $(pgrep -P "$main" | tr '\n' ' ')"

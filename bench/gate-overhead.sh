@@ -11,19 +11,20 @@ cd "$(dirname "$0")/.."
 baseline=${BASELINE_JAR:?set BASELINE_JAR to the baseline build\'s quarkus-run.jar}
 db=${BENCH_DB:-ballast_issue9}
 port=${BENCH_PORT:-18902}
+management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 seed=bench/out/gate-seed
 mkdir -p bench/out
 psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db" -c "create database $db"
 source bench/jwt-keys.sh
 bench_jwt_keys bench/out
 export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false MALLOC_ARENA_MAX=1 \
+  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false MALLOC_ARENA_MAX=1 \
   RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000
 service=
 start() {
   java -Xmx256m -jar "$1" >/dev/null 2>&1 &
   service=$!
-  for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return; sleep 0.1; done
+  for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1 && return; sleep 0.1; done
   echo "service did not start"; exit 1
 }
 stop() { kill "$service"; wait "$service" 2>/dev/null || true; service=; }

@@ -13,11 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=${BENCH_PORT:-19100}
+management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 db=${BENCH_DB:-ballast_hashing}
 jar=${BENCH_JAR:-target/quarkus-app/quarkus-run.jar}
 wrk2=${WRK2:-/work/tools/wrk2/wrk}
 java_opts=${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms136m -Xmx136m -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=40m -XX:MaxDirectMemorySize=32m -Xss512k}
 url="http://127.0.0.1:$port"
+management="http://127.0.0.1:$management_port"
 out=$(mktemp -d)
 pg="psql -h 127.0.0.1 -U postgres -qtA"
 
@@ -25,12 +27,12 @@ $pg -d postgres -c "drop database if exists $db" -c "create database $db"
 # Rate limits are raised: one address plays every client (and one account every login: the per-account
 # guard against guessing is RateLimitTest's; this measures hashing capacity).
 env QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
+  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false \
   RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 LOGIN_FAILURES_FREE=100000000 MALLOC_ARENA_MAX=1 "$@" \
   java $java_opts -jar "$jar" >"$out/service.log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true; rm -rf "$out"' EXIT
-for _ in $(seq 1 60); do curl -fs "$url/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+for _ in $(seq 1 60); do curl -fs "$management/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
 
 post() { # path body: prints "status seconds"
   curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H 'Content-Type: application/json' -d "$2" "$url$1"
@@ -44,7 +46,7 @@ at_once() { # count path body
   seq "$1" | xargs -P "$1" -I{} bash -c 'post "$0" "$1"' "$2" "$3" | summary
 }
 refusals() { # every refusal counted so far, by reason (none: nothing refused)
-  echo "  refusals so far: $(curl -s "$url/q/metrics" | grep -E '^ballast_(admission_rejections|password_rejections|rejections|db_calls_failed)_total' \
+  echo "  refusals so far: $(curl -s "$management/q/metrics" | grep -E '^ballast_(admission_rejections|password_rejections|rejections|db_calls_failed)_total' \
     | awk '$2 > 0 {printf "%s %d; ", $1, $2}')"
 }
 

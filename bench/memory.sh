@@ -18,6 +18,7 @@ cd "$(dirname "$0")/.."
 jar=${JAR:-target/quarkus-app/quarkus-run.jar}
 articles=${ARTICLES:-400} chars=${CHARS:-100000} duration=${DURATION:-60}
 port=${BENCH_PORT:-8096}
+management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 db=ballast_memory
 java_opts="-Xmx256m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError ${BENCH_JAVA_EXTRA:-}"
 out=bench/out/memory
@@ -35,10 +36,10 @@ limits=()
   AUTH_RATE_LIMIT_PER_MINUTE=100000000)
 start_service() { # jar
   env QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-    QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false "${limits[@]}" \
+    QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false "${limits[@]}" \
     java $java_opts -jar "$1" >>"$log" 2>&1 &
   service=$!
-  for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
+  for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
   echo "service did not become ready; see $log" >&2; exit 1
 }
 
@@ -46,7 +47,7 @@ heap() { # label: the heap in use after a full GC, and what the caches hold
   if ! kill -0 "$service" 2>/dev/null; then echo "$1: the service is DOWN" | tee -a "$results"; return; fi
   jcmd "$service" GC.run >/dev/null
   echo "$1: $(jcmd "$service" GC.heap_info | grep -E 'total|used' | head -2 | tr -s ' ' | paste -sd';')" | tee -a "$results"
-  echo "$1: caches hold $(curl -fs "http://127.0.0.1:$port/q/metrics" | awk '/^ballast_cache_bytes\{/ {n += $2} END {printf "%.1f MiB", n / 1048576}')" \
+  echo "$1: caches hold $(curl -fs "http://127.0.0.1:$management_port/q/metrics" | awk '/^ballast_cache_bytes\{/ {n += $2} END {printf "%.1f MiB", n / 1048576}')" \
     | tee -a "$results"
 }
 
@@ -66,7 +67,7 @@ BENCH_SIGNED=0 /usr/bin/time -f "%U %S" -o "$out/wrk-cpu.txt" wrk -t2 -c32 -d"$(
   -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- views "$out" >"$out/wrk.txt" 2>&1 &
 attack=$!
 sleep 20
-python3 bench/memory_attack.py watch --base "http://127.0.0.1:$port" --seconds "$duration" >"$out/watch.txt"
+python3 bench/memory_attack.py watch --base "http://127.0.0.1:$port" --management "http://127.0.0.1:$management_port" --seconds "$duration" >"$out/watch.txt"
 sleep 5
 heap "under the attack"
 wait $attack

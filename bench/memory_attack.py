@@ -97,7 +97,7 @@ def side_reader(args, stop, latencies, statuses):
 def readiness(args, stop, seen):
     while not stop.is_set():
         try:
-            conn = connection(args.base, "127.0.0.3")
+            conn = connection(args.management, "127.0.0.3")
             status, _, _ = call(conn, "GET", "/q/health/ready")
             conn.close()
         except Exception as error:
@@ -115,6 +115,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["write", "watch"])
     parser.add_argument("--base", required=True)
+    parser.add_argument("--management", default="http://127.0.0.1:9000", help="the management interface (readiness)")
     parser.add_argument("--out", default="bench/out/memory")
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--chars", type=int, default=100_000)

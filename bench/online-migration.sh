@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${BENCH_DB:-ballast_issue8_online} port=${BENCH_PORT:-18801} work=bench/out/online
+management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 pg() { psql -h 127.0.0.1 -U postgres -d "$db" -q -v ON_ERROR_STOP=1 "$@"; }
 mkdir -p "$work"
 psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" -c "create database $db"
@@ -46,10 +47,10 @@ writer=$!
 sleep 2
 QUARKUS_FLYWAY_BASELINE_ON_MIGRATE=true QUARKUS_FLYWAY_BASELINE_VERSION=6 \
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false java -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
+QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false java -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
 grep -E "Migrating|Successfully applied" "$work/service.log" | sed 's/^\(.\{23\}\).*\] (main) /\1 /'
 wait $writer
 echo "writer statements that failed, by error (favorites of articles it had deleted fail before and after):"

@@ -21,10 +21,12 @@ cd "$(dirname "$0")/.."
 
 phase=${1:?usage: bench/open-model.sh seed|steps|overload|logins|signed}
 port=${BENCH_PORT:-19000}
+management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 db=${BENCH_DB:-ballast_issue10}
 out=bench/out/open-model
 java_opts=${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms136m -Xmx136m -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=40m -XX:MaxDirectMemorySize=32m -Xss512k}
 url="http://127.0.0.1:$port"
+management="http://127.0.0.1:$management_port"
 pg="psql -h 127.0.0.1 -U postgres -qtA"
 mkdir -p bench/results "$out"
 
@@ -44,11 +46,11 @@ start_service() { # extra environment assignments
   # (cpu-bench's flock descriptor), hence the closed descriptors. Admission control and the hashing share keep
   # their defaults: they are what is measured.
   env QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-    QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
+    QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false \
     RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1 "$@" \
     java $java_opts -jar target/quarkus-app/quarkus-run.jar >"bench/results/open-model-service.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   service=$!
-  for _ in $(seq 1 60); do curl -fs "$url/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
+  for _ in $(seq 1 60); do curl -fs "$management/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
   echo "service did not become ready" >&2; exit 1
 }
 trap '[ -n "$service" ] && kill $service 2>/dev/null; wait 2>/dev/null || true' EXIT
@@ -97,7 +99,7 @@ steps)
     open_run "$rate" 20 | tee -a "$rows" | tee -a "$results"
     sleep 2
   done
-  log "limit, in flight and refusals at the end: $(curl -s "$url/q/metrics" | grep -E '^ballast_(admission|password_rejections|event_loop)' | tr '\n' ' ')"
+  log "limit, in flight and refusals at the end: $(curl -s "$management/q/metrics" | grep -E '^ballast_(admission|password_rejections|event_loop)' | tr '\n' ' ')"
   BENCH_CAPACITY=$capacity bench/open-model-plot.sh "$rows" docs
   ;;
 overload)
@@ -108,7 +110,7 @@ overload)
   log "-- 2,000/s started at once after it: its first 5 s (no calibration in a 5 s run: every response counts)"
   open_run 2000 5 | tee -a "$results"
   log "-- 2,000/s, the next 20 s"; open_run 2000 20 | tee -a "$results"
-  log "metrics at the end: $(curl -s "$url/q/metrics" | grep -E '^ballast_(admission|password_rejections)' | tr '\n' ' ')"
+  log "metrics at the end: $(curl -s "$management/q/metrics" | grep -E '^ballast_(admission|password_rejections)' | tr '\n' ' ')"
   ;;
 logins)
   # BENCH_MIX_RATE: the mix's offered rate (default 2,000/s, about 30 % of C on the day this phase was written;
@@ -122,7 +124,7 @@ logins)
   open_run "$rate" 30 | tee -a "$results"
   wait $flood
   log "login flood: $(grep -E 'Requests/sec|^status' "$out/login-flood.txt" | tr '\n' ' ')"
-  log "metrics at the end: $(curl -s "$url/q/metrics" | grep -E '^ballast_(admission|password)' | tr '\n' ' ')"
+  log "metrics at the end: $(curl -s "$management/q/metrics" | grep -E '^ballast_(admission|password)' | tr '\n' ' ')"
   ;;
 signed)
   log "$header"

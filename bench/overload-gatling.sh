@@ -9,19 +9,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=${BENCH_PORT:-8090}
+management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 db=${BENCH_DB:-ballast_bench}
 java_opts=${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms136m -Xmx136m -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=40m -XX:MaxDirectMemorySize=32m -Xss512k}
 [ -f bench/out/slugs.txt ] || { echo "run bench/run.sh first: it seeds $db and writes bench/out"; exit 1; }
 
 JWT_PRIVATE_KEY="$(cat bench/out/jwt-private.pem)" JWT_PUBLIC_KEY="$(cat bench/out/jwt-public.pem)" \
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false MALLOC_ARENA_MAX=1 \
+QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false MALLOC_ARENA_MAX=1 \
 RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 \
   java $java_opts -jar target/quarkus-app/quarkus-run.jar >bench/results/service-gatling.log 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
-  curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break
+  curl -fs "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1 && break
   kill -0 $service 2>/dev/null || { tail -5 bench/results/service-gatling.log; echo "the service did not start"; exit 1; }
   sleep 1
 done

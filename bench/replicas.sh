@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 db=ballast_replicas
 lb=8088
 ports=(8081 8082 8083)
+management_base=${MANAGEMENT_PORT:-9000} # health: the management interface, one port per replica
+management_ports=($management_base $((management_base + 1)) $((management_base + 2)))
 pool=10
 flyway_pool=2
 cache_ttl=5
@@ -40,20 +42,20 @@ openssl pkey -in "$work/jwt.pem" -pubout -out "$work/jwt.pub"
 start_replica() { # index
   local i=$1
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=${ports[$i]} LOG_JSON=false DB_POOL_MAX=$pool DB_POOL_MIN=2 \
+  QUARKUS_DATASOURCE_PASSWORD=postgres PORT=${ports[$i]} MANAGEMENT_PORT=${management_ports[$i]} LOG_JSON=false DB_POOL_MAX=$pool DB_POOL_MIN=2 \
   QUARKUS_DATASOURCE_JDBC_MAX_SIZE=$flyway_pool CACHE_TTL=${cache_ttl}S SHUTDOWN_DELAY=2S SHUTDOWN_TIMEOUT=10S \
   RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=2 \
   JWT_PRIVATE_KEY="$(cat "$work/jwt.pem")" JWT_PUBLIC_KEY="$(cat "$work/jwt.pub")" \
     java -XX:+UseSerialGC -Xmx128m -jar target/quarkus-app/quarkus-run.jar >>"$work/replica$i.log" 2>&1 &
   pids[$i]=$!
 }
-await_ready() { # port
+await_ready() { # management port
   for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
   return 1
 }
 
 for i in 0 1 2; do start_replica $i; done
-for i in 0 1 2; do await_ready "${ports[$i]}" || fail "replica $i did not start: $(tail -5 "$work/replica$i.log")"; done
+for i in 0 1 2; do await_ready "${management_ports[$i]}" || fail "replica $i did not start: $(tail -5 "$work/replica$i.log")"; done
 
 cat >"$work/nginx.conf" <<NGINX
 worker_processes 1;
@@ -142,7 +144,7 @@ kill -TERM "${pids[1]}"; say "t=10s: SIGTERM to :${ports[1]}"
 wait "${pids[1]}" 2>/dev/null || true
 say ":${ports[1]} finished its in-flight requests and exited; restarting it"
 start_replica 1
-await_ready "${ports[1]}" || fail "replica 1 did not restart"
+await_ready "${management_ports[1]}" || fail "replica 1 did not restart"
 say ":${ports[1]} ready again"
 wait $load
 tee -a "$results" <"$work/term.txt"
@@ -156,7 +158,7 @@ sleep 8
 kill -KILL "${pids[2]}"; say "t=8s: SIGKILL to :${ports[2]}"
 wait "${pids[2]}" 2>/dev/null || true
 start_replica 2
-await_ready "${ports[2]}" || fail "replica 2 did not restart"
+await_ready "${management_ports[2]}" || fail "replica 2 did not restart"
 say ":${ports[2]} restarted and ready"
 wait $load
 tee -a "$results" <"$work/kill.txt"

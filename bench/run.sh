@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=${BENCH_PORT:-8090}
+management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 db=${BENCH_DB:-ballast_bench}
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-32}
@@ -27,12 +28,12 @@ bench_jwt_keys bench/out
 
 # Rate limits are raised for the run: one address plays every client.
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false \
+QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false \
 RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1 \
   java $java_opts -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
 
 {
   echo "# ballast benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -23,12 +23,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=${SOAK_PORT:-19100}
+management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 db=${SOAK_DB:-ballast_soak}
 rate=${SOAK_RATE:-2000}
 minutes=${SOAK_MINUTES:-30}
 every=${SOAK_SAMPLE_S:-30}
 out=bench/out/soak
 url="http://127.0.0.1:$port"
+management="http://127.0.0.1:$management_port"
 pg="psql -h 127.0.0.1 -U postgres -qtA"
 wrk2=${WRK2:-/work/tools/wrk2/wrk}
 [ -x "$wrk2" ] || { echo "no wrk2 at $wrk2: set WRK2 to its binary" >&2; exit 1; }
@@ -43,11 +45,11 @@ service=
 start_service() { # extra environment assignments
   # setsid and closed descriptors: the service must not hold the caller's lock (cpu-build/cpu-bench flock).
   env QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-    QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port LOG_JSON=false TRUSTED_PROXIES=127.0.0.1 "$@" \
+    QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false TRUSTED_PROXIES=127.0.0.1 "$@" \
     setsid java -Xmx256m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError -jar target/quarkus-app/quarkus-run.jar \
     </dev/null >"$out/service.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   service=$!
-  for _ in $(seq 1 60); do curl -fs "$url/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
+  for _ in $(seq 1 60); do curl -fs "$management/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
   echo "service did not become ready" >&2; exit 1
 }
 stop_service() { if [ -n "$service" ]; then kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true; fi; service=; }
@@ -84,7 +86,7 @@ while :; do
   if [ -n "$histogram_at" ] && [ ! -f "$out/histogram-early.txt.done" ] && [ $(( $(date +%s) - start )) -ge "$histogram_at" ]; then
     histogram early; touch "$out/histogram-early.txt.done"
   fi
-  curl -s "$url/q/metrics" > "$out/metrics.txt" || true
+  curl -s "$management/q/metrics" > "$out/metrics.txt" || true
   printf '%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$(( $(date +%s) - start ))" \
     "$(awk '/^VmRSS/{print $2}' /proc/$service/status)" \
     "$(metric jvm_memory_used_bytes 'area="heap"')" "$(metric jvm_memory_used_bytes 'Old Gen')" \
@@ -100,11 +102,11 @@ load=
 if [ -n "$histogram_at" ]; then
   rm -f "$out/histogram-early.txt.done"
   histogram end
-  curl -s "$url/q/metrics" > "$out/metrics.txt" || true
+  curl -s "$management/q/metrics" > "$out/metrics.txt" || true
   log "before a full GC: old generation used $(( $(metric jvm_memory_used_bytes 'Old Gen') / 1048576 )) MiB, live data after the last major GC $(( $(metric jvm_gc_live_data_size_bytes) / 1048576 )) MiB, heap used $(( $(metric jvm_memory_used_bytes 'area="heap"') / 1048576 )) MiB"
   jcmd "$service" GC.run >/dev/null 2>&1 || true
   sleep 2
-  curl -s "$url/q/metrics" > "$out/metrics.txt" || true
+  curl -s "$management/q/metrics" > "$out/metrics.txt" || true
   log "after a full GC (jcmd GC.run): old generation used $(( $(metric jvm_memory_used_bytes 'Old Gen') / 1048576 )) MiB, live data $(( $(metric jvm_gc_live_data_size_bytes) / 1048576 )) MiB, heap used $(( $(metric jvm_memory_used_bytes 'area="heap"') / 1048576 )) MiB"
   jcmd "$service" GC.heap_info >"$out/heap-info-after-full-gc.txt" 2>&1 || true
   # Growth by class between the two histograms (each taken after a full collection of the live heap: jcmd's

@@ -11,14 +11,19 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.response.Response;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The end-to-end path against the packaged service: register, write, comment, favorite, read the feed. */
+/**
+ * The end-to-end path against the packaged service: register, write, comment, favorite, read the feed; its readiness
+ * on the management port, not on the API's.
+ */
 @QuarkusIntegrationTest
+@WithTestResource(ManagementPortResource.class)
 class JourneyIT {
 
     @Test
@@ -46,8 +51,10 @@ class JourneyIT {
                 .body("comments.body", contains("Lovely trip"));
         anonymous().get("/api/tags").then().statusCode(200).body("tags", hasItem("travel"));
         anonymous().get("/q/swagger-ui/").then().statusCode(200);
-        anonymous().get("/q/health/ready").then().statusCode(200)
+        Management.operator().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'database' }.status", equalTo("UP"));
+        anonymous().get("/q/health/ready").then().statusCode(404);
+        anonymous().get("/q/metrics").then().statusCode(404);
     }
 
     /**

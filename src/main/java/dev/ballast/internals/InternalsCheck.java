@@ -4,11 +4,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServer;
+import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -17,12 +20,14 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -71,6 +76,7 @@ public class InternalsCheck {
     private final Instance<io.vertx.mutiny.sqlclient.Pool> pool;
     private final Instance<HttpServer> httpServer;
     private final Map<Hook, AtomicInteger> took = new EnumMap<>(Hook.class);
+    private final AtomicBoolean httpChecked = new AtomicBoolean();
 
     @Inject
     InternalsCheck(Vertx vertx, Instance<io.vertx.mutiny.sqlclient.Pool> pool, Instance<HttpServer> httpServer,
@@ -97,7 +103,16 @@ public class InternalsCheck {
 
     void onStart(@Observes StartupEvent event) {
         checkDatabaseHooks();
-        checkHttpHooks();
+    }
+
+    /**
+     * The HTTP hooks once the API port listens: the start-up event comes before it does (the port is not known yet
+     * then). Each of the server's verticles tells it has started; the first one is enough.
+     */
+    void onHttpServerStart(@ObservesAsync HttpServerStart started) {
+        if (httpChecked.compareAndSet(false, true)) {
+            checkHttpHooks();
+        }
     }
 
     /** Records a hook's outcome: its gauge, and an ERROR when it did not take hold. */
@@ -182,15 +197,21 @@ public class InternalsCheck {
     }
 
     /**
-     * One request to this replica itself, so that the HTTP hooks take hold at start-up rather than at the first
-     * client's request; a hook that has not reported by its answer did not take hold.
+     * One request to this replica's API port itself, so that the HTTP hooks take hold at start-up rather than at the
+     * first client's request; a hook that has not reported by its answer did not take hold. The request is a CORS
+     * preflight: admission control lets it through uncounted and it is answered from configuration alone (any answer
+     * will do, a 403 for an origin not allowed too). The probes cannot serve here: they are on the management port.
      */
     Future<Void> checkHttpHooks() {
         if (!httpServer.isResolvable() || httpServer.get().getPort() <= 0) {
             return Future.succeededFuture();
         }
         HttpClient client = vertx.createHttpClient();
-        return client.request(HttpMethod.GET, httpServer.get().getPort(), "localhost", "/q/health/live")
+        RequestOptions preflight = new RequestOptions().setMethod(HttpMethod.OPTIONS)
+                .setHost("localhost").setPort(httpServer.get().getPort()).setURI("/api/tags")
+                .putHeader(HttpHeaders.ORIGIN, "http://localhost")
+                .putHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET");
+        return client.request(preflight)
                 .compose(request -> request.send().compose(response -> response.body()))
                 .timeout(WAIT_MILLIS, TimeUnit.MILLISECONDS)
                 .transform(answered -> {

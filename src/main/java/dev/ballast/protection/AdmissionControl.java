@@ -36,8 +36,9 @@ import org.jboss.logging.Logger;
  * An admitted request gets a deadline, {@code request-timeout} after its estimated arrival, stored as an
  * absolute {@link System#nanoTime()} in its duplicated context's local data under {@link DatabaseGate#REQUEST_DEADLINE};
  * the database layer bounds its statements by the time left. Its permit is released when the response
- * ends or the connection closes. Health probes and metrics are never refused: an orchestrator must see a
- * busy replica as alive; nor are CORS preflights, which are answered from configuration alone.
+ * ends or the connection closes. CORS preflights are never refused: they are answered from configuration alone.
+ * Health probes and metrics never come here: they are served on the management interface, its own port and
+ * router, so an orchestrator sees a busy replica as alive.
  */
 @ApplicationScoped
 public class AdmissionControl {
@@ -105,8 +106,7 @@ public class AdmissionControl {
     }
 
     private void admit(RoutingContext context) {
-        // The path the router routes on: a raw "/q/health/../../api/tags" is not a probe.
-        if (neverRefused(context.normalizedPath()) || isPreflight(context.request())) {
+        if (isPreflight(context.request())) {
             context.next();
             return;
         }
@@ -137,10 +137,6 @@ public class AdmissionControl {
             }
         });
         context.next();
-    }
-
-    static boolean neverRefused(String path) {
-        return path != null && (path.startsWith("/q/health") || path.equals("/q/metrics") || path.startsWith("/q/metrics/"));
     }
 
     /** A CORS preflight: answered by the CORS filter from configuration alone, so it costs nothing to serve. */

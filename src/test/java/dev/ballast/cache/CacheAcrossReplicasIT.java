@@ -58,6 +58,8 @@ class CacheAcrossReplicasIT {
     private static Path logs;
     private static String a;
     private static String b;
+    /** B's management interface (health, metrics), on a port of its own. */
+    private static String bManagement;
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
@@ -66,14 +68,17 @@ class CacheAcrossReplicasIT {
         Map<String, String> keys = new JwtKeysResource().start(); // tokens from A are valid on B
         int portA = freePort();
         int portB = freePort();
-        replicas.add(start("a", portA, keys, List.of()));
-        replicas.add(start("b", portB, keys, List.of("-DCACHE_NOTIFY_IN_WRITE=true")));
+        int managementA = freePort();
+        int managementB = freePort();
+        replicas.add(start("a", portA, managementA, keys, List.of()));
+        replicas.add(start("b", portB, managementB, keys, List.of("-DCACHE_NOTIFY_IN_WRITE=true")));
         a = "http://127.0.0.1:" + portA;
         b = "http://127.0.0.1:" + portB;
+        bManagement = "http://127.0.0.1:" + managementB;
         for (int i = 0; i < 2; i++) {
             String name = i == 0 ? "a" : "b";
-            String base = i == 0 ? a : b;
-            assertTrue(awaitListening(base, replicas.get(i)), "replica " + name + " ready and listening; log: "
+            String management = "http://127.0.0.1:" + (i == 0 ? managementA : managementB);
+            assertTrue(awaitListening(management, replicas.get(i)), "replica " + name + " ready and listening; log: "
                     + Files.readString(logs.resolve(name + ".log")));
         }
     }
@@ -155,7 +160,7 @@ class CacheAcrossReplicasIT {
         visible("profile changed: article", article, null,
                 view -> "bio from a".equals(view.getJsonObject("article").getJsonObject("author").getString("bio")));
 
-        String scraped = get(b + "/q/metrics", null).body();
+        String scraped = get(bManagement + "/q/metrics", null).body();
         Matcher received = Pattern.compile("(?m)^ballast_cache_notices_received_total\\{origin=\"other\"[^}]*}\\s+([0-9.E]+)").matcher(scraped);
         assertTrue(received.find() && Double.parseDouble(received.group(1)) >= 6, "B counted A's notices: " + scraped);
         scraped.lines().filter(line -> line.startsWith("ballast_cache_notice_delay_seconds") && line.contains("origin=\"other\""))
@@ -176,7 +181,7 @@ class CacheAcrossReplicasIT {
         send(b, "POST", "/api/articles/" + slug + "/favorite", author, null, 200);
         visible("in-write notice: favorite", article, null, view -> view.getJsonObject("article").getInteger("favoritesCount") == 1);
 
-        String scraped = get(b + "/q/metrics", null).body();
+        String scraped = get(bManagement + "/q/metrics", null).body();
         Matcher sent = Pattern.compile("(?m)^ballast_cache_notices_sent_total\\s+([0-9.E]+)").matcher(scraped);
         assertTrue(sent.find() && Double.parseDouble(sent.group(1)) >= 2, "B sent its notices: " + scraped);
         assertFalse(scraped.contains("statement=\"cache.notify\""), "B sent none after its writes, in batches: " + scraped);
@@ -302,11 +307,13 @@ class CacheAcrossReplicasIT {
         return new JsonObject(response.body());
     }
 
-    private static Process start(String name, int port, Map<String, String> keys, List<String> own) throws IOException {
+    private static Process start(String name, int port, int managementPort, Map<String, String> keys, List<String> own)
+            throws IOException {
         List<String> options = new ArrayList<>(own);
         database.forEach((key, value) -> options.add("-D" + key + "=" + value));
         keys.forEach((key, value) -> options.add("-D" + key + "=" + value));
         options.add("-Dquarkus.http.port=" + port);
+        options.add("-Dquarkus.management.port=" + managementPort);
         options.add("-DCACHE_TTL=60S");
         options.add("-DCACHE_TOKEN_GENERATIONS_TTL=60S");
         options.add("-DRATE_LIMIT_REQUESTS_PER_MINUTE=1000000");
@@ -319,14 +326,14 @@ class CacheAcrossReplicasIT {
                 .redirectOutput(logs.resolve(name + ".log").toFile()).start();
     }
 
-    /** Ready, and listening for the other replica's notices. */
-    private static boolean awaitListening(String base, Process replica) throws InterruptedException {
+    /** Ready, and listening for the other replica's notices, as its management interface says. */
+    private static boolean awaitListening(String management, Process replica) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         Pattern listening = Pattern.compile("(?m)^ballast_cache_listener_connected\\s+1");
         while (System.nanoTime() < deadline && replica.isAlive()) {
             try {
-                if (get(base + "/q/health/ready", null).statusCode() == 200
-                        && listening.matcher(get(base + "/q/metrics", null).body()).find()) {
+                if (get(management + "/q/health/ready", null).statusCode() == 200
+                        && listening.matcher(get(management + "/q/metrics", null).body()).find()) {
                     return true;
                 }
             } catch (IOException notYet) {

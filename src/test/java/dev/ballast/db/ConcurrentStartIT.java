@@ -34,20 +34,24 @@ class ConcurrentStartIT {
         Map<String, String> database = EmbeddedDatabase.start(null);
         List<Process> replicas = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
+        List<Integer> managementPorts = new ArrayList<>();
         Path logs = Files.createTempDirectory("replicas");
         try {
             for (int i = 0; i < 3; i++) {
                 int port = freePort();
+                int managementPort = freePort();
                 ports.add(port);
+                managementPorts.add(managementPort);
                 List<String> options = new ArrayList<>();
                 database.forEach((key, value) -> options.add("-D" + key + "=" + value));
                 options.add("-Dquarkus.http.port=" + port);
+                options.add("-Dquarkus.management.port=" + managementPort);
                 List<String> command = launcher(options);
                 replicas.add(new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(logs.resolve("replica" + i + ".log").toFile()).start());
             }
             for (int i = 0; i < 3; i++) {
-                assertTrue(awaitReady(ports.get(i), replicas.get(i)), "replica " + i + " ready; log: "
+                assertTrue(awaitReady(managementPorts.get(i), replicas.get(i)), "replica " + i + " ready; log: "
                         + Files.readString(logs.resolve("replica" + i + ".log")));
             }
 
@@ -97,9 +101,10 @@ class ConcurrentStartIT {
         }
     }
 
-    private static boolean awaitReady(int port, Process replica) throws InterruptedException {
+    /** Readiness, on the replica's management port. */
+    private static boolean awaitReady(int managementPort, Process replica) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline && replica.isAlive()) {
             try {

@@ -1,5 +1,6 @@
 package dev.ballast.db;
 
+import static dev.ballast.Management.operator;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -94,7 +95,7 @@ class DatabaseFaultsTest {
                     .body("errors.body", contains("database is busy or unavailable, retry shortly"));
             assertTrue(millisSince(start) < ANSWER_BOUND_MS, "answered after " + millisSince(start) + " ms");
         }
-        given().get("/q/health/live").then().statusCode(200);
+        operator().get("/q/health/live").then().statusCode(200);
         awaitWithin(READINESS_BOUND_MS - millisSince(hungAt), () -> readinessStatus() == 503, "readiness DOWN");
 
         ProxiedPostgres.proxy.resume();
@@ -205,7 +206,7 @@ class DatabaseFaultsTest {
     }
 
     private static int readinessStatus() {
-        return given().get("/q/health/ready").statusCode();
+        return operator().get("/q/health/ready").statusCode();
     }
 
     private static long millisSince(long start) {

@@ -1,5 +1,6 @@
 package dev.ballast.db;
 
+import static dev.ballast.Management.operator;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,8 +74,8 @@ class DatabaseSaturationTest {
         // as slow then); whether only load, is open: see docs/resilience.md.
         assertTrue(millis < 5000, "answered after " + millis + " ms");
         given().get("/api/tags").then().statusCode(200);
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200);
+        operator().get("/q/health/live").then().statusCode(200);
+        operator().get("/q/health/ready").then().statusCode(200);
 
         slow.forEach(call -> call.await().atMost(Duration.ofSeconds(10)));
         given().get("/api/profiles/no-such-user-saturation").then().statusCode(404);

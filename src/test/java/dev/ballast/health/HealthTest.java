@@ -1,5 +1,6 @@
 package dev.ballast.health;
 
+import static dev.ballast.Management.operator;
 import static dev.ballast.PackagedService.freePort;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,9 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * With the database unreachable the process stays alive (no restart loop) but stops taking traffic. On purpose,
- * the start-up warns that the heartbeat gets no answer, the connection budget cannot be read and the cache notices
- * cannot listen (listed in .ci/allowed-warnings).
+ * With the database unreachable the process stays alive (no restart loop) but stops taking traffic, as its probes on
+ * the management port say. On purpose, the start-up warns that the heartbeat gets no answer, the connection budget
+ * cannot be read and the cache notices cannot listen (listed in .ci/allowed-warnings).
  */
 @QuarkusTest
 @TestProfile(HealthTest.UnreachableDatabase.class)
@@ -38,9 +39,9 @@ class HealthTest {
 
     @Test
     void livenessIsUpAndReadinessDownWhileTheDatabaseIsUnreachable() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/started").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
+        operator().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        operator().get("/q/health/started").then().statusCode(200);
+        operator().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'database' }.status", equalTo("DOWN"));
     }
 

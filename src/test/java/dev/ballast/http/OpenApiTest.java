@@ -4,6 +4,7 @@ import static dev.ballast.Api.PASSWORD;
 import static dev.ballast.Api.createArticle;
 import static dev.ballast.Api.register;
 import static dev.ballast.Api.uniqueName;
+import static dev.ballast.Management.operator;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,6 +107,14 @@ class OpenApiTest {
             }
         }
         return false;
+    }
+
+    /** The description is for the API's users: on the API port, not on the management interface's. */
+    @Test
+    void isServedOnTheApiPort() {
+        given().get("/q/swagger-ui/").then().statusCode(200);
+        operator().get("/q/openapi").then().statusCode(404);
+        operator().get("/q/swagger-ui/").then().statusCode(404);
     }
 
     @Test

@@ -7,17 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -76,6 +81,35 @@ class ManifestsTest {
 
         PodDisruptionBudget disruption = rendered.one(PodDisruptionBudget.class, "ballast");
         assertEquals(deployment.getSpec().getSelector().getMatchLabels(), disruption.getSpec().getSelector().getMatchLabels());
+    }
+
+    /**
+     * The operator endpoints (health, metrics) are on the management port: the kubelet's probes and Prometheus' scrape
+     * go there, and the Service, which clients reach, exposes only the API port (which answers 404 for them).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void probesAndMetricsUseTheManagementPortWhichTheServiceDoesNotExpose(String overlay) throws Exception {
+        RenderedOverlay rendered = RenderedOverlay.render(overlay);
+        Deployment deployment = rendered.one(Deployment.class, "ballast");
+        Container app = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> config = rendered.one(ConfigMap.class, "ballast-config").getData();
+
+        Map<String, Integer> ports = app.getPorts().stream()
+                .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getContainerPort));
+        int management = Integer.parseInt(config.getOrDefault("MANAGEMENT_PORT", "9000"));
+        assertEquals(Map.of("http", Integer.parseInt(config.getOrDefault("PORT", "8080")), "management", management), ports,
+                "the container's ports are those the service listens on (PORT, MANAGEMENT_PORT)");
+        for (Probe probe : List.of(app.getStartupProbe(), app.getLivenessProbe(), app.getReadinessProbe())) {
+            assertEquals("management", probe.getHttpGet().getPort().getStrVal(), probe.getHttpGet().getPath());
+        }
+        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        assertEquals(String.valueOf(management), annotations.get("prometheus.io/port"), "Prometheus scrapes the management port");
+        assertEquals("/q/metrics", annotations.get("prometheus.io/path"));
+
+        Service service = rendered.one(Service.class, "ballast");
+        assertEquals(List.of("http"), service.getSpec().getPorts().stream().map(port -> port.getTargetPort().getStrVal()).toList(),
+                "the Service exposes the API port only");
     }
 
     @ParameterizedTest

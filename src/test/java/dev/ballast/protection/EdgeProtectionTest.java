@@ -3,14 +3,19 @@ package dev.ballast.protection;
 import static dev.ballast.Api.PASSWORD;
 import static dev.ballast.Api.uniqueName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.Management;
+import dev.ballast.internals.InternalsCheck;
+import dev.ballast.internals.InternalsCheck.Hook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
@@ -67,12 +72,18 @@ class EdgeProtectionTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    InternalsCheck check;
+
     private final List<Socket> sockets = new ArrayList<>();
 
     @BeforeEach
-    void serverSeenARequest() throws IOException {
-        // Connection limits are installed by the first request the replica serves (a probe, in production).
-        assertTrue(RawHttp.get(CLIENT, "/q/health/live").startsWith("HTTP/1.1 200"));
+    void connectionLimitsInstalled() throws InterruptedException {
+        // By the first request the API port serves: the replica's own, at start-up (InternalsCheck).
+        for (int i = 0; i < 1_000 && !check.tookHold(Hook.HTTP_LISTENER); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(check.tookHold(Hook.HTTP_LISTENER), "connection limits installed");
     }
 
     @AfterEach
@@ -122,6 +133,26 @@ class EdgeProtectionTest {
         assertTrue(new JsonObject(body).getJsonObject("errors").getJsonArray("body").getString(0).contains("busy"), body);
     }
 
+    /**
+     * A client of the API port, however it spells the path, reaches no operator endpoint: health and metrics are
+     * served on the management port only.
+     */
+    @Test
+    void theApiPortServesNoProbeAndNoMetrics() throws Exception {
+        for (String path : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics")) {
+            String response = RawHttp.get(OTHER_CLIENT, path);
+            assertEquals(404, RawHttp.status(response), path + ": " + response);
+            assertTrue(RawHttp.management(OTHER_CLIENT, path).startsWith("HTTP/1.1 200"), path + " on the management port");
+        }
+        for (String path : List.of("/api/../q/metrics", "//q/metrics", "/q/./health/ready", "/q/%6Detrics", "/api/%2e%2e/q/metrics")) {
+            String response = RawHttp.get(OTHER_CLIENT, path);
+            int status = RawHttp.status(response);
+            assertTrue(status == 404 || status == 400, path + ": " + response);
+            assertFalse(response.contains("ballast_") || response.contains("\"checks\""), path + ": " + response);
+        }
+        assertTrue(Management.port() != RestAssured.port, "a port of its own");
+    }
+
     @Test
     void pastTheLimitRequestsAreRefusedAtOnceButProbesAreNot() throws Exception {
         requestInFlight();
@@ -131,7 +162,6 @@ class EdgeProtectionTest {
         long start = System.nanoTime();
         assertBusyAnswer(RawHttp.get(CLIENT, "/api/tags"));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused at once");
-        assertBusyAnswer(RawHttp.get(CLIENT, "/q/health/../../api/tags")); // routed to /api/tags: not a probe
         String refused = RawHttp.exchange(CLIENT, "GET /api/tags HTTP/1.1", "Origin: " + ORIGIN + "\r\n");
         assertBusyAnswer(refused);
         assertHeader(refused, "access-control-allow-origin", ORIGIN);
@@ -140,8 +170,9 @@ class EdgeProtectionTest {
         assertTrue(preflight.startsWith("HTTP/1.1 200"), "a preflight is answered while requests are refused: " + preflight);
         assertHeader(preflight, "access-control-allow-origin", ORIGIN);
         assertTrue(preflight.toLowerCase().contains("access-control-allow-methods:"), preflight);
-        assertTrue(RawHttp.get(CLIENT, "/q/health/ready").startsWith("HTTP/1.1 200"), "readiness is never refused");
-        String metrics = RawHttp.get(CLIENT, "/q/metrics");
+        // The management port is outside admission control.
+        assertTrue(RawHttp.management(CLIENT, "/q/health/ready").startsWith("HTTP/1.1 200"), "readiness is never refused");
+        String metrics = RawHttp.management(CLIENT, "/q/metrics");
         assertTrue(metrics.startsWith("HTTP/1.1 200"), "metrics are never refused");
         assertTrue(metrics.contains("ballast_admission_limit 2.0"), "the current limit is exported");
         assertTrue(metrics.contains("ballast_admission_in_flight 2.0"), "requests in flight are exported");
@@ -162,7 +193,7 @@ class EdgeProtectionTest {
         blockEventLoops(800);
         assertBusyAnswer(RawHttp.get(CLIENT, "/api/tags"));
         blockEventLoops(800);
-        assertTrue(RawHttp.get(CLIENT, "/q/health/live").startsWith("HTTP/1.1 200"), "probes are never refused");
+        assertTrue(RawHttp.management(CLIENT, "/q/health/live").startsWith("HTTP/1.1 200"), "probes are never refused");
         Thread.sleep(100); // the loops' probes have run on time again
         assertTrue(RawHttp.get(CLIENT, "/api/tags").startsWith("HTTP/1.1 200"), "served again once the loops keep up");
     }
@@ -215,12 +246,12 @@ class EdgeProtectionTest {
         }
     }
 
-    /** One probe on a kept-alive connection: answered 200, and the connection stays open. */
+    /** One request (that needs no database) on a kept-alive connection: answered 200, and the connection stays open. */
     private static void keepAliveAfterOneRequest(Socket socket) throws IOException {
-        RawHttp.send(socket, "GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        RawHttp.send(socket, "GET " + RequestDeadlineRoute.PATH + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
         byte[] buffer = new byte[4096];
         int read = socket.getInputStream().read(buffer);
-        assertTrue(read > 0 && new String(buffer, 0, read).startsWith("HTTP/1.1 200"), "a probe answered on a kept-alive connection");
+        assertTrue(read > 0 && new String(buffer, 0, read).startsWith("HTTP/1.1 200"), "answered on a kept-alive connection");
     }
 
     @Test
@@ -238,8 +269,10 @@ class EdgeProtectionTest {
         long start = System.nanoTime();
         assertTrue(RawHttp.get(OTHER_CLIENT, "/api/tags").startsWith("HTTP/1.1 200"), "another client is served");
         assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500));
-        String metrics = RawHttp.get(OTHER_CLIENT, "/q/metrics");
+        String metrics = RawHttp.management(OTHER_CLIENT, "/q/metrics");
         assertTrue(metrics.matches("(?s).*ballast_connections_refused_total\\{reason=\"per_address_max\"} [1-9].*"), "counted");
+        // The cap is the API port's: the management port has no such limit, and the probes of a capped address pass.
+        assertTrue(RawHttp.management(CLIENT, "/q/health/live").startsWith("HTTP/1.1 200"), "probes are not capped");
     }
 
     @Test
@@ -309,7 +342,7 @@ class EdgeProtectionTest {
         String expected = "ballast_password_contended " + (contended ? "1.0" : "0.0");
         String metrics = "";
         for (int i = 0; i < 50 && !metrics.contains(expected); i++) {
-            metrics = RawHttp.get(OTHER_CLIENT, "/q/metrics");
+            metrics = RawHttp.management(OTHER_CLIENT, "/q/metrics");
             Thread.sleep(200);
         }
         assertTrue(metrics.contains(expected), expected);

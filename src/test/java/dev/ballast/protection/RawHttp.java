@@ -1,5 +1,6 @@
 package dev.ballast.protection;
 
+import dev.ballast.Management;
 import io.restassured.RestAssured;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,16 +9,23 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
-/** Plain sockets to the test server, from a chosen loopback address: exact control over connections and bytes. */
+/**
+ * Plain sockets to the test server's API port (or its management port), from a chosen loopback address: exact control
+ * over connections and bytes.
+ */
 final class RawHttp {
 
     private RawHttp() {
     }
 
     static Socket open(String fromAddress) throws IOException {
+        return open(fromAddress, RestAssured.port);
+    }
+
+    private static Socket open(String fromAddress, int port) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(fromAddress, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", RestAssured.port), 2_000);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
         socket.setSoTimeout(10_000);
         return socket;
     }
@@ -30,6 +38,11 @@ final class RawHttp {
     /** One GET on a new connection (closed after the response): the whole response, status line first. */
     static String get(String fromAddress, String path) throws IOException {
         return get(fromAddress, path, "");
+    }
+
+    /** The same on the management port (health probes, metrics). */
+    static String management(String fromAddress, String path) throws IOException {
+        return request(fromAddress, Management.port(), "GET " + path + " HTTP/1.1\r\n", "");
     }
 
     /** The same with extra header lines ({@code "Name: value\r\n"} each). */
@@ -82,7 +95,11 @@ final class RawHttp {
     }
 
     private static String request(String fromAddress, String requestAndHeaderLines, String body) throws IOException {
-        try (Socket socket = open(fromAddress)) {
+        return request(fromAddress, RestAssured.port, requestAndHeaderLines, body);
+    }
+
+    private static String request(String fromAddress, int port, String requestAndHeaderLines, String body) throws IOException {
+        try (Socket socket = open(fromAddress, port)) {
             send(socket, requestAndHeaderLines + "Host: localhost\r\nConnection: close\r\n\r\n");
             socket.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
