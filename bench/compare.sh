@@ -75,7 +75,12 @@ start_service() { # jar database port management-port
   RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 LOGIN_FAILURES_FREE=100000000 \
     java $java_opts -jar "$1" >>"$log" 2>&1 &
   services+=($!)
-  for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$4/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
+  # Builds before the management interface answer their probes on the API port.
+  for _ in $(seq 1 90); do
+    curl -fs "http://127.0.0.1:$4/q/health/ready" >/dev/null 2>&1 && return
+    curl -fs "http://127.0.0.1:$3/q/health/ready" >/dev/null 2>&1 && return
+    sleep 1
+  done
   echo "service did not become ready; see $log" >&2; exit 1
 }
 
