@@ -9,8 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -85,7 +83,7 @@ public class AdmissionControl {
     }
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::admit);
+        router.route().order(AddressRateLimit.ORDER + 1).handler(this::admit);
         // A refusal is decided first but answered just after Quarkus' CORS filter (the route of order
         // -CORS), so that it carries the CORS headers the request would have had: a browser can read it.
         router.route().order(-SecurityHandlerPriorities.CORS + 1).handler(this::answerIfRefused);
@@ -106,7 +104,7 @@ public class AdmissionControl {
     }
 
     private void admit(RoutingContext context) {
-        if (isPreflight(context.request())) {
+        if (AddressRateLimit.isRefused(context) || AddressRateLimit.isPreflight(context.request())) {
             context.next();
             return;
         }
@@ -137,13 +135,6 @@ public class AdmissionControl {
             }
         });
         context.next();
-    }
-
-    /** A CORS preflight: answered by the CORS filter from configuration alone, so it costs nothing to serve. */
-    private static boolean isPreflight(HttpServerRequest request) {
-        return request.method() == HttpMethod.OPTIONS
-                && request.headers().contains(HttpHeaders.ORIGIN)
-                && request.headers().contains(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD);
     }
 
     private static void refuse(RoutingContext context, Buffer body) {

@@ -24,15 +24,29 @@ public final class TooManyRequests extends RuntimeException {
         return retryAfterMillis;
     }
 
+    int limit() {
+        return limit;
+    }
+
+    /** Whole seconds, at least one: {@code Retry-After} and {@code RateLimit-Reset}. */
+    String retryAfterSeconds() {
+        return Long.toString(Math.max(1, (retryAfterMillis + 999) / 1000));
+    }
+
+    /** The answer's message in the RealWorld error shape. */
+    String message() {
+        return "too many requests, retry in " + retryAfterSeconds() + " s";
+    }
+
     public Response response() {
-        String seconds = Long.toString(Math.max(1, (retryAfterMillis + 999) / 1000));
+        String seconds = retryAfterSeconds();
         return Response.status(429)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Retry-After", seconds)
                 .header("RateLimit-Limit", limit)
                 .header("RateLimit-Remaining", 0)
                 .header("RateLimit-Reset", seconds)
-                .entity(ErrorBody.of("too many requests, retry in " + seconds + " s"))
+                .entity(ErrorBody.of(message()))
                 .build();
     }
 

@@ -51,7 +51,8 @@ class RateLimitTest {
                     "ballast.rate-limit.login-delay-max", "4s",
                     "ballast.rate-limit.login-failure-window", "1m",
                     "ballast.rate-limit.trusted-proxies", PROXY,
-                    "quarkus.http.cors.origins", "https://front-end.example"); // listed, as in production
+                    "quarkus.http.cors.origins", "https://front-end.example", // listed, as in production
+                    "ballast.rate-limit.refusal-delay", "300ms");
         }
     }
 
@@ -126,8 +127,13 @@ class RateLimitTest {
         assertEquals(30, servedBeforeRefusal(address, first, 60), "the first account's own budget");
         // The second account has a full budget of its own, but the address has only 60 - 31 left.
         assertEquals(29, servedBeforeRefusal(address, second, 60), "what is left of the address's budget");
+        long start = System.nanoTime();
         String refused = currentUser(address, second);
         assertEquals("60", RawHttp.header(refused, "RateLimit-Limit"), "refused by the address's limit");
+        assertTrue(System.nanoTime() - start >= 300_000_000L, "an address over its budget is answered 300 ms late");
+        assertEquals(429, RawHttp.status(refused));
+        assertTrue(RawHttp.header(refused, "Retry-After").matches("[1-9][0-9]*"), refused);
+        assertTrue(RawHttp.body(refused).startsWith("{\"errors\":{\"body\":[\"too many requests, retry in "), refused);
         // Elsewhere the second account still has the rest of its own budget.
         assertEquals(200, RawHttp.status(currentUser(newAddress(), second)));
     }
