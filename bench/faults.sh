@@ -86,7 +86,7 @@ psql -d postgres -qtAc "select 1 from pg_database where datname = 'ballast_fault
 # --- the service ----------------------------------------------------------------------------------------------
 source bench/jwt-keys.sh
 bench_jwt_keys bench/out
-export PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1
+export PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_IN_FLIGHT_MAX=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1
 service=
 service_start() { # [embedded]
   if [ "${1:-}" = embedded ]; then

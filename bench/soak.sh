@@ -58,7 +58,7 @@ trap 'stop_service || true; [ -n "${load:-}" ] && kill "$load" 2>/dev/null; true
 # Seeded through the API by one address: rate limits, the hashing share and the queues are lifted for the seeding only.
 $pg -d postgres -c "drop database if exists $db" -c "create database $db"
 start_service PASSWORD_HASH_RATE=10000 BULKHEAD_QUEUE_FACTOR=64 ADMISSION_QUEUE_TIMEOUT=10s \
-  RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000
+  RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_IN_FLIGHT_MAX=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000
 python3 bench/seed.py --api "$url/api" --out "$out" >/dev/null
 stop_service
 

@@ -18,12 +18,15 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every request's budget per client address ({@code X-Forwarded-For} only from trusted proxies; an IPv6 client is
- * its /64), checked by the router's first route, before admission control and the REST layer: a request over it
- * takes no permit and reaches no resource. Its 429 (Retry-After, {@code RateLimit-*}, the RealWorld error shape) is
+ * Every request's budgets per client address ({@code X-Forwarded-For} only from trusted proxies; an IPv6 client is
+ * its /64), checked by the router's first route, before admission control and the REST layer: requests a minute,
+ * and requests in flight at once ({@code address-in-flight-max}, so that one client's many connections cannot
+ * fill the event loops ahead of everyone else's requests). A request over either takes no permit and reaches no
+ * resource. Its 429 (Retry-After, {@code RateLimit-*}, the RealWorld error shape) is
  * answered after Quarkus' CORS filter, so a browser can read it, and {@code refusal-delay} late: a client that sends
  * again as soon as it is refused (a flood's closed loop) then sends one request a second per connection, instead of
  * taking the CPU from everyone else with refusals. The address's key stays in the request's context
@@ -39,13 +42,18 @@ public class AddressRateLimit {
     static final int ORDER = Integer.MIN_VALUE;
 
     private final RateLimiter addresses;
+    /** Requests in flight per address; an address leaves the map when its last one ends. */
+    private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+    private final int inFlightMax;
     private final TrustedProxies proxies;
     private final Vertx vertx;
     private final long delayMillis;
     private final Counter rejections;
+    private final Counter inFlightRejections;
 
     AddressRateLimit(Vertx vertx, MeterRegistry registry,
                      @ConfigProperty(name = "ballast.rate-limit.address-requests-per-minute") int perMinute,
+                     @ConfigProperty(name = "ballast.rate-limit.address-in-flight-max") int inFlightMax,
                      @ConfigProperty(name = "ballast.rate-limit.max-clients") long maxClients,
                      @ConfigProperty(name = "ballast.rate-limit.refusal-delay") Duration delay,
                      @ConfigProperty(name = "ballast.rate-limit.trusted-proxies") Optional<List<String>> trustedProxies) {
@@ -53,7 +61,9 @@ public class AddressRateLimit {
         this.addresses = new RateLimiter(perMinute, WINDOW, maxClients);
         this.proxies = new TrustedProxies(trustedProxies.orElse(List.of()));
         this.delayMillis = delay.toMillis();
+        this.inFlightMax = inFlightMax;
         this.rejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "address");
+        this.inFlightRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "address_in_flight");
     }
 
     void install(@Observes Router router) {
@@ -67,13 +77,36 @@ public class AddressRateLimit {
         Vertx.currentContext().putLocal(AuthBudgets.CLIENT, client);
         // A CORS preflight is answered from configuration alone: it costs nothing, and a browser needs it.
         if (!isPreflight(request)) {
-            long retryAfter = addresses.acquire(client);
-            if (retryAfter > 0) {
-                rejections.increment();
-                context.put(REFUSAL_KEY, new TooManyRequests(addresses.limit(), retryAfter));
+            if (!enter(client)) {
+                inFlightRejections.increment();
+                context.put(REFUSAL_KEY, new TooManyRequests(inFlightMax, 1_000));
+            } else {
+                context.addEndHandler(ended -> leave(client));
+                long retryAfter = addresses.acquire(client);
+                if (retryAfter > 0) {
+                    rejections.increment();
+                    context.put(REFUSAL_KEY, new TooManyRequests(addresses.limit(), retryAfter));
+                }
             }
         }
         context.next();
+    }
+
+    private boolean enter(String client) {
+        boolean[] entered = {false};
+        inFlight.compute(client, (key, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= inFlightMax) {
+                return count;
+            }
+            entered[0] = true;
+            return now + 1;
+        });
+        return entered[0];
+    }
+
+    private void leave(String client) {
+        inFlight.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
     }
 
     private void answerIfRefused(RoutingContext context) {

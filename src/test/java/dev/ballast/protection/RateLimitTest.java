@@ -23,9 +23,11 @@ import io.restassured.http.ContentType;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,16 +45,17 @@ class RateLimitTest {
     public static class LowLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("ballast.rate-limit.requests-per-minute", "30",
-                    "ballast.rate-limit.address-requests-per-minute", "60",
-                    "ballast.rate-limit.auth-per-minute", "3",
-                    "ballast.rate-limit.login-failures-free", "4",
-                    "ballast.rate-limit.login-delay-base", "2s",
-                    "ballast.rate-limit.login-delay-max", "4s",
-                    "ballast.rate-limit.login-failure-window", "1m",
-                    "ballast.rate-limit.trusted-proxies", PROXY,
-                    "quarkus.http.cors.origins", "https://front-end.example", // listed, as in production
-                    "ballast.rate-limit.refusal-delay", "300ms");
+            return Map.ofEntries(Map.entry("ballast.rate-limit.requests-per-minute", "30"),
+                    Map.entry("ballast.rate-limit.address-requests-per-minute", "60"),
+                    Map.entry("ballast.rate-limit.address-in-flight-max", "4"),
+                    Map.entry("ballast.rate-limit.auth-per-minute", "3"),
+                    Map.entry("ballast.rate-limit.login-failures-free", "4"),
+                    Map.entry("ballast.rate-limit.login-delay-base", "2s"),
+                    Map.entry("ballast.rate-limit.login-delay-max", "4s"),
+                    Map.entry("ballast.rate-limit.login-failure-window", "1m"),
+                    Map.entry("ballast.rate-limit.trusted-proxies", PROXY),
+                    Map.entry("quarkus.http.cors.origins", "https://front-end.example"), // listed, as in production
+                    Map.entry("ballast.rate-limit.refusal-delay", "300ms"));
         }
     }
 
@@ -90,6 +93,35 @@ class RateLimitTest {
                 .header("RateLimit-Reset", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"))
                 .body("errors.body[0]", startsWith("too many requests"));
         polite.as().get("/api/user").then().statusCode(200).body("user.username", equalTo(polite.username()));
+    }
+
+    @Test
+    void oneAddressHoldsAtMostFourRequestsInFlightAndIsServedAgainWhenOneEnds() throws Exception {
+        String address = newAddress();
+        List<Socket> unfinished = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) { // headers sent, the body never: each request stays in flight
+                Socket socket = RawHttp.open(address);
+                RawHttp.send(socket, "POST /api/articles HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 100\r\n\r\n{");
+                unfinished.add(socket);
+            }
+            Thread.sleep(200);
+            String refused = RawHttp.get(address, "/api/tags");
+            assertEquals(429, RawHttp.status(refused), refused);
+            assertEquals("4", RawHttp.header(refused, "RateLimit-Limit"));
+            assertEquals(200, RawHttp.status(RawHttp.get(newAddress(), "/api/tags")), "another address is served");
+        } finally {
+            for (Socket socket : unfinished) {
+                socket.close();
+            }
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int status;
+        while ((status = RawHttp.status(RawHttp.get(address, "/api/tags"))) != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(200, status, "served again once its requests ended");
     }
 
     @Test
