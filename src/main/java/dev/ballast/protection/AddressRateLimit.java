@@ -4,6 +4,7 @@ import dev.ballast.http.ErrorBody;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -30,7 +31,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * answered after Quarkus' CORS filter, so a browser can read it, and {@code refusal-delay} late: a client that sends
  * again as soon as it is refused (a flood's closed loop) then sends one request a second per connection, instead of
  * taking the CPU from everyone else with refusals. The address's key stays in the request's context
- * ({@link AuthBudgets#currentClient}) for the limits counted later.
+ * ({@link #currentClient}) for the limits counted later.
  */
 @ApplicationScoped
 public class AddressRateLimit {
@@ -38,6 +39,8 @@ public class AddressRateLimit {
     private static final Duration WINDOW = Duration.ofMinutes(1);
     /** Routing-context key of a refused request's answer, set by the first route and sent after CORS. */
     private static final String REFUSAL_KEY = "ballast.rate-limit.refusal";
+    /** The request's client address key in its Vert.x context. */
+    private static final String CLIENT = "ballast.client-address";
     /** Before admission control (the router's first route after this one). */
     static final int ORDER = Integer.MIN_VALUE;
 
@@ -74,7 +77,7 @@ public class AddressRateLimit {
     private void limit(RoutingContext context) {
         HttpServerRequest request = context.request();
         String client = clientKey(request);
-        Vertx.currentContext().putLocal(AuthBudgets.CLIENT, client);
+        Vertx.currentContext().putLocal(CLIENT, client);
         // A CORS preflight is answered from configuration alone: it costs nothing, and a browser needs it.
         if (!isPreflight(request)) {
             if (!enter(client)) {
@@ -143,6 +146,13 @@ public class AddressRateLimit {
             return ClientAddress.ofPeer(peer);
         }
         return ClientAddress.key(proxies.clientAddress(peer, request.headers().getAll("X-Forwarded-For")));
+    }
+
+    /** The client address key of the request being served (its socket's peer or, behind a trusted proxy, the client). */
+    public static String currentClient() {
+        Context context = Vertx.currentContext();
+        String client = context == null ? null : context.getLocal(CLIENT);
+        return client == null ? "unknown" : client;
     }
 
     /** Refused here: admission control lets it pass without a permit, to be answered by this class. */

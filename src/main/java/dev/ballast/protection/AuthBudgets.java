@@ -3,8 +3,6 @@ package dev.ballast.protection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Set;
@@ -23,8 +21,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class AuthBudgets {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
-    /** The request's client address key in its Vert.x context, put there by {@link RateLimitFilter}. */
-    static final String CLIENT = "ballast.client-address";
 
     private final RateLimiter addresses;
     private final RateLimiter accounts;
@@ -43,13 +39,6 @@ public class AuthBudgets {
         this.concurrentRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "password_change_in_flight");
     }
 
-    /** The client address key of the request being served (its socket's peer or, behind a trusted proxy, the client). */
-    public static String currentClient() {
-        Context context = Vertx.currentContext();
-        String client = context == null ? null : context.getLocal(CLIENT);
-        return client == null ? "unknown" : client;
-    }
-
     /** A login or registration from {@code client}: null when within its budget, otherwise the refusal. */
     TooManyRequests refusalForAddress(String client) {
         long retryAfter = addresses.acquire(client);
@@ -62,7 +51,7 @@ public class AuthBudgets {
 
     /** The signed-in account changes its password or email: taken from its address's and its own budget, or 429. */
     public void accountChange(long accountId) {
-        TooManyRequests refused = refusalForAddress(currentClient());
+        TooManyRequests refused = refusalForAddress(AddressRateLimit.currentClient());
         if (refused != null) {
             throw refused;
         }

@@ -67,7 +67,7 @@ public class RateLimitFilter {
     @ServerRequestFilter
     @AuthRateLimited
     public Response limitPasswordChecks() {
-        TooManyRequests refused = authBudgets.refusalForAddress(AuthBudgets.currentClient());
+        TooManyRequests refused = authBudgets.refusalForAddress(AddressRateLimit.currentClient());
         return refused == null ? null : refused.response();
     }
 

@@ -2,7 +2,7 @@ package dev.ballast.user;
 
 import dev.ballast.db.DatabaseGate;
 import dev.ballast.protection.AdmissionControl;
-import dev.ballast.protection.AuthBudgets;
+import dev.ballast.protection.AddressRateLimit;
 import dev.ballast.protection.PasswordRequests;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -142,7 +142,7 @@ public class PasswordHasher {
                     refuseHash(emitter);
                 }
             };
-            if (queue.offer(job, AuthBudgets.currentClient(), latestStart(now, contended), now, contended)) {
+            if (queue.offer(job, AddressRateLimit.currentClient(), latestStart(now, contended), now, contended)) {
                 dispatch();
             } else {
                 refuseHash(emitter);
