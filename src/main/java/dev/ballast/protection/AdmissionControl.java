@@ -45,11 +45,10 @@ public class AdmissionControl {
     /** Routing-context key of a refused request's answer (its body), set by the first route and sent after CORS. */
     private static final String REFUSAL_KEY = "ballast.admission.refusal";
     private static final long LAG_PROBE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(10);
-    /**
-     * How long a reader answered counts as recent: readers are around (at a moderate rate a reader is often not in
-     * flight at a given instant, yet the next one is a few milliseconds away).
-     */
+    /** How long a reader answered counts as recent: readers are around. */
     private static final long RECENT = TimeUnit.SECONDS.toNanos(1);
+    /** Readers' latency is a mean over one to two of these: short, so that hashing yields within a fraction of a second. */
+    private static final long LATENCY_WINDOW = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final AdmissionLimit limit;
     private final EventLoopLag lag;
@@ -58,8 +57,7 @@ public class AdmissionControl {
     private final String retryAfterSeconds;
     private final Buffer overLimitBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy, retry shortly")));
     private final Buffer queuedBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy (request waited too long), retry shortly")));
-    /** When a reader was last answered, updated at most every hundredth of {@link #RECENT}: every request ends here. */
-    private volatile long readerAnsweredAt;
+    private final ReaderLatency readers;
     private final Counter overLimit;
     private final Counter queuedTooLong;
 
@@ -69,12 +67,13 @@ public class AdmissionControl {
                      @ConfigProperty(name = "ballast.admission.max-limit") int maxLimit,
                      @ConfigProperty(name = "ballast.admission.queue-timeout") Duration queueTimeout,
                      @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout,
+                     @ConfigProperty(name = "ballast.password.reader-latency") Duration readerLatency,
                      @ConfigProperty(name = "ballast.retry-after") Duration retryAfter) {
         this.limit = new AdmissionLimit(initialLimit, minLimit, maxLimit, System::nanoTime);
         this.lag = new EventLoopLag(vertx.nettyEventLoopGroup(), LAG_PROBE_INTERVAL);
         this.queueTimeoutNanos = queueTimeout.toNanos();
         this.requestTimeoutNanos = requestTimeout.toNanos();
-        this.readerAnsweredAt = System.nanoTime() - RECENT;
+        this.readers = new ReaderLatency(RECENT, LATENCY_WINDOW, readerLatency.toNanos(), System.nanoTime());
         this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
         Gauge.builder("ballast.admission.limit", limit, AdmissionLimit::limit).register(registry);
         Gauge.builder("ballast.admission.in.flight", limit, AdmissionLimit::inFlight).register(registry);
@@ -92,9 +91,17 @@ public class AdmissionControl {
         router.route().order(-SecurityHandlerPriorities.CORS + 1).handler(this::answerIfRefused);
     }
 
-    /** Requests other than logins and registrations ({@link PasswordRequests}) are in flight or were answered recently. */
+    /** Requests other than logins and registrations ({@link PasswordRequests}) are around ({@link ReaderLatency}). */
     public boolean readersPresent(int passwordRequestsInFlight) {
-        return limit.inFlight() > passwordRequestsInFlight || System.nanoTime() - readerAnsweredAt < RECENT;
+        return readers.around(System.nanoTime(), limit.inFlight() > passwordRequestsInFlight);
+    }
+
+    /**
+     * Readers are slow ({@link ReaderLatency}): over the last quarter to half second their mean latency was at least
+     * {@code PASSWORD_HASH_READER_LATENCY}, or the loops run later than half the queue timeout now.
+     */
+    public boolean readersSlow() {
+        return readers.slow(System.nanoTime(), lag.maxLag() > queueTimeoutNanos / 2);
     }
 
     private void admit(RoutingContext context) {
@@ -117,9 +124,9 @@ public class AdmissionControl {
         }
         Vertx.currentContext().putLocal(DatabaseGate.REQUEST_DEADLINE, now - waited + requestTimeoutNanos);
         context.addEndHandler(ended -> {
-            long answeredAt = System.nanoTime();
-            if (!PasswordRequests.isOne(context) && answeredAt - readerAnsweredAt >= RECENT / 100) {
-                readerAnsweredAt = answeredAt;
+            if (!PasswordRequests.isOne(context)) {
+                long answeredAt = System.nanoTime();
+                readers.answered(answeredAt, answeredAt - now + waited);
             }
             if (ended.failed()) {
                 permit.get().abandoned();

@@ -12,9 +12,8 @@ import java.util.Map;
  * Which password hash runs next, and which is refused. Work-conserving: while the CPU has room, every hashing
  * thread is used and a hash waits only for a thread, so a burst of logins on a quiet replica is served at
  * the CPU's full hashing capacity. While readers need the CPU ("contended", decided by the caller), hashing
- * is held to its {@link HashingShare}: as many threads at once as the share's rate keeps busy (at least
- * {@code contendedThreads}), and each start takes a token of the share. A hash is refused only when it could
- * not start by its latest start (the caller's deadline):
+ * is held to its {@link HashingShare}: at most {@code contendedThreads} at once, and each start takes a token
+ * of the share. A hash is refused only when it could not start by its latest start (the caller's deadline):
  * at once when its expected wait already passes it, or when it reaches the head of the line too late
  * (contention set in meanwhile). Never a refusal because some fixed number are waiting.
  * <p>
@@ -80,7 +79,7 @@ final class HashingQueue {
                 ahead += Math.min(line.getValue().size(), turns);
             }
         }
-        int usable = usableThreads(contended);
+        int usable = contended ? contendedThreads : threads;
         int mustFinishFirst = ahead + running - usable + 1;
         double forThreads = mustFinishFirst <= 0 ? 0 : mustFinishFirst * hashNanos / usable;
         double forShare = contended ? share.nanosUntil(ahead + 1, now) : 0;
@@ -119,8 +118,7 @@ final class HashingQueue {
         waiting -= refuse.size();
         List<Job> start = new ArrayList<>();
         long retryIn = -1;
-        int usable = usableThreads(contended);
-        while (!lines.isEmpty() && running < usable) {
+        while (!lines.isEmpty() && running < (contended ? contendedThreads : threads)) {
             // Hashing while the CPU has room takes tokens too (when there are any), so that when contention
             // sets in the share starts from what hashing has just used, not from a full second's worth.
             if (!share.tryAcquire(now) && contended) {
@@ -138,11 +136,6 @@ final class HashingQueue {
             running++;
         }
         return new Dispatch(start, refuse, retryIn);
-    }
-
-    /** Under contention, as many threads as the share's current rate keeps busy (at least {@code contendedThreads}). */
-    private int usableThreads(boolean contended) {
-        return contended ? share.threadsBusy(hashNanos, contendedThreads, threads) : threads;
     }
 
     /** A hash has ended after {@code tookNanos} on its thread: its thread is free, and the hash time estimate follows it. */

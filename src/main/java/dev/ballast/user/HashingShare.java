@@ -1,21 +1,28 @@
 package dev.ballast.user;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Password hashing's share of the CPU over time: a token bucket of hashes per second whose rate follows the CPU
- * others leave ({@link CpuRoom}), between a floor and a ceiling. The floor is the share hashing keeps whatever
- * readers need (with a share of 0.25 on 2 cores, half a core: at 70 ms a hash about 7 hashes a second); the ceiling
- * is what the hashing threads can do at all, and at the ceiling hashing is not held. The bucket holds one second's
- * worth of the current rate, so logins arriving at random below it do not wait for bunching up.
+ * Password hashing's share of the CPU over time: a token bucket of hashes per second whose rate adapts between a
+ * floor and a ceiling. The floor is the share hashing keeps whatever readers need (with a share of 0.25 on 2 cores,
+ * half a core: at 70 ms a hash about 7 hashes a second); the ceiling is what the hashing threads can do at all.
+ * While readers are fine, the rate grows by a tenth of the room between the two every {@link #GROWTH_STEP}: hashing
+ * takes the CPU readers leave. The moment readers are slow it falls back to the floor: readers never wait for the
+ * rate to come down step by step. At the ceiling hashing is not held at all. The bucket holds one second's worth of
+ * the current rate, so logins arriving at random below it do not wait for bunching up.
  */
 final class HashingShare {
+
+    static final long GROWTH_STEP = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final double GROWTH = 0.1;
 
     private final double floor;
     private final double ceiling;
     private double perSecond;
     private double tokens;
     private long refilledAt;
+    private long grownAt;
 
     /** Starts at the ceiling: a replica that has seen no reader yet holds hashing to nothing. */
     HashingShare(double floor, double ceiling, long now) {
@@ -27,6 +34,7 @@ final class HashingShare {
         this.perSecond = this.ceiling;
         this.tokens = capacity();
         this.refilledAt = now;
+        this.grownAt = now;
     }
 
     /** Hashes a second that keep hashing to {@code share} of {@code cores}, when one hash takes {@code hashTime}. */
@@ -42,19 +50,20 @@ final class HashingShare {
         return floor;
     }
 
-    /** The rate from {@code now} on: {@code wanted} hashes a second, within floor and ceiling. */
-    synchronized void follow(long now, double wanted) {
+    /** Readers slow: back to the floor; otherwise a step up for every growth step since the last one. */
+    synchronized void adapt(long now, boolean readersSlow) {
         refill(now);
-        perSecond = Math.max(floor, Math.min(ceiling, wanted));
-        tokens = Math.min(tokens, capacity());
-    }
-
-    /**
-     * How many of {@code threads} hashes of {@code hashNanos} the current rate keeps busy at once, at least
-     * {@code least}: while the rate is low, one thread paced; as it grows, more threads, still paced.
-     */
-    synchronized int threadsBusy(double hashNanos, int least, int threads) {
-        return Math.max(least, Math.min(threads, (int) Math.ceil(perSecond * hashNanos / 1e9)));
+        if (readersSlow) {
+            perSecond = floor;
+            tokens = Math.min(tokens, capacity());
+            grownAt = now;
+            return;
+        }
+        long steps = (now - grownAt) / GROWTH_STEP;
+        if (steps > 0) {
+            perSecond = Math.min(ceiling, perSecond + steps * GROWTH * (ceiling - floor));
+            grownAt += steps * GROWTH_STEP;
+        }
     }
 
     /** Whether hashing is held below what its threads can do. */

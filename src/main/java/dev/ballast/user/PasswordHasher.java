@@ -14,15 +14,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
@@ -30,9 +27,10 @@ import org.jboss.logging.Logger;
 
 /**
  * bcrypt on threads of its own: hashing is deliberately slow CPU work, so it never runs on an event loop.
- * It is work-conserving ({@link HashingQueue}, {@link HashingShare}, {@link CpuRoom}): with no reader around every
- * hashing thread is used; beside readers hashing takes the CPU everything else leaves, measured every fifth of a
- * second, less {@code PASSWORD_HASH_CPU_HEADROOM}, and never less than its floor share. A login is refused (503 with Retry-After) only when it could not start hashing in time: by its
+ * It is work-conserving ({@link HashingQueue}, {@link HashingShare}): hashing takes the CPU readers leave. While
+ * readers are around and fast, the share grows until every hashing thread is used; the moment they are slow
+ * (their mean latency above {@code PASSWORD_HASH_READER_LATENCY}), it falls back to its floor, and grows again
+ * from there. A login is refused (503 with Retry-After) only when it could not start hashing in time: by its
  * request's deadline less one hash, and while hashing is held within {@code PASSWORD_HASH_CONTENDED_MAX_WAIT}
  * (2 s: a burst of logins is served at the share's pace, while a flood's excess is refused at once).
  * Created at start-up, because it times bcrypt then: never on an event loop at the first login.
@@ -52,8 +50,6 @@ public class PasswordHasher {
     private final PasswordRequests passwordRequests;
     private final Vertx vertx;
     private final HashingShare share;
-    private final CpuRoom room;
-    private final ThreadMXBean threadCpu = ManagementFactory.getThreadMXBean();
     private final long contendedWaitNanos;
     private final long requestTimeoutNanos;
     private final AtomicBoolean retryPending = new AtomicBoolean();
@@ -64,7 +60,6 @@ public class PasswordHasher {
                    @ConfigProperty(name = "ballast.password.workers") int workers,
                    @ConfigProperty(name = "ballast.password.cpu-share") double cpuShare,
                    @ConfigProperty(name = "ballast.password.hashes-per-second") double hashesPerSecond,
-                   @ConfigProperty(name = "ballast.password.cpu-headroom") double cpuHeadroom,
                    @ConfigProperty(name = "ballast.password.contended-max-wait") Duration contendedMaxWait,
                    @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout) {
         if (cost < 10) {
@@ -88,7 +83,6 @@ public class PasswordHasher {
         double floor = hashesPerSecond > 0 ? hashesPerSecond : HashingShare.hashesPerSecond(cpuShare, cores, hashTime);
         double ceiling = HashingShare.hashesPerSecond(1, threads, hashTime);
         this.share = new HashingShare(floor, ceiling, System.nanoTime());
-        this.room = new CpuRoom(busyCores(cores), cores, cpuHeadroom, System.nanoTime());
         this.queue = new HashingQueue(threads, contendedThreads, share, hashTime.toNanos());
         this.contendedWaitNanos = contendedMaxWait.toNanos();
         this.requestTimeoutNanos = requestTimeout.toNanos();
@@ -96,10 +90,9 @@ public class PasswordHasher {
         registry.gauge("ballast.password.hashes.per.second.max", this, hasher -> hasher.contended() ? share.perSecond() : ceiling);
         registry.gauge("ballast.password.waiting", queue, HashingQueue::waiting);
         registry.gauge("ballast.password.contended", this, hasher -> hasher.contended() ? 1 : 0);
-        LOG.infof("Password hashing: bcrypt cost %d takes %d ms here; %d threads (%.1f hashes a second) with no reader around;"
-                        + " beside readers the CPU they leave less %.2f cores, at least %.1f hashes a second on %d thread(s)"
-                        + " (%.2f of %d cores%s)", cost, hashTime.toMillis(), threads, ceiling, cpuHeadroom, floor,
-                contendedThreads, cpuShare, cores,
+        LOG.infof("Password hashing: bcrypt cost %d takes %d ms here; %d threads (%.1f hashes a second) while readers are"
+                        + " fast; while they are slow %d and at least %.1f hashes a second (%.2f of %d cores%s), growing again"
+                        + " as they recover", cost, hashTime.toMillis(), threads, ceiling, contendedThreads, floor, cpuShare, cores,
                 hashesPerSecond > 0 ? ", overridden by PASSWORD_HASH_RATE" : "");
     }
 
@@ -124,28 +117,14 @@ public class PasswordHasher {
     }
 
     /**
-     * The cores busy on average since the last call, from the operating environment's CPU load (a container's own
-     * when in one); negative when it does not say.
-     */
-    private static DoubleSupplier busyCores(int cores) {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return () -> {
-                double load = os.getCpuLoad();
-                return load < 0 ? -1 : load * cores;
-            };
-        }
-        return () -> -1;
-    }
-
-    /**
-     * Whether hashing is held now: readers are around (requests other than logins and registrations) and the CPU
-     * they and everything else leave ({@link CpuRoom}) is less than the hashing threads could use. Logins alone
-     * never hold hashing: they make the loops late, but delay nobody but themselves.
+     * Whether hashing is held now: readers are around (requests other than logins and registrations) and the share,
+     * adapted to whether they are slow ({@link AdmissionControl#readersSlow}), is below what the threads can do.
+     * Logins alone never hold hashing: they make the loops late, but delay nobody but themselves.
      */
     boolean contended() {
-        long now = System.nanoTime();
-        share.follow(now, room.cores(now) / (queue.hashNanos() / 1e9));
-        return admission.readersPresent(passwordRequests.inFlight()) && share.holding();
+        boolean readersPresent = admission.readersPresent(passwordRequests.inFlight());
+        share.adapt(System.nanoTime(), readersPresent && admission.readersSlow());
+        return readersPresent && share.holding();
     }
 
     private <T> Uni<T> offloaded(Supplier<T> work) {
@@ -181,26 +160,21 @@ public class PasswordHasher {
 
     private <T> void run(Supplier<T> work, UniEmitter<? super T> emitter) {
         long start = System.nanoTime();
-        long cpuStart = threadCpu.getCurrentThreadCpuTime();
         T result;
         try {
             result = work.get();
         } catch (RuntimeException e) {
-            finished(start, cpuStart);
+            finished(start);
             emitter.fail(e);
             return;
         }
         // The next hash may start before this request carries on with its result.
-        finished(start, cpuStart);
+        finished(start);
         emitter.complete(result);
     }
 
-    /** Counts the hash's time (its thread's CPU time where the JVM measures it, else its duration), then dispatches. */
-    private void finished(long start, long cpuStart) {
-        long took = System.nanoTime() - start;
-        long cpu = cpuStart < 0 ? took : threadCpu.getCurrentThreadCpuTime() - cpuStart;
-        queue.finished(took);
-        room.hashed(cpu);
+    private void finished(long start) {
+        queue.finished(System.nanoTime() - start);
         dispatch();
     }
 

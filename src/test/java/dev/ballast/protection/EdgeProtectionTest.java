@@ -50,9 +50,9 @@ class EdgeProtectionTest {
                     "ballast.connections.body-timeout", "3s",
                     "ballast.connections.per-address-max", "4",
                     "ballast.password.hashes-per-second", "0.01",
-                    // No CPU left for hashing beyond its floor beside readers, on any machine: a test holds hashing
-                    // to its share at once by sending a reader.
-                    "ballast.password.cpu-headroom", "1000",
+                    // Every reader counts as slow: a test makes readers need the CPU at once, on any machine, by
+                    // sending one.
+                    "ballast.password.reader-latency", "0ms",
                     "ballast.admission.request-timeout", "5s");
         }
     }
@@ -299,8 +299,8 @@ class EdgeProtectionTest {
         readerInFlight(); // readers are around
         String refused = null;
         for (int attempt = 0; attempt < 5 && refused == null; attempt++) {
-            // A reader answered: readers are around for the second that follows, and with no room beyond the
-            // floor hashing is held (a slow machine may let that second pass: try again).
+            // A reader answered: with PASSWORD_HASH_READER_LATENCY at 0 every reader counts as slow, and
+            // hashing is held for the half second that follows (a slow machine may let it pass: try again).
             assertTrue(RawHttp.get(OTHER_CLIENT, "/api/tags").startsWith("HTTP/1.1 200"));
             double refusedBefore = hashingRefusals();
             String response = loginOfNobody("Origin: " + ORIGIN + "\r\n");

@@ -55,34 +55,34 @@ class HashingShareTest {
     }
 
     @Test
-    void theRateFollowsWhatItIsGivenWithinFloorAndCeiling() {
+    void whileReadersAreFastTheShareGrowsToEveryThreadAndFallsBackToItsFloorTheMomentTheyAreSlow() {
         HashingShare share = new HashingShare(4, 20, 0);
-        assertFalse(share.holding(), "it starts at the ceiling: not held");
-        share.follow(SECOND, 10);
-        assertEquals(10, share.perSecond(), 1e-9);
+        assertFalse(share.holding(), "a replica that has seen no reader holds hashing to nothing");
+        share.adapt(SECOND, true);
         assertTrue(share.holding());
-        assertTrue(share.nanosUntil(11, SECOND) > 0, "the bucket holds one second of the current rate, not of the ceiling");
-        share.follow(2 * SECOND, 0);
-        assertEquals(4, share.perSecond(), 1e-9, "never below the floor");
-        share.follow(3 * SECOND, 100);
-        assertEquals(20, share.perSecond(), 1e-9, "nor above the ceiling");
-        assertFalse(share.holding());
-    }
+        assertEquals(4, share.perSecond(), "slow readers: the floor at once");
+        assertTrue(share.nanosUntil(5, SECOND) > 0, "the bucket holds one second of the floor, not of the ceiling");
 
-    @Test
-    void theRateSaysHowManyThreadsItKeepsBusy() {
-        HashingShare share = new HashingShare(4, 20, 0);
-        long hash = 100_000_000L;
-        assertEquals(2, share.threadsBusy(hash, 1, 2), "at 20 a second, 100 ms hashes: two threads");
-        share.follow(SECOND, 10);
-        assertEquals(1, share.threadsBusy(hash, 1, 2), "at 10 a second: one");
-        assertEquals(2, share.threadsBusy(hash, 2, 4), "at least the least");
+        share.adapt(SECOND + HashingShare.GROWTH_STEP - 1, false);
+        assertEquals(4, share.perSecond(), "no growth within a step");
+        share.adapt(SECOND + HashingShare.GROWTH_STEP, false);
+        assertEquals(5.6, share.perSecond(), 1e-9, "a tenth of the room (16) a step");
+        share.adapt(SECOND + 3 * HashingShare.GROWTH_STEP, false);
+        assertEquals(8.8, share.perSecond(), 1e-9, "a step for every step that passed");
+        share.adapt(SECOND + 3 * HashingShare.GROWTH_STEP + 1, true);
+        assertEquals(4, share.perSecond(), "slow again: back to the floor, not halfway");
+
+        share.adapt(SECOND + 3 * HashingShare.GROWTH_STEP + 1 + 10 * HashingShare.GROWTH_STEP, false);
+        assertEquals(20, share.perSecond(), 1e-9, "ten steps of fast readers: every thread");
+        assertFalse(share.holding());
+        share.adapt(100 * SECOND, false);
+        assertEquals(20, share.perSecond(), 1e-9, "and never beyond");
     }
 
     @Test
     void aFloorAboveTheCeilingMeansNoHolding() {
         HashingShare share = new HashingShare(1000, 20, 0);
-        share.follow(SECOND, 0);
+        share.adapt(SECOND, true);
         assertFalse(share.holding(), "PASSWORD_HASH_RATE above what the threads can do: hashing is never held");
     }
 }
