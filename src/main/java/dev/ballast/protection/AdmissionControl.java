@@ -45,10 +45,8 @@ public class AdmissionControl {
     /** Routing-context key of a refused request's answer (its body), set by the first route and sent after CORS. */
     private static final String REFUSAL_KEY = "ballast.admission.refusal";
     private static final long LAG_PROBE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(10);
-    /** How long a reader answered counts as recent: readers are around. */
+    /** How long a reader answered, or a reader that waited, counts as recent. */
     private static final long RECENT = TimeUnit.SECONDS.toNanos(1);
-    /** Readers' latency is a mean over one to two of these: short, so that hashing yields within a fraction of a second. */
-    private static final long LATENCY_WINDOW = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final AdmissionLimit limit;
     private final EventLoopLag lag;
@@ -57,7 +55,7 @@ public class AdmissionControl {
     private final String retryAfterSeconds;
     private final Buffer overLimitBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy, retry shortly")));
     private final Buffer queuedBody = Buffer.buffer(Json.encode(ErrorBody.of("server is busy (request waited too long), retry shortly")));
-    private final ReaderLatency readers;
+    private final ReaderWaits readers;
     private final Counter overLimit;
     private final Counter queuedTooLong;
 
@@ -67,13 +65,13 @@ public class AdmissionControl {
                      @ConfigProperty(name = "ballast.admission.max-limit") int maxLimit,
                      @ConfigProperty(name = "ballast.admission.queue-timeout") Duration queueTimeout,
                      @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout,
-                     @ConfigProperty(name = "ballast.password.reader-latency") Duration readerLatency,
+                     @ConfigProperty(name = "ballast.password.contended-wait") Duration readersWait,
                      @ConfigProperty(name = "ballast.retry-after") Duration retryAfter) {
         this.limit = new AdmissionLimit(initialLimit, minLimit, maxLimit, System::nanoTime);
         this.lag = new EventLoopLag(vertx.nettyEventLoopGroup(), LAG_PROBE_INTERVAL);
         this.queueTimeoutNanos = queueTimeout.toNanos();
         this.requestTimeoutNanos = requestTimeout.toNanos();
-        this.readers = new ReaderLatency(RECENT, LATENCY_WINDOW, readerLatency.toNanos(), System.nanoTime());
+        this.readers = new ReaderWaits(RECENT, readersWait.toNanos(), System.nanoTime());
         this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
         Gauge.builder("ballast.admission.limit", limit, AdmissionLimit::limit).register(registry);
         Gauge.builder("ballast.admission.in.flight", limit, AdmissionLimit::inFlight).register(registry);
@@ -91,17 +89,18 @@ public class AdmissionControl {
         router.route().order(-SecurityHandlerPriorities.CORS + 1).handler(this::answerIfRefused);
     }
 
-    /** Requests other than logins and registrations ({@link PasswordRequests}) are around ({@link ReaderLatency}). */
+    /** Requests other than logins and registrations ({@link PasswordRequests}) are around ({@link ReaderWaits}). */
     public boolean readersPresent(int passwordRequestsInFlight) {
         return readers.around(System.nanoTime(), limit.inFlight() > passwordRequestsInFlight);
     }
 
     /**
-     * Readers are slow ({@link ReaderLatency}): over the last quarter to half second their mean latency was at least
-     * {@code PASSWORD_HASH_READER_LATENCY}, or the loops run later than half the queue timeout now.
+     * Readers wait for the CPU ({@link ReaderWaits}): over about the last second they waited
+     * {@code PASSWORD_HASH_CONTENDED_WAIT} on average before they were admitted, or the loops run later than half
+     * the queue timeout now.
      */
-    public boolean readersSlow() {
-        return readers.slow(System.nanoTime(), lag.maxLag() > queueTimeoutNanos / 2);
+    public boolean readersWaiting() {
+        return readers.waiting(System.nanoTime(), lag.maxLag() > queueTimeoutNanos / 2);
     }
 
     private void admit(RoutingContext context) {
@@ -125,8 +124,7 @@ public class AdmissionControl {
         Vertx.currentContext().putLocal(DatabaseGate.REQUEST_DEADLINE, now - waited + requestTimeoutNanos);
         context.addEndHandler(ended -> {
             if (!PasswordRequests.isOne(context)) {
-                long answeredAt = System.nanoTime();
-                readers.answered(answeredAt, answeredAt - now + waited);
+                readers.answered(System.nanoTime(), waited);
             }
             if (ended.failed()) {
                 permit.get().abandoned();

@@ -27,11 +27,10 @@ import org.jboss.logging.Logger;
 
 /**
  * bcrypt on threads of its own: hashing is deliberately slow CPU work, so it never runs on an event loop.
- * It is work-conserving ({@link HashingQueue}, {@link HashingShare}): hashing takes the CPU readers leave. While
- * readers are around and fast, the share grows until every hashing thread is used; the moment they are slow
- * (their mean latency above {@code PASSWORD_HASH_READER_LATENCY}), it falls back to its floor, and grows again
- * from there. A login is refused (503 with Retry-After) only when it could not start hashing in time: by its
- * request's deadline less one hash, and while hashing is held within {@code PASSWORD_HASH_CONTENDED_MAX_WAIT}
+ * It is work-conserving ({@link HashingQueue}): while the CPU has room, every hashing thread is used; while
+ * readers need the CPU (they are around, and wait for it), hashing is held to its share
+ * ({@link HashingShare}). A login is refused (503 with Retry-After) only when it could not start hashing in
+ * time: by its request's deadline less one hash, and under contention within {@code PASSWORD_HASH_CONTENDED_MAX_WAIT}
  * (2 s: a burst of logins is served at the share's pace, while a flood's excess is refused at once).
  * Created at start-up, because it times bcrypt then: never on an event loop at the first login.
  */
@@ -49,7 +48,6 @@ public class PasswordHasher {
     private final AdmissionControl admission;
     private final PasswordRequests passwordRequests;
     private final Vertx vertx;
-    private final HashingShare share;
     private final long contendedWaitNanos;
     private final long requestTimeoutNanos;
     private final AtomicBoolean retryPending = new AtomicBoolean();
@@ -80,19 +78,18 @@ public class PasswordHasher {
         });
         this.decoyHash = BcryptUtil.bcryptHash("decoy password", cost);
         Duration hashTime = timeOneHash(cost);
-        double floor = hashesPerSecond > 0 ? hashesPerSecond : HashingShare.hashesPerSecond(cpuShare, cores, hashTime);
-        double ceiling = HashingShare.hashesPerSecond(1, threads, hashTime);
-        this.share = new HashingShare(floor, ceiling, System.nanoTime());
+        double rate = hashesPerSecond > 0 ? hashesPerSecond : HashingShare.hashesPerSecond(cpuShare, cores, hashTime);
+        HashingShare share = new HashingShare(rate, System.nanoTime());
         this.queue = new HashingQueue(threads, contendedThreads, share, hashTime.toNanos());
         this.contendedWaitNanos = contendedMaxWait.toNanos();
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.refused = registry.counter("ballast.password.rejections", "reason", "wait");
-        registry.gauge("ballast.password.hashes.per.second.max", this, hasher -> hasher.contended() ? share.perSecond() : ceiling);
+        registry.gauge("ballast.password.hashes.per.second.max", share, HashingShare::perSecond);
         registry.gauge("ballast.password.waiting", queue, HashingQueue::waiting);
         registry.gauge("ballast.password.contended", this, hasher -> hasher.contended() ? 1 : 0);
-        LOG.infof("Password hashing: bcrypt cost %d takes %d ms here; %d threads (%.1f hashes a second) while readers are"
-                        + " fast; while they are slow %d and at least %.1f hashes a second (%.2f of %d cores%s), growing again"
-                        + " as they recover", cost, hashTime.toMillis(), threads, ceiling, contendedThreads, floor, cpuShare, cores,
+        LOG.infof("Password hashing: bcrypt cost %d takes %d ms here; %d threads while the CPU has room; under contention"
+                        + " %d and at most %.1f hashes a second (%.2f of %d cores%s)",
+                cost, hashTime.toMillis(), threads, contendedThreads, rate, cpuShare, cores,
                 hashesPerSecond > 0 ? ", overridden by PASSWORD_HASH_RATE" : "");
     }
 
@@ -116,15 +113,18 @@ public class PasswordHasher {
         return offloaded(() -> BcryptUtil.matches(password, hash == null ? decoyHash : hash) && hash != null);
     }
 
-    /**
-     * Whether hashing is held now: readers are around (requests other than logins and registrations) and the share,
-     * adapted to whether they are slow ({@link AdmissionControl#readersSlow}), is below what the threads can do.
-     * Logins alone never hold hashing: they make the loops late, but delay nobody but themselves.
-     */
     boolean contended() {
-        boolean readersPresent = admission.readersPresent(passwordRequests.inFlight());
-        share.adapt(System.nanoTime(), readersPresent && admission.readersSlow());
-        return readersPresent && share.holding();
+        return readersNeedTheCpu(admission.readersPresent(passwordRequests.inFlight()), admission.readersWaiting());
+    }
+
+    /**
+     * Readers need the CPU: requests other than logins and registrations are around, and readers wait for the CPU
+     * ({@link AdmissionControl#readersWaiting}). A replica serving readers with CPU to spare is not short of it;
+     * logins alone make the loops late (hashing on every core) but delay nobody but themselves, and the share would
+     * refuse work an idle CPU can do.
+     */
+    static boolean readersNeedTheCpu(boolean readersPresent, boolean readersWaiting) {
+        return readersPresent && readersWaiting;
     }
 
     private <T> Uni<T> offloaded(Supplier<T> work) {

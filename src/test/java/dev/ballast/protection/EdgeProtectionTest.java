@@ -50,9 +50,9 @@ class EdgeProtectionTest {
                     "ballast.connections.body-timeout", "3s",
                     "ballast.connections.per-address-max", "4",
                     "ballast.password.hashes-per-second", "0.01",
-                    // Every reader counts as slow: a test makes readers need the CPU at once, on any machine, by
-                    // sending one.
-                    "ballast.password.reader-latency", "0ms",
+                    // Every reader counts as one that waited for the CPU: a test makes readers need the CPU at once,
+                    // on any machine, by sending one.
+                    "ballast.password.contended-wait", "0ms",
                     "ballast.admission.request-timeout", "5s");
         }
     }
@@ -299,8 +299,8 @@ class EdgeProtectionTest {
         readerInFlight(); // readers are around
         String refused = null;
         for (int attempt = 0; attempt < 5 && refused == null; attempt++) {
-            // A reader answered: with PASSWORD_HASH_READER_LATENCY at 0 every reader counts as slow, and
-            // hashing is held for the half second that follows (a slow machine may let it pass: try again).
+            // A reader answered: with PASSWORD_HASH_CONTENDED_WAIT at 0 readers count as waiting for the CPU, and
+            // readers need the CPU for the second that follows (a slow machine may let that second pass: try again).
             assertTrue(RawHttp.get(OTHER_CLIENT, "/api/tags").startsWith("HTTP/1.1 200"));
             double refusedBefore = hashingRefusals();
             String response = loginOfNobody("Origin: " + ORIGIN + "\r\n");

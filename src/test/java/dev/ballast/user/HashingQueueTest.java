@@ -46,7 +46,7 @@ class HashingQueueTest {
 
     /** Two threads, one under contention; a share of {@code perSecond} hashes a second; a hash takes 100 ms. */
     private static HashingQueue queue(double perSecond) {
-        return new HashingQueue(2, 1, new HashingShare(perSecond, perSecond, 0), HASH);
+        return new HashingQueue(2, 1, new HashingShare(perSecond, 0), HASH);
     }
 
     private static void apply(HashingQueue.Dispatch dispatch) {
@@ -195,7 +195,7 @@ class HashingQueueTest {
 
     @Test
     void theThreadCountsMustMakeSense() {
-        HashingShare share = new HashingShare(1, 1, 0);
+        HashingShare share = new HashingShare(1, 0);
         assertThrows(IllegalArgumentException.class, () -> new HashingQueue(0, 1, share, HASH));
         assertThrows(IllegalArgumentException.class, () -> new HashingQueue(1, 2, share, HASH));
     }

@@ -21,7 +21,7 @@ class HashingShareTest {
 
     @Test
     void aBurstOfOneSecondsWorthIsServedThenTheRestIsRefusedUntilItRefills() {
-        HashingShare share = new HashingShare(4, 4, 0);
+        HashingShare share = new HashingShare(4, 0);
         for (int i = 0; i < 4; i++) {
             assertTrue(share.tryAcquire(0), "hash " + i + " of the burst");
         }
@@ -38,51 +38,19 @@ class HashingShareTest {
 
     @Test
     void aSlowHashStillGetsOnePlace() {
-        HashingShare share = new HashingShare(0.5, 0.5, 0);
+        HashingShare share = new HashingShare(0.5, 0);
         assertTrue(share.tryAcquire(0));
         assertFalse(share.tryAcquire(SECOND));
         assertTrue(share.tryAcquire(2 * SECOND));
-        assertThrows(IllegalArgumentException.class, () -> new HashingShare(0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new HashingShare(0, 0));
     }
 
     @Test
     void itSaysHowLongUntilHashesOneAfterAnotherAreWithinTheShare() {
-        HashingShare share = new HashingShare(4, 4, 0);
+        HashingShare share = new HashingShare(4, 0);
         assertEquals(0, share.nanosUntil(4, 0), "the full bucket covers four");
         assertEquals(SECOND / 4, share.nanosUntil(5, 0), "the fifth waits for one refill");
         share.tryAcquire(0);
         assertEquals(SECOND / 4 - SECOND / 8, share.nanosUntil(4, SECOND / 8), "one taken: the time that passed since counts");
-    }
-
-    @Test
-    void whileReadersAreFastTheShareGrowsToEveryThreadAndFallsBackToItsFloorTheMomentTheyAreSlow() {
-        HashingShare share = new HashingShare(4, 20, 0);
-        assertFalse(share.holding(), "a replica that has seen no reader holds hashing to nothing");
-        share.adapt(SECOND, true);
-        assertTrue(share.holding());
-        assertEquals(4, share.perSecond(), "slow readers: the floor at once");
-        assertTrue(share.nanosUntil(5, SECOND) > 0, "the bucket holds one second of the floor, not of the ceiling");
-
-        share.adapt(SECOND + HashingShare.GROWTH_STEP - 1, false);
-        assertEquals(4, share.perSecond(), "no growth within a step");
-        share.adapt(SECOND + HashingShare.GROWTH_STEP, false);
-        assertEquals(5.6, share.perSecond(), 1e-9, "a tenth of the room (16) a step");
-        share.adapt(SECOND + 3 * HashingShare.GROWTH_STEP, false);
-        assertEquals(8.8, share.perSecond(), 1e-9, "a step for every step that passed");
-        share.adapt(SECOND + 3 * HashingShare.GROWTH_STEP + 1, true);
-        assertEquals(4, share.perSecond(), "slow again: back to the floor, not halfway");
-
-        share.adapt(SECOND + 3 * HashingShare.GROWTH_STEP + 1 + 10 * HashingShare.GROWTH_STEP, false);
-        assertEquals(20, share.perSecond(), 1e-9, "ten steps of fast readers: every thread");
-        assertFalse(share.holding());
-        share.adapt(100 * SECOND, false);
-        assertEquals(20, share.perSecond(), 1e-9, "and never beyond");
-    }
-
-    @Test
-    void aFloorAboveTheCeilingMeansNoHolding() {
-        HashingShare share = new HashingShare(1000, 20, 0);
-        share.adapt(SECOND, true);
-        assertFalse(share.holding(), "PASSWORD_HASH_RATE above what the threads can do: hashing is never held");
     }
 }
