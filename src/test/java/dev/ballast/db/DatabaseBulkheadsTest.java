@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.TestSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -54,7 +55,10 @@ class DatabaseBulkheadsTest {
 
     /** A pool of 4: reads may hold 3 with 3 waiting, writes 2 with 2 waiting. */
     private DatabaseBulkheads bulkheads(long queueWaitMillis) {
-        return new DatabaseBulkheads(vertx, registry, 4, 0, 0, 1, queueWaitMillis);
+        return new DatabaseBulkheads(vertx, registry, 4,
+                TestSettings.of(BulkheadSettings.class, Map.of("ballast.bulkhead.reads", "0", "ballast.bulkhead.writes", "0",
+                        "ballast.bulkhead.queue-factor", "1")),
+                TestSettings.of(DatabaseSettings.class, Map.of("ballast.db.acquire-timeout-ms", Long.toString(queueWaitMillis))));
     }
 
     /** Work that holds its permit until the test completes it. */
