@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.TestSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
@@ -26,22 +25,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database bulkheads on their own (no database): how many run, how many wait, and for how long. Their guards
- * need the application's fault tolerance, hence the application start.
+ * need the application's fault tolerance, hence the application start: {@link SmallPoolProfile}'s, whose fault
+ * tolerance metrics are off (the bulkheads built here carry the application's names).
  */
 @QuarkusTest
-@TestProfile(DatabaseBulkheadsTest.WithoutGuardMetrics.class)
+@TestProfile(SmallPoolProfile.class)
 class DatabaseBulkheadsTest {
-
-    /**
-     * The bulkheads built here carry the same names as the application's own: their fault tolerance metrics would
-     * be registered a second time (Micrometer warns). This test checks rejections through its own registry.
-     */
-    public static class WithoutGuardMetrics implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.fault-tolerance.metrics.enabled", "false");
-        }
-    }
 
     private static final long QUEUE_WAIT_MILLIS = 300;
     /** For the cases where giving up must not happen, however slow the machine. */
