@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,17 +57,13 @@ public class ArchiveJob {
     private final MeterRegistry registry;
     private final boolean scheduled;
 
-    ArchiveJob(DatabaseGate gate, ArchiveRepository archive, ReadCaches caches, MeterRegistry registry,
-               @ConfigProperty(name = "ballast.archive.cron") String cron,
-               @ConfigProperty(name = "ballast.archive.after-days") int afterDays,
-               @ConfigProperty(name = "ballast.archive.batch-size") int batchSize,
-               @ConfigProperty(name = "ballast.archive.lock-timeout") Duration lockTimeout) {
+    ArchiveJob(DatabaseGate gate, ArchiveRepository archive, ReadCaches caches, MeterRegistry registry, ArchiveSettings settings) {
         this.gate = gate;
         this.archive = archive;
         this.caches = caches;
-        this.after = Duration.ofDays(afterDays);
-        this.batchSize = batchSize;
-        this.lockTimeout = lockTimeout.toMillis() + "ms";
+        this.after = Duration.ofDays(settings.afterDays());
+        this.batchSize = settings.batchSize();
+        this.lockTimeout = settings.lockTimeout().toMillis() + "ms";
         this.articlesMoved = moved(registry, "articles");
         this.commentsMoved = moved(registry, "comments");
         this.tagsMoved = moved(registry, "article_tags");
@@ -76,7 +71,7 @@ public class ArchiveJob {
         this.runs = Timer.builder("ballast.archive.run").description("Duration of successful archive runs").register(registry);
         this.registry = registry;
         // Quarkus' scheduler takes "off" and "disabled" for no schedule.
-        this.scheduled = !cron.equals("off") && !cron.equals("disabled");
+        this.scheduled = !settings.cron().equals("off") && !settings.cron().equals("disabled");
     }
 
     void start(@Observes StartupEvent event) {

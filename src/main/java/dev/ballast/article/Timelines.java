@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every author's {@link Timeline}, shared by all the readers who follow them and cached by author id
@@ -40,10 +39,10 @@ class Timelines {
     private final ViewCache<Long, Timeline> cache;
     private final int depth;
 
-    Timelines(Database db, ViewCaches caches, @ConfigProperty(name = "ballast.feed.timeline-depth") int depth) {
+    Timelines(Database db, ViewCaches caches, FeedSettings settings) {
         this.db = db;
         this.cache = caches.named(ReadCaches.ARTICLE_TIMELINES);
-        this.depth = depth;
+        this.depth = settings.timelineDepth();
     }
 
     /** The timelines of these authors, in their order. */

@@ -21,9 +21,9 @@ public class TokenService {
     private final Duration lifetime;
 
     TokenService(@ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
-                 @ConfigProperty(name = "ballast.jwt.lifetime") Duration lifetime) {
+                 JwtSettings settings) {
         this.issuer = issuer;
-        this.lifetime = lifetime;
+        this.lifetime = settings.lifetime();
     }
 
     public String issue(long userId, long generation) {

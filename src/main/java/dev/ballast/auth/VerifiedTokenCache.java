@@ -5,11 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonNumber;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -86,9 +84,9 @@ class VerifiedTokenCache {
         return 2048 + 6L * token.length();
     }
 
-    VerifiedTokenCache(MeterRegistry registry, @ConfigProperty(name = "ballast.auth.verified-tokens-bytes") MemorySize budget) {
+    VerifiedTokenCache(MeterRegistry registry, AuthSettings settings) {
         this.verified = Caffeine.newBuilder()
-                .maximumWeight(budget.asLongValue())
+                .maximumWeight(settings.verifiedTokensBytes().asLongValue())
                 .weigher((Key key, Verified entry) -> (int) heapBytes(key.token()))
                 // Until the second of its exp begins: counted in whole seconds from now, a token kept late in a
                 // second would outlive its exp by up to a second.

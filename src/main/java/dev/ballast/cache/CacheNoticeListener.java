@@ -14,11 +14,9 @@ import io.vertx.pgclient.PgConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,18 +63,15 @@ public class CacheNoticeListener {
     private volatile boolean stopped;
 
     CacheNoticeListener(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, ViewCaches caches, CacheNoticeSender sender,
-                        MeterRegistry registry,
-                        @ConfigProperty(name = "ballast.cache.notify.enabled") boolean enabled,
-                        @ConfigProperty(name = "ballast.cache.notify.channel") String channel,
-                        @ConfigProperty(name = "ballast.cache.notify.reconnect-max") Duration reconnectMax) {
+                        MeterRegistry registry, CacheSettings settings) {
         this.vertx = vertx;
         this.poolCreator = poolCreator;
         this.connections = connections;
         this.caches = caches;
         this.instanceId = sender.instanceId();
-        this.enabled = enabled;
-        this.channel = channel;
-        this.reconnectMaxMillis = Math.max(FIRST_RECONNECT_MILLIS, reconnectMax.toMillis());
+        this.enabled = settings.notices().enabled();
+        this.channel = settings.notices().channel();
+        this.reconnectMaxMillis = Math.max(FIRST_RECONNECT_MILLIS, settings.notices().reconnectMax().toMillis());
         this.receivedOwn = registry.counter("ballast.cache.notices.received", "origin", "own");
         this.receivedOther = registry.counter("ballast.cache.notices.received", "origin", "other");
         this.invalid = registry.counter("ballast.cache.notices.invalid");

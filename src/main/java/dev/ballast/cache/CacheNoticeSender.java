@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,14 +49,11 @@ public class CacheNoticeSender {
     private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private final NoticeBatches batches = new NoticeBatches(MAX_BATCH, this::sendBatch);
 
-    CacheNoticeSender(Database db, MeterRegistry registry,
-                      @ConfigProperty(name = "ballast.cache.notify.enabled") boolean enabled,
-                      @ConfigProperty(name = "ballast.cache.notify.in-write") boolean inWrite,
-                      @ConfigProperty(name = "ballast.cache.notify.channel") String channel) {
+    CacheNoticeSender(Database db, MeterRegistry registry, CacheSettings settings) {
         this.db = db;
-        this.enabled = enabled;
-        this.inWrite = inWrite;
-        this.channel = channel;
+        this.enabled = settings.notices().enabled();
+        this.inWrite = settings.notices().inWrite();
+        this.channel = settings.notices().channel();
         this.channelAccepted = !channel.isEmpty() && channel.getBytes(StandardCharsets.UTF_8).length <= MAX_CHANNEL_BYTES;
         this.sent = registry.counter("ballast.cache.notices.sent");
         this.sendFailures = registry.counter("ballast.cache.notices.send.failures");

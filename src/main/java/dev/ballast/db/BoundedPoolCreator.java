@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.List;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Bounds what Quarkus 3.33 leaves open: by default Vert.x lets requests wait for a connection in an
@@ -39,11 +38,9 @@ public class BoundedPoolCreator implements PgPoolCreator {
     private final Instance<io.vertx.mutiny.sqlclient.Pool> pool;
     private volatile PgConnectOptions firstServerOptions;
 
-    BoundedPoolCreator(@ConfigProperty(name = "ballast.db.wait-queue-max") int waitQueueMax,
-                       @ConfigProperty(name = "ballast.db.acquire-timeout-ms") int acquireTimeoutMillis,
-                       Instance<io.vertx.mutiny.sqlclient.Pool> pool) {
-        this.waitQueueMax = waitQueueMax;
-        this.acquireTimeoutMillis = acquireTimeoutMillis;
+    BoundedPoolCreator(DatabaseSettings settings, Instance<io.vertx.mutiny.sqlclient.Pool> pool) {
+        this.waitQueueMax = settings.waitQueueMax();
+        this.acquireTimeoutMillis = settings.acquireTimeoutMs();
         this.pool = pool;
     }
 

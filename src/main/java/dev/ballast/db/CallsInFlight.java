@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The gate's calls in flight, and what fails them from outside: one sweep every {@code DB_DEADLINE_SWEEP_MS}
@@ -26,10 +25,9 @@ class CallsInFlight {
     private final Counter failedByBreaker;
     private long sweeper = -1;
 
-    CallsInFlight(Vertx vertx, Heartbeat heartbeat, MeterRegistry registry,
-                  @ConfigProperty(name = "ballast.db.deadline-sweep-ms") long sweepMillis) {
+    CallsInFlight(Vertx vertx, Heartbeat heartbeat, MeterRegistry registry, DatabaseSettings settings) {
         this.vertx = vertx;
-        this.sweepMillis = sweepMillis;
+        this.sweepMillis = settings.deadlineSweepMs();
         this.pastDeadline = DatabaseGate.pastDeadline(registry);
         this.failedByBreaker = registry.counter("ballast.db.calls.failed", "reason", "circuit-opened-in-flight");
         heartbeat.whenOpened(this::failAll);

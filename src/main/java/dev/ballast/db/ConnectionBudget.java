@@ -43,13 +43,14 @@ class ConnectionBudget {
 
     ConnectionBudget(Pool pool, DatabaseGate gate, MeterRegistry registry,
                      @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolMax,
-                     @ConfigProperty(name = "ballast.db.reserved-connections") int reserved,
+                     DatabaseSettings settings,
+                     // cache's setting (cache.CacheSettings), read by its name: db is a floor below cache
                      @ConfigProperty(name = "ballast.cache.notify.enabled") boolean cacheNotices) {
         this.pool = pool;
         this.gate = gate;
         this.poolMax = poolMax;
         this.outsidePool = outsidePool(cacheNotices);
-        this.reserved = reserved;
+        this.reserved = settings.reservedConnections();
         Gauge.builder("ballast.db.connection.headroom", headroom, AtomicInteger::get)
                 .description("Connections Postgres would still allow if this replica's pool were full, with its heartbeat "
                         + "and cache listener (negative: over budget)")

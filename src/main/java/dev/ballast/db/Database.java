@@ -13,7 +13,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,19 +49,15 @@ public class Database {
     private final int batchQueue;
     private final Counter batchRefusals;
 
-    Database(DatabaseGate gate, DatabaseBulkheads bulkheads, MeterRegistry registry,
-             @ConfigProperty(name = "ballast.db.slow-query") Duration slowQuery,
-             @ConfigProperty(name = "ballast.db.write-batch.max-size") int batchMaxSize,
-             @ConfigProperty(name = "ballast.db.write-batch.concurrency") int batchConcurrency,
-             @ConfigProperty(name = "ballast.db.write-batch.queue") int batchQueue) {
+    Database(DatabaseGate gate, DatabaseBulkheads bulkheads, MeterRegistry registry, DatabaseSettings settings) {
         this.gate = gate;
         this.bulkheads = bulkheads;
         this.registry = registry;
-        this.slowQueryNanos = slowQuery.toNanos();
+        this.slowQueryNanos = settings.slowQuery().toNanos();
         this.slowQueries = registry.counter("ballast.db.slow.queries");
-        this.batchMaxSize = batchMaxSize;
-        this.batchConcurrency = batchConcurrency;
-        this.batchQueue = batchQueue;
+        this.batchMaxSize = settings.writeBatch().maxSize();
+        this.batchConcurrency = settings.writeBatch().concurrency();
+        this.batchQueue = settings.writeBatch().queue();
         this.batchRefusals = registry.counter("ballast.rejections", "reason", "bulkhead", "bulkhead", "db-write-batches");
     }
 

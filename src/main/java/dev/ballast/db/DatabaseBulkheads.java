@@ -33,16 +33,14 @@ public class DatabaseBulkheads {
 
     DatabaseBulkheads(Vertx vertx, MeterRegistry registry,
                       @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolSize,
-                      @ConfigProperty(name = "ballast.bulkhead.reads") int readLimit,
-                      @ConfigProperty(name = "ballast.bulkhead.writes") int writeLimit,
-                      @ConfigProperty(name = "ballast.bulkhead.queue-factor") int queueFactor,
-                      @ConfigProperty(name = "ballast.db.acquire-timeout-ms") long queueWaitMillis) {
+                      BulkheadSettings settings, DatabaseSettings database) {
         this.vertx = vertx;
-        this.queueWaitMillis = queueWaitMillis;
+        this.queueWaitMillis = database.acquireTimeoutMs();
         this.waitedTooLong = registry.counter("ballast.db.calls.failed", "reason", "bulkhead-wait");
         // 0 means "derive from the pool": reads may hold 3/4 of it, writes 1/2, so neither kind takes all.
-        int readers = readLimit > 0 ? readLimit : Math.max(1, poolSize * 3 / 4);
-        int writers = writeLimit > 0 ? writeLimit : Math.max(1, poolSize / 2);
+        int readers = settings.reads() > 0 ? settings.reads() : Math.max(1, poolSize * 3 / 4);
+        int writers = settings.writes() > 0 ? settings.writes() : Math.max(1, poolSize / 2);
+        int queueFactor = settings.queueFactor();
         this.reads = bulkhead("db-reads", readers, readers * queueFactor, registry);
         this.writes = bulkhead("db-writes", writers, writers * queueFactor, registry);
         LOG.infof("Database bulkheads: %d reads (+%d waiting), %d writes (+%d waiting), none waiting over %d ms",

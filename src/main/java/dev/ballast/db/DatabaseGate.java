@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every statement on a pooled connection passes here. Each call gets a client-side deadline:
@@ -42,12 +41,11 @@ public class DatabaseGate {
     private final Counter pastDeadline;
     private final Counter refused;
 
-    DatabaseGate(Pool pool, Heartbeat heartbeat, CallsInFlight inFlight, MeterRegistry registry,
-                 @ConfigProperty(name = "ballast.db.query-timeout-ms") long queryTimeoutMillis) {
+    DatabaseGate(Pool pool, Heartbeat heartbeat, CallsInFlight inFlight, MeterRegistry registry, DatabaseSettings settings) {
         this.pool = pool;
         this.heartbeat = heartbeat;
         this.inFlight = inFlight;
-        this.queryTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(queryTimeoutMillis);
+        this.queryTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.queryTimeoutMs());
         this.pastDeadline = pastDeadline(registry);
         this.refused = registry.counter("ballast.db.calls.failed", "reason", "circuit-open");
     }

@@ -19,7 +19,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,18 +49,16 @@ public class Heartbeat {
     private long timerId = -1;
 
     Heartbeat(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, MeterRegistry registry,
-              @ConfigProperty(name = "ballast.db.heartbeat.interval-ms") long intervalMillis,
-              @ConfigProperty(name = "ballast.db.heartbeat.timeout-ms") long timeoutMillis,
-              @ConfigProperty(name = "ballast.db.heartbeat.failures") int failures) {
+              DatabaseSettings settings) {
         this.vertx = vertx;
         this.poolCreator = poolCreator;
         this.connections = connections;
-        this.intervalMillis = intervalMillis;
-        this.timeoutMillis = timeoutMillis;
+        this.intervalMillis = settings.heartbeat().intervalMs();
+        this.timeoutMillis = settings.heartbeat().timeoutMs();
         this.breaker = Guard.create()
                 .withDescription("database heartbeat")
                 .withCircuitBreaker()
-                .requestVolumeThreshold(failures).failureRatio(1.0).successThreshold(1)
+                .requestVolumeThreshold(settings.heartbeat().failures()).failureRatio(1.0).successThreshold(1)
                 // Open, the breaker lets the next heartbeat through after this delay, as a trial.
                 .delay(intervalMillis, ChronoUnit.MILLIS)
                 .onStateChange(this::changed)

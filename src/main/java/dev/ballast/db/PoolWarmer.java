@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,9 +22,9 @@ class PoolWarmer {
     private final DatabaseGate gate;
     private final int minimum;
 
-    PoolWarmer(DatabaseGate gate, @ConfigProperty(name = "ballast.db.pool-min") int minimum) {
+    PoolWarmer(DatabaseGate gate, DatabaseSettings settings) {
         this.gate = gate;
-        this.minimum = minimum;
+        this.minimum = settings.poolMin();
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -12,9 +12,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -27,8 +25,8 @@ public class ExceptionMappers {
     private final String retryAfterSeconds;
     private final Counter databaseRejections;
 
-    ExceptionMappers(MeterRegistry registry, @ConfigProperty(name = "ballast.retry-after") Duration retryAfter) {
-        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+    ExceptionMappers(MeterRegistry registry, RetryAfterSettings retryAfter) {
+        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.duration().toSeconds()));
         this.databaseRejections = registry.counter("ballast.rejections", "reason", "database");
     }
 

@@ -18,9 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every request's budgets per client address ({@code X-Forwarded-For} only from trusted proxies; an IPv6 client is
@@ -54,17 +52,12 @@ public class AddressRateLimit {
     private final Counter rejections;
     private final Counter inFlightRejections;
 
-    AddressRateLimit(Vertx vertx, MeterRegistry registry,
-                     @ConfigProperty(name = "ballast.rate-limit.address-requests-per-minute") int perMinute,
-                     @ConfigProperty(name = "ballast.rate-limit.address-in-flight-max") int inFlightMax,
-                     @ConfigProperty(name = "ballast.rate-limit.max-clients") long maxClients,
-                     @ConfigProperty(name = "ballast.rate-limit.refusal-delay") Duration delay,
-                     @ConfigProperty(name = "ballast.rate-limit.trusted-proxies") Optional<List<String>> trustedProxies) {
+    AddressRateLimit(Vertx vertx, MeterRegistry registry, RateLimitSettings settings) {
         this.vertx = vertx;
-        this.addresses = new RateLimiter(perMinute, WINDOW, maxClients);
-        this.proxies = new TrustedProxies(trustedProxies.orElse(List.of()));
-        this.delayMillis = delay.toMillis();
-        this.inFlightMax = inFlightMax;
+        this.addresses = new RateLimiter(settings.addressRequestsPerMinute(), WINDOW, settings.maxClients());
+        this.proxies = new TrustedProxies(settings.trustedProxies().orElse(List.of()));
+        this.delayMillis = settings.refusalDelay().toMillis();
+        this.inFlightMax = settings.addressInFlightMax();
         this.rejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "address");
         this.inFlightRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "address_in_flight");
     }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The budgets of the requests that cost a password hash or tell whether an email is registered: logins and
@@ -29,11 +28,9 @@ public class AuthBudgets {
     private final Counter accountRejections;
     private final Counter concurrentRejections;
 
-    AuthBudgets(MeterRegistry registry,
-                @ConfigProperty(name = "ballast.rate-limit.auth-per-minute") int authPerMinute,
-                @ConfigProperty(name = "ballast.rate-limit.max-clients") long maxClients) {
-        this.addresses = new RateLimiter(authPerMinute, WINDOW, maxClients);
-        this.accounts = new RateLimiter(authPerMinute, WINDOW, maxClients);
+    AuthBudgets(MeterRegistry registry, RateLimitSettings settings) {
+        this.addresses = new RateLimiter(settings.authPerMinute(), WINDOW, settings.maxClients());
+        this.accounts = new RateLimiter(settings.authPerMinute(), WINDOW, settings.maxClients());
         this.addressRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "auth");
         this.accountRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "auth_account");
         this.concurrentRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "password_change_in_flight");

@@ -21,13 +21,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,15 +59,11 @@ public class ConnectionLimits implements HttpServerOptionsCustomizer {
     private final Counter bodyTimeouts;
     private volatile boolean installed;
 
-    ConnectionLimits(MeterRegistry registry, InternalsCheck check,
-                     @ConfigProperty(name = "ballast.connections.header-timeout") Duration headerTimeout,
-                     @ConfigProperty(name = "ballast.connections.body-timeout") Duration bodyTimeout,
-                     @ConfigProperty(name = "ballast.connections.per-address-max") int perAddressMax,
-                     @ConfigProperty(name = "ballast.rate-limit.trusted-proxies") Optional<List<String>> trustedProxies) {
-        this.headerTimeoutNanos = headerTimeout.toNanos();
-        this.bodyTimeoutNanos = bodyTimeout.toNanos();
-        this.perAddressMax = perAddressMax;
-        this.proxies = new TrustedProxies(trustedProxies.orElse(List.of()));
+    ConnectionLimits(MeterRegistry registry, InternalsCheck check, ConnectionSettings settings, RateLimitSettings rateLimits) {
+        this.headerTimeoutNanos = settings.headerTimeout().toNanos();
+        this.bodyTimeoutNanos = settings.bodyTimeout().toNanos();
+        this.perAddressMax = settings.perAddressMax();
+        this.proxies = new TrustedProxies(rateLimits.trustedProxies().orElse(List.of()));
         this.check = check;
         this.overCap = registry.counter("ballast.connections.refused", "reason", "per_address_max");
         this.headerTimeouts = registry.counter("ballast.connections.timed.out", "phase", "headers");

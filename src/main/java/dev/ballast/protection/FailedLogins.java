@@ -12,7 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.function.LongSupplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Password guesses against one account, from any number of addresses. The first {@code free} failures cost
@@ -39,13 +38,9 @@ public class FailedLogins {
     private final Counter rejections;
 
     @Inject
-    FailedLogins(MeterRegistry registry,
-                 @ConfigProperty(name = "ballast.rate-limit.login-failures-free") int free,
-                 @ConfigProperty(name = "ballast.rate-limit.login-delay-base") Duration base,
-                 @ConfigProperty(name = "ballast.rate-limit.login-delay-max") Duration max,
-                 @ConfigProperty(name = "ballast.rate-limit.login-failure-window") Duration window,
-                 @ConfigProperty(name = "ballast.rate-limit.max-clients") long maxAccounts) {
-        this(free, base, max, window, maxAccounts, System::nanoTime,
+    FailedLogins(MeterRegistry registry, RateLimitSettings settings) {
+        this(settings.loginFailuresFree(), settings.loginDelayBase(), settings.loginDelayMax(), settings.loginFailureWindow(),
+                settings.maxClients(), System::nanoTime,
                 registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "login_failures"));
     }
 

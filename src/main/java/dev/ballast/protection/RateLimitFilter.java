@@ -5,10 +5,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
@@ -18,8 +17,11 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
  * nor many addresses multiply a budget. Operations marked {@link AuthRateLimited} have a second, stricter limit per
  * address against password guessing ({@link AuthBudgets}). A rejected request gets 429 with {@code Retry-After} and
  * the {@code RateLimit-*} headers.
+ * <p>
+ * Application scoped, so that it is built at its first request, not when the REST layer sets up its filters during
+ * static initialization (in a native executable, at build time): its limits are read when the service starts.
  */
-@Singleton
+@ApplicationScoped
 public class RateLimitFilter {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
@@ -29,12 +31,10 @@ public class RateLimitFilter {
     private final CurrentUser currentUser;
     private final Counter accountRejections;
 
-    RateLimitFilter(CurrentUser currentUser, AuthBudgets authBudgets, MeterRegistry registry,
-                    @ConfigProperty(name = "ballast.rate-limit.requests-per-minute") int requestsPerMinute,
-                    @ConfigProperty(name = "ballast.rate-limit.max-clients") long maxClients) {
+    RateLimitFilter(CurrentUser currentUser, AuthBudgets authBudgets, MeterRegistry registry, RateLimitSettings settings) {
         this.currentUser = currentUser;
         this.authBudgets = authBudgets;
-        this.accounts = new RateLimiter(requestsPerMinute, WINDOW, maxClients);
+        this.accounts = new RateLimiter(settings.requestsPerMinute(), WINDOW, settings.maxClients());
         this.accountRejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "account");
     }
 

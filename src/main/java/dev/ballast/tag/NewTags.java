@@ -1,5 +1,6 @@
 package dev.ballast.tag;
 
+import dev.ballast.protection.RateLimitSettings;
 import dev.ballast.protection.TokenBuckets;
 import dev.ballast.protection.TooManyRequests;
 import io.micrometer.core.instrument.Counter;
@@ -8,7 +9,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Collection;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The bound on new tags: an account creates at most {@code TAGS_NEW_PER_HOUR} tags that did not exist before, per
@@ -24,11 +24,9 @@ public class NewTags {
     private final TokenBuckets accounts;
     private final Counter rejections;
 
-    NewTags(TagRepository tags, MeterRegistry registry,
-            @ConfigProperty(name = "ballast.tags.new-per-hour") int perHour,
-            @ConfigProperty(name = "ballast.rate-limit.max-clients") long maxAccounts) {
+    NewTags(TagRepository tags, MeterRegistry registry, TagSettings settings, RateLimitSettings rateLimits) {
         this.tags = tags;
-        this.accounts = new TokenBuckets(perHour, Duration.ofHours(1), maxAccounts);
+        this.accounts = new TokenBuckets(settings.newPerHour(), Duration.ofHours(1), rateLimits.maxClients());
         this.rejections = registry.counter("ballast.rejections", "reason", "rate_limit", "limit", "new_tags");
     }
 

@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The SQL of tags: the most used by live articles (their counter, V8), and how many of some names are no tag yet.
@@ -35,13 +34,14 @@ class TagRepository {
     private final ViewCache<String, List<String>> tags;
     private final int popularMax;
 
-    TagRepository(Database db, ViewCaches caches, @ConfigProperty(name = "ballast.tags.popular-max") int popularMax) {
-        if (popularMax < 1) {
-            throw new IllegalArgumentException("ballast.tags.popular-max (TAGS_POPULAR_MAX) must be at least 1, was " + popularMax);
+    TagRepository(Database db, ViewCaches caches, TagSettings settings) {
+        if (settings.popularMax() < 1) {
+            throw new IllegalArgumentException("ballast.tags.popular-max (TAGS_POPULAR_MAX) must be at least 1, was "
+                    + settings.popularMax());
         }
         this.db = db;
         this.tags = caches.named(ReadCaches.TAGS);
-        this.popularMax = popularMax;
+        this.popularMax = settings.popularMax();
     }
 
     /** The most used tags, at most {@code ballast.tags.popular-max}; cached. */

@@ -1,5 +1,6 @@
 package dev.ballast.viewer;
 
+import dev.ballast.cache.CacheSettings;
 import dev.ballast.cache.HeapBytes;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.cache.ViewCache;
@@ -14,7 +15,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What is personal in a signed-in read: which of the shown articles the viewer has favorited and which of the
@@ -86,10 +86,10 @@ public class ViewerFlags {
     private final ViewCache<Long, Flags> cache;
     private final int idsMax;
 
-    ViewerFlags(Database db, ViewCaches caches, @ConfigProperty(name = "ballast.cache.viewer-flags-ids-max") int idsMax) {
+    ViewerFlags(Database db, ViewCaches caches, CacheSettings settings) {
         this.db = db;
         this.cache = caches.named(ReadCaches.VIEWER_FLAGS);
-        this.idsMax = idsMax;
+        this.idsMax = settings.viewerFlagsIdsMax();
     }
 
     /**

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api.Account;
 import dev.ballast.SizedData;
+import dev.ballast.TestSettings;
 import dev.ballast.archive.ArchiveJob.Outcome;
 import dev.ballast.cache.ReadCaches;
 import io.agroal.api.AgroalDataSource;
@@ -317,7 +318,8 @@ class ArchiveJobTest {
     @Test
     void withoutAScheduleThereIsNoLastSuccessToAlertOn() {
         MeterRegistry own = new SimpleMeterRegistry();
-        new ArchiveJob(null, null, null, own, "off", 30, 500, Duration.ofSeconds(1)).start(null);
+        new ArchiveJob(null, null, null, own, TestSettings.of(ArchiveSettings.class, Map.of("ballast.archive.cron", "off")))
+                .start(null);
         assertNull(own.find("ballast.archive.last.success.seconds").gauge());
     }
 

@@ -3,9 +3,10 @@ package dev.ballast.cache;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.ballast.TestSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** With notices off there is no listener to watch: its gauge is absent, so the alert on it cannot fire for ever. */
@@ -13,8 +14,9 @@ class NoticesOffTest {
 
     private static MeterRegistry registryOfAListener(boolean notices) {
         MeterRegistry registry = new SimpleMeterRegistry();
-        CacheNoticeSender sender = new CacheNoticeSender(null, registry, notices, false, "ballast_cache");
-        new CacheNoticeListener(null, null, null, null, sender, registry, notices, "ballast_cache", Duration.ofSeconds(5));
+        CacheSettings settings = TestSettings.of(CacheSettings.class, Map.of("ballast.cache.notify.enabled", Boolean.toString(notices)));
+        CacheNoticeSender sender = new CacheNoticeSender(null, registry, settings);
+        new CacheNoticeListener(null, null, null, null, sender, registry, settings);
         return registry;
     }
 

@@ -21,14 +21,17 @@ class ConnectionBudgetCheckTest {
     @Inject
     DatabaseGate gate;
 
+    @Inject
+    DatabaseSettings settings;
+
     @Test
     void theHeadroomGoesNegative() throws InterruptedException {
-        ConnectionBudget budget = new ConnectionBudget(pool, gate, new SimpleMeterRegistry(), 250, 10, true);
+        ConnectionBudget budget = new ConnectionBudget(pool, gate, new SimpleMeterRegistry(), 250, settings, true);
         budget.check(null);
         for (int attempt = 0; attempt < 100 && budget.headroom() == 0; attempt++) {
             Thread.sleep(100);
         }
-        // 200 allowed - 3 superuser-reserved - 10 reserved - 250 pool - 2 outside it (heartbeat, cache listener)
+        // 200 allowed - 3 superuser-reserved - 10 reserved (DB_RESERVED_CONNECTIONS) - 250 pool - 2 outside it (heartbeat, cache listener)
         // - connections of others < 0
         assertTrue(budget.headroom() <= -65, "headroom " + budget.headroom());
     }

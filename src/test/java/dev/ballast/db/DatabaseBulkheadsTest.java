@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.TestSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
@@ -25,22 +25,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database bulkheads on their own (no database): how many run, how many wait, and for how long. Their guards
- * need the application's fault tolerance, hence the application start.
+ * need the application's fault tolerance, hence the application start: {@link SmallPoolProfile}'s, whose fault
+ * tolerance metrics are off (the bulkheads built here carry the application's names).
  */
 @QuarkusTest
-@TestProfile(DatabaseBulkheadsTest.WithoutGuardMetrics.class)
+@TestProfile(SmallPoolProfile.class)
 class DatabaseBulkheadsTest {
-
-    /**
-     * The bulkheads built here carry the same names as the application's own: their fault tolerance metrics would
-     * be registered a second time (Micrometer warns). This test checks rejections through its own registry.
-     */
-    public static class WithoutGuardMetrics implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.fault-tolerance.metrics.enabled", "false");
-        }
-    }
 
     private static final long QUEUE_WAIT_MILLIS = 300;
     /** For the cases where giving up must not happen, however slow the machine. */
@@ -54,7 +44,10 @@ class DatabaseBulkheadsTest {
 
     /** A pool of 4: reads may hold 3 with 3 waiting, writes 2 with 2 waiting. */
     private DatabaseBulkheads bulkheads(long queueWaitMillis) {
-        return new DatabaseBulkheads(vertx, registry, 4, 0, 0, 1, queueWaitMillis);
+        return new DatabaseBulkheads(vertx, registry, 4,
+                TestSettings.of(BulkheadSettings.class, Map.of("ballast.bulkhead.reads", "0", "ballast.bulkhead.writes", "0",
+                        "ballast.bulkhead.queue-factor", "1")),
+                TestSettings.of(DatabaseSettings.class, Map.of("ballast.db.acquire-timeout-ms", Long.toString(queueWaitMillis))));
     }
 
     /** Work that holds its permit until the test completes it. */

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.Api;
 import dev.ballast.QuietMachine;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.smallrye.common.vertx.ContextLocals;
@@ -40,30 +39,13 @@ import org.junit.jupiter.api.Test;
  * held by the hung database is logged as slow (listed in .ci/allowed-warnings).
  */
 @QuarkusTest
-@TestProfile(DatabaseFaultsTest.Proxied.class)
+@TestProfile(ProxiedPostgres.Profile.class)
 class DatabaseFaultsTest {
 
     static final long ANSWER_BOUND_MS = 1000 + 1000; // DB_CONNECT_TIMEOUT_MS + 1 s
     static final long READINESS_BOUND_MS = 5000;
     static final long RECOVERY_BOUND_MS = 5000;
-    static final long QUERY_TIMEOUT_MS = 1500;
-
-    public static class Proxied implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ballast.db.query-timeout-ms", Long.toString(QUERY_TIMEOUT_MS));
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ProxiedPostgres.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
+    static final long QUERY_TIMEOUT_MS = ProxiedPostgres.QUERY_TIMEOUT_MS;
 
     @Inject
     Database database;

@@ -1,6 +1,7 @@
 package dev.ballast.db;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -20,6 +22,30 @@ import java.util.stream.Stream;
  * stop and start it on the same port and data directory.
  */
 public class ProxiedPostgres implements QuarkusTestResourceLifecycleManager {
+
+    /** The client-side deadline of a statement: short, so that a hung database is cut off soon. */
+    static final long QUERY_TIMEOUT_MS = 1500;
+
+    /**
+     * One application start for the tests of a database that fails under the service ({@code DatabaseFaultsTest},
+     * {@code health.HealthTest}): on this Postgres, instead of the tests' shared one.
+     */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ballast.db.query-timeout-ms", Long.toString(QUERY_TIMEOUT_MS));
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(ProxiedPostgres.class));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
 
     static FaultProxy proxy;
     private static Path dataDir;
@@ -52,7 +78,7 @@ public class ProxiedPostgres implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    static void stopPostgres() {
+    public static void stopPostgres() {
         try {
             postgres.close();
         } catch (IOException e) {
@@ -60,7 +86,7 @@ public class ProxiedPostgres implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    static void startPostgres() {
+    public static void startPostgres() {
         try {
             postgres = builder().setPort(port).start();
         } catch (IOException e) {

@@ -3,15 +3,18 @@ package dev.ballast.protection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ballast.TestSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 class AuthBudgetsTest {
 
-    private final AuthBudgets budgets = new AuthBudgets(new SimpleMeterRegistry(), 100, 100);
+    private final AuthBudgets budgets = new AuthBudgets(new SimpleMeterRegistry(),
+            TestSettings.of(RateLimitSettings.class, Map.of("ballast.rate-limit.auth-per-minute", "100")));
 
     private String change(long account, Uni<String> work) {
         return budgets.onePasswordChangeAtATime(account, () -> work).await().indefinitely();
