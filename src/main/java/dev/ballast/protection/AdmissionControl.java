@@ -2,6 +2,7 @@ package dev.ballast.protection;
 
 import dev.ballast.db.DatabaseGate;
 import dev.ballast.http.ErrorBody;
+import dev.ballast.http.RetryAfterSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +18,6 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,13 +60,14 @@ public class AdmissionControl {
     private final Counter queuedTooLong;
 
     AdmissionControl(Vertx vertx, MeterRegistry registry,
-                     @ConfigProperty(name = "ballast.admission.initial-limit") int initialLimit,
-                     @ConfigProperty(name = "ballast.admission.min-limit") int minLimit,
-                     @ConfigProperty(name = "ballast.admission.max-limit") int maxLimit,
-                     @ConfigProperty(name = "ballast.admission.queue-timeout") Duration queueTimeout,
-                     @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout,
-                     @ConfigProperty(name = "ballast.password.contended-wait") Duration readersWait,
-                     @ConfigProperty(name = "ballast.retry-after") Duration retryAfter) {
+                     AdmissionSettings settings, PasswordSettings password, RetryAfterSettings retryAfterSettings) {
+        int initialLimit = settings.initialLimit();
+        int minLimit = settings.minLimit();
+        int maxLimit = settings.maxLimit();
+        Duration queueTimeout = settings.queueTimeout();
+        Duration requestTimeout = settings.requestTimeout();
+        Duration readersWait = password.contendedWait();
+        Duration retryAfter = retryAfterSettings.duration();
         this.limit = new AdmissionLimit(initialLimit, minLimit, maxLimit, System::nanoTime);
         this.lag = new EventLoopLag(vertx.nettyEventLoopGroup(), LAG_PROBE_INTERVAL);
         this.queueTimeoutNanos = queueTimeout.toNanos();

@@ -2,8 +2,10 @@ package dev.ballast.user;
 
 import dev.ballast.db.DatabaseGate;
 import dev.ballast.protection.AdmissionControl;
+import dev.ballast.protection.AdmissionSettings;
 import dev.ballast.protection.AddressRateLimit;
 import dev.ballast.protection.PasswordRequests;
+import dev.ballast.protection.PasswordSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.elytron.security.common.BcryptUtil;
@@ -21,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
 
@@ -54,12 +55,13 @@ public class PasswordHasher {
     private final Counter refused;
 
     PasswordHasher(AdmissionControl admission, PasswordRequests passwordRequests, Vertx vertx, MeterRegistry registry,
-                   @ConfigProperty(name = "ballast.password.bcrypt-cost") int cost,
-                   @ConfigProperty(name = "ballast.password.workers") int workers,
-                   @ConfigProperty(name = "ballast.password.cpu-share") double cpuShare,
-                   @ConfigProperty(name = "ballast.password.hashes-per-second") double hashesPerSecond,
-                   @ConfigProperty(name = "ballast.password.contended-max-wait") Duration contendedMaxWait,
-                   @ConfigProperty(name = "ballast.admission.request-timeout") Duration requestTimeout) {
+                   PasswordSettings settings, AdmissionSettings admissionSettings) {
+        int cost = settings.bcryptCost();
+        int workers = settings.workers();
+        double cpuShare = settings.cpuShare();
+        double hashesPerSecond = settings.hashesPerSecond();
+        Duration contendedMaxWait = settings.contendedMaxWait();
+        Duration requestTimeout = admissionSettings.requestTimeout();
         if (cost < 10) {
             throw new IllegalArgumentException("bcrypt cost must be at least 10, was " + cost);
         }
