@@ -2,8 +2,9 @@ package dev.ballast.archive;
 
 import dev.ballast.archive.ArchiveRepository.Batch;
 import dev.ballast.archive.ArchiveRepository.Run;
-import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.DatabaseGate;
+import dev.ballast.facts.Fact.ArticlesArchived;
+import dev.ballast.facts.Facts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -45,7 +47,7 @@ public class ArchiveJob {
 
     private final DatabaseGate gate;
     private final ArchiveRepository archive;
-    private final ReadCaches caches;
+    private final Facts facts;
     private final Duration after;
     private final int batchSize;
     private final String lockTimeout;
@@ -58,14 +60,14 @@ public class ArchiveJob {
     private final MeterRegistry registry;
     private final boolean scheduled;
 
-    ArchiveJob(DatabaseGate gate, ArchiveRepository archive, ReadCaches caches, MeterRegistry registry,
+    ArchiveJob(DatabaseGate gate, ArchiveRepository archive, Facts facts, MeterRegistry registry,
                @ConfigProperty(name = "ballast.archive.cron") String cron,
                @ConfigProperty(name = "ballast.archive.after-days") int afterDays,
                @ConfigProperty(name = "ballast.archive.batch-size") int batchSize,
                @ConfigProperty(name = "ballast.archive.lock-timeout") Duration lockTimeout) {
         this.gate = gate;
         this.archive = archive;
-        this.caches = caches;
+        this.facts = facts;
         this.after = Duration.ofDays(afterDays);
         this.batchSize = batchSize;
         this.lockTimeout = lockTimeout.toMillis() + "ms";
@@ -133,8 +135,7 @@ public class ArchiveJob {
         }
         return archive.moveBatch(connection, run, after, batchSize, batchSize * 10, lockTimeout)
                 .invoke(this::count)
-                // archived articles leave the lists, counts and tags every reader shares (their own pages stay)
-                .call(batch -> batch.articles() > 0 ? caches.articleChanged() : Uni.createFrom().voidItem())
+                .invoke(batch -> facts.committed(batch.articles() > 0 ? List.of(new ArticlesArchived()) : List.of()))
                 .chain(batch -> batches(connection, run, batch.nextId()));
     }
 

@@ -18,13 +18,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends what a write changed to every other replica, as a {@code NOTIFY} on {@code CACHE_NOTIFY_CHANNEL} signed with
- * this replica's instance id, once the write has committed and emptied this replica's caches. By default the
- * notices go out in batches ({@link NoticeBatches}: {@code select pg_notify($1, p) from unnest($2) p} on a pooled
- * connection, through {@link Database}), and the write answers without waiting for its notice. With
- * {@code CACHE_NOTIFY_IN_WRITE} each write's own statement sends its notice in the write's transaction instead,
- * delivered exactly when it commits; but every notifying commit of the database then takes Postgres' notify lock,
- * one at a time. A notice that fails to go out does not fail the write: it is logged and counted, and
- * {@code CACHE_TTL} bounds how long other replicas may serve the old view.
+ * this replica's instance id, once the write has committed and emptied this replica's caches. The notices go out in
+ * batches ({@link NoticeBatches}: {@code select pg_notify($1, p) from unnest($2) p} on a pooled connection, through
+ * {@link Database}), and the write answers without waiting for its notice. A notice that fails to go out does not
+ * fail the write: it is logged and counted, and {@code CACHE_TTL} bounds how long other replicas may serve the old
+ * view.
  */
 @ApplicationScoped
 public class CacheNoticeSender {
@@ -41,7 +39,6 @@ public class CacheNoticeSender {
     private final String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final Database db;
     private final boolean enabled;
-    private final boolean inWrite;
     private final String channel;
     /** Whether Postgres accepts the channel name: pg_notify refuses an empty one or one past NAMEDATALEN. */
     private final boolean channelAccepted;
@@ -52,11 +49,9 @@ public class CacheNoticeSender {
 
     CacheNoticeSender(Database db, MeterRegistry registry,
                       @ConfigProperty(name = "ballast.cache.notify.enabled") boolean enabled,
-                      @ConfigProperty(name = "ballast.cache.notify.in-write") boolean inWrite,
                       @ConfigProperty(name = "ballast.cache.notify.channel") String channel) {
         this.db = db;
         this.enabled = enabled;
-        this.inWrite = inWrite;
         this.channel = channel;
         this.channelAccepted = !channel.isEmpty() && channel.getBytes(StandardCharsets.UTF_8).length <= MAX_CHANNEL_BYTES;
         this.sent = registry.counter("ballast.cache.notices.sent");
@@ -67,27 +62,6 @@ public class CacheNoticeSender {
     void announce(CacheChanges changes) {
         if (enabled && !changes.isEmpty()) {
             send(CacheNoticeCodec.encode(new Notice(instanceId, System.currentTimeMillis(), changes)));
-        }
-    }
-
-    /**
-     * The channel a write's own statement sends its notice on ({@code pg_notify} in the write's transaction,
-     * delivered at commit), or null when it must send none: notices off, sent in batches, or on a channel
-     * Postgres refuses (a notice that cannot go out must not fail the write).
-     */
-    String channelForWrites() {
-        return enabled && inWrite && channelAccepted ? channel : null;
-    }
-
-    /**
-     * The notice a write's statement returned as its own, once it has committed: counted when the statement sent
-     * it, else sent in the next batch.
-     */
-    void afterWrite(WriteNotice notice, String payload) {
-        if (notice.channel() != null) {
-            sent.increment();
-        } else if (enabled) {
-            send(payload);
         }
     }
 
