@@ -13,8 +13,7 @@ class NoticesOffTest {
 
     private static MeterRegistry registryOfAListener(boolean notices) {
         MeterRegistry registry = new SimpleMeterRegistry();
-        CacheNoticeSender sender = new CacheNoticeSender(null, registry, notices, "ballast_cache");
-        new CacheNoticeListener(null, null, null, null, sender, registry, notices, "ballast_cache", Duration.ofSeconds(5));
+        new CacheNoticeListener(null, null, null, null, registry, notices, "ballast_cache", Duration.ofSeconds(5));
         return registry;
     }
 
