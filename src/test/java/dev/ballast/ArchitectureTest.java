@@ -20,6 +20,7 @@ import java.util.Set;
  * down a floor or stay on its own:
  * <ol>
  *   <li>{@code internals}: the one seam into Vert.x, Netty and Quarkus cache internals, checked at start-up;</li>
+ *   <li>{@code facts}: what a committed write did, as plain values (it imports nothing of the project);</li>
  *   <li>{@code db}: the pool, the gate every statement passes, the heartbeat;</li>
  *   <li>the machinery features share: {@code cache}, {@code http}, {@code auth}, {@code health},
  *       {@code viewer}, {@code archive};</li>
@@ -45,11 +46,13 @@ class ArchitectureTest {
             .layer("protection").definedBy("dev.ballast.protection..")
             .layer("shared machinery").definedBy(packages("cache", "http", "auth", "health", "viewer", "archive"))
             .layer("db").definedBy("dev.ballast.db..")
+            .layer("facts").definedBy("dev.ballast.facts..")
             .layer("internals").definedBy("dev.ballast.internals..")
             .whereLayer("features").mayNotBeAccessedByAnyLayer()
             .whereLayer("protection").mayOnlyBeAccessedByLayers("features")
             .whereLayer("shared machinery").mayOnlyBeAccessedByLayers("protection", "features")
             .whereLayer("db").mayOnlyBeAccessedByLayers("shared machinery", "protection", "features")
+            .whereLayer("facts").mayOnlyBeAccessedByLayers("shared machinery", "protection", "features")
             .whereLayer("internals").mayOnlyBeAccessedByLayers("db", "shared machinery", "protection", "features");
 
     @ArchTest

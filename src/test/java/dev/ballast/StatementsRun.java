@@ -4,20 +4,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * How many statements the service has sent to the database so far (every one is timed as {@code ballast.db.query}),
- * but for the cache notices: they go out after the writes, in batches shared by the writes of the moment
- * ({@code cache.NoticeBatches}), at a time of their own.
+ * How many statements the service has sent to the database through its pool so far (every one is timed as
+ * {@code ballast.db.query}); the cache notices go out on a connection of their own and are not among them.
  */
 public final class StatementsRun {
-
-    private static final String CACHE_NOTICES = "cache.notify";
 
     private StatementsRun() {
     }
 
     public static long soFar(MeterRegistry registry) {
-        return registry.find("ballast.db.query").timers().stream()
-                .filter(timer -> !CACHE_NOTICES.equals(timer.getId().getTag("statement")))
-                .mapToLong(Timer::count).sum();
+        return registry.find("ballast.db.query").timers().stream().mapToLong(Timer::count).sum();
     }
 }

@@ -2,8 +2,9 @@ package dev.ballast.archive;
 
 import dev.ballast.archive.ArchiveRepository.Batch;
 import dev.ballast.archive.ArchiveRepository.Run;
-import dev.ballast.cache.ReadCaches;
 import dev.ballast.db.DatabaseGate;
+import dev.ballast.facts.Fact.ArticlesArchived;
+import dev.ballast.facts.Facts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -44,7 +46,7 @@ public class ArchiveJob {
 
     private final DatabaseGate gate;
     private final ArchiveRepository archive;
-    private final ReadCaches caches;
+    private final Facts facts;
     private final Duration after;
     private final int batchSize;
     private final String lockTimeout;
@@ -57,10 +59,10 @@ public class ArchiveJob {
     private final MeterRegistry registry;
     private final boolean scheduled;
 
-    ArchiveJob(DatabaseGate gate, ArchiveRepository archive, ReadCaches caches, MeterRegistry registry, ArchiveSettings settings) {
+    ArchiveJob(DatabaseGate gate, ArchiveRepository archive, Facts facts, MeterRegistry registry, ArchiveSettings settings) {
         this.gate = gate;
         this.archive = archive;
-        this.caches = caches;
+        this.facts = facts;
         this.after = Duration.ofDays(settings.afterDays());
         this.batchSize = settings.batchSize();
         this.lockTimeout = settings.lockTimeout().toMillis() + "ms";
@@ -128,8 +130,7 @@ public class ArchiveJob {
         }
         return archive.moveBatch(connection, run, after, batchSize, batchSize * 10, lockTimeout)
                 .invoke(this::count)
-                // archived articles leave the lists, counts and tags every reader shares (their own pages stay)
-                .call(batch -> batch.articles() > 0 ? caches.articleChanged() : Uni.createFrom().voidItem())
+                .invoke(batch -> facts.committed(batch.articles() > 0 ? List.of(new ArticlesArchived()) : List.of()))
                 .chain(batch -> batches(connection, run, batch.nextId()));
     }
 

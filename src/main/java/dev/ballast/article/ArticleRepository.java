@@ -7,9 +7,14 @@ import dev.ballast.cache.NamedKey;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.cache.ViewCache;
 import dev.ballast.cache.ViewCaches;
-import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
+import dev.ballast.facts.Fact;
+import dev.ballast.facts.Fact.ArticleCreated;
+import dev.ballast.facts.Fact.ArticleDeleted;
+import dev.ballast.facts.Fact.ArticleRestored;
+import dev.ballast.facts.Fact.ArticleUpdated;
+import dev.ballast.facts.Fact.FavoriteChanged;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Page;
 import io.smallrye.mutiny.Uni;
@@ -57,11 +62,8 @@ class ArticleRepository {
             where a.slug = $1""");
 
     // Each write below is one statement: it brings the article back from the archive when the write needs it
-    // live and may make it (ArchiveSql), writes, chooses its cache notice (sending it with pg_notify when given a
-    // channel: CACHE_NOTIFY_IN_WRITE) and returns the view the API answers with. Common parameters: the slug $1,
-    // the caller $2; last, the notice's channel (null: none) and payloads (ReadCaches#notice). Each returns the
-    // payload it chose as "notice" (null when it changed nothing), for this replica to empty the same entries and
-    // send it to the others (ReadCaches#emptyAfterWrite).
+    // live and may make it (ArchiveSql), writes, and returns the view the API answers with and what it changed.
+    // Common parameters: the slug $1, the caller $2.
 
     /**
      * The view a write answers with, from the CTE {@code answer} (an article's columns as the write left them,
@@ -79,18 +81,16 @@ class ArticleRepository {
                    exists(select 1 from follows fo where fo.follower_id = $2 and fo.followee_id = an.author_id) as following
             from answer an join users u on u.id = an.author_id""";
 
-    /** The end of {@link #FAVORITE} and {@link #UNFAVORITE}: $3 the channel, $4 and $5 the payloads, $6 the list cache. */
+    /**
+     * The end of {@link #FAVORITE} and {@link #UNFAVORITE}: whether the caller's favorite changed (here or in the
+     * restore), and the caller's name (the lists of their favorites are known by it).
+     */
     private static final String FAVORITE_ANSWER = """
-            select (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost, n.notice,
-                   (case when $3::text is not null and n.notice is not null then pg_notify($3::text, n.notice) end) is not null as sent,
-                   v.*
-            from (select case when exists(select 1 from unarchived) then $5::text
-                              when exists(select 1 from changed) then ($4::text::jsonb || jsonb_build_object(
-                                  'showing', jsonb_build_object($6::text, jsonb_build_array(t.id)),
-                                  'naming', jsonb_build_object($6::text, jsonb_build_array((select username from users where id = $2)))))::text
-                         end as notice
-                  from target t) n
-            cross join (""" + ANSWER + ") v";
+            select (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
+                   exists(select 1 from unarchived) as restored,
+                   exists(select 1 from changed) or exists(select 1 from unarchived) as changed,
+                   (select username from users where id = $2) as favoriter, v.*
+            from (""" + ANSWER + ") v";
 
     /**
      * A new article with its tags: nothing when the slug $1 is taken, live or archived. Tags are inserted in
@@ -117,15 +117,13 @@ class ArticleRepository {
                 join tagged t on t.name = given.name)
             select i.id as article_id, i.slug, i.title, i.description, i.body, i.created_at, i.updated_at,
                    0 as favorites_count, u.id as user_id, u.username, u.bio, u.image, $7::text[] as tag_list,
-                   false as favorited, false as following, $9::text as notice,
-                   (case when $8::text is not null then pg_notify($8::text, $9::text) end) is not null as sent
+                   false as favorited, false as following
             from inserted i join users u on u.id = i.author_id""");
 
     /**
      * Changes the fields given ($3 slug, $4 title, $5 description, $6 body; null: unchanged) of the caller's
      * own article. An archived article is restored with the change, and only by its author; its new slug must
-     * not be another archived article's ({@code slug_taken}; a live one's fails as a unique violation). Its notice
-     * is $8, or $9 when it brought the article back.
+     * not be another archived article's ({@code slug_taken}; a live one's fails as a unique violation).
      */
     private static final Statement UPDATE = Statement.write("article.update", "with " + ArchiveSql.TARGET + """
             ,
@@ -153,10 +151,8 @@ class ArticleRepository {
             select exists(select 1 from target) as found, exists(select 1 from allowed) as allowed,
                    exists(select 1 from allowed where archived) and not exists(select 1 from restoring) as slug_taken,
                    (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
-                   n.notice, (case when $7::text is not null and n.notice is not null then pg_notify($7::text, n.notice) end) is not null as sent,
-                   v.*
-            from (select case when exists(select 1 from unarchived) then $9::text
-                              when exists(select 1 from answer) then $8::text end as notice) n
+                   exists(select 1 from unarchived) as restored, v.*
+            from (select 1) one
             left join (""" + ANSWER + ") v on true");
 
     /**
@@ -169,17 +165,13 @@ class ArticleRepository {
             deleted as (delete from articles where id in (select id from allowed where not archived) returning id),
             deleting as (select id from allowed where archived),
             """ + ArchiveSql.DELETE + """
-            ,
-            n as (select case when exists(select 1 from deleted) or exists(select 1 from archived_deleted) then $4::text end as notice)
-            select exists(select 1 from target) as found, exists(select 1 from allowed) as allowed, n.notice,
-                   (case when $3::text is not null and n.notice is not null then pg_notify($3::text, n.notice) end) is not null as sent
-            from n""");
+
+            select exists(select 1 from target) as found, exists(select 1 from allowed) as allowed,
+                   exists(select 1 from deleted) or exists(select 1 from archived_deleted) as deleted""");
 
     /**
      * The caller's favorite, when new (a repeat changes nothing, and restores nothing). An archived article
-     * comes back with its count already counting it. The notice when it changed a live article names the
-     * lists showing the article and the lists of the caller's favorites in the cache $6 (keyed by the caller's
-     * name), which only this statement knows.
+     * comes back with its count already counting it.
      */
     static final Statement FAVORITE = Statement.batchedWrite("article.favorite", "with " + ArchiveSql.LOCKED_TARGET + """
             ,
@@ -342,17 +334,17 @@ class ArticleRepository {
     }
 
     /** Creates an article with the slug $1: empty when the slug is taken. */
-    Uni<Optional<Written>> create(String slug, long authorId, NewArticle article, WriteNotice notice) {
+    Uni<Optional<Written>> create(String slug, long authorId, NewArticle article) {
         Set<String> tags = article.tags();
         return db.execute(CREATE, tuple(slug, authorId, article.title().trim(), article.description(), article.body(),
-                        new TreeSet<>(tags).toArray(String[]::new), tags.toArray(String[]::new), notice.channel(), notice.payload()))
-                .map(rows -> Database.firstRow(rows).map(row -> new Written(Outcome.DONE, Article.from(row), row.getString("notice"))));
+                        new TreeSet<>(tags).toArray(String[]::new), tags.toArray(String[]::new)))
+                .map(rows -> Database.firstRow(rows).map(row -> new Written(Outcome.DONE, Article.from(row),
+                        List.of(new ArticleCreated(authorId, slug, !tags.isEmpty())))));
     }
 
     /** Changes the given fields (null: unchanged) of the caller's own article; a new title comes with its new slug. */
-    Uni<Written> update(String slug, long userId, String newSlug, String title, String description, String body, WriteNotice notice) {
-        return db.execute(UPDATE, tuple(slug, userId, newSlug, title, description, body, notice.channel(), notice.payload(),
-                        notice.restoredPayload()))
+    Uni<Written> update(String slug, long userId, String newSlug, String title, String description, String body) {
+        return db.execute(UPDATE, tuple(slug, userId, newSlug, title, description, body))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     Outcome outcome = outcome(row);
@@ -363,38 +355,58 @@ class ArticleRepository {
                     } else if (outcome == Outcome.DONE && row.getValue("article_id") == null) {
                         outcome = Outcome.NOT_FOUND; // deleted meanwhile
                     }
-                    return new Written(outcome, outcome == Outcome.DONE ? Article.from(row) : null, row.getString("notice"));
+                    if (outcome != Outcome.DONE) {
+                        return new Written(outcome, null, List.of());
+                    }
+                    List<Fact> facts = new ArrayList<>(2);
+                    if (row.getBoolean("restored")) {
+                        facts.add(new ArticleRestored(slug));
+                    }
+                    facts.add(new ArticleUpdated(userId, slug, newSlug));
+                    return new Written(outcome, Article.from(row), facts);
                 });
     }
 
     /** Deletes the caller's own article. */
-    Uni<Written> delete(String slug, long userId, WriteNotice notice) {
-        return db.execute(DELETE, tuple(slug, userId, notice.channel(), notice.payload()))
+    Uni<Written> delete(String slug, long userId) {
+        return db.execute(DELETE, tuple(slug, userId))
                 .map(rows -> {
                     Row row = rows.iterator().next();
-                    return new Written(outcome(row), null, row.getString("notice"));
+                    return new Written(outcome(row), null,
+                            row.getBoolean("deleted") ? List.of(new ArticleDeleted(userId, slug)) : List.of());
                 });
     }
 
     /** Favorites the article for the caller (again: no change). */
-    Uni<Written> favorite(String slug, long userId, WriteNotice notice) {
-        return changeFavorite(FAVORITE, slug, userId, notice);
+    Uni<Written> favorite(String slug, long userId) {
+        return changeFavorite(FAVORITE, slug, userId);
     }
 
-    Uni<Written> unfavorite(String slug, long userId, WriteNotice notice) {
-        return changeFavorite(UNFAVORITE, slug, userId, notice);
+    Uni<Written> unfavorite(String slug, long userId) {
+        return changeFavorite(UNFAVORITE, slug, userId);
     }
 
-    private Uni<Written> changeFavorite(Statement change, String slug, long userId, WriteNotice notice) {
-        return db.execute(change, tuple(slug, userId, notice.channel(), notice.payload(), notice.restoredPayload(), ReadCaches.ARTICLE_LISTS))
+    private Uni<Written> changeFavorite(Statement change, String slug, long userId) {
+        return db.execute(change, tuple(slug, userId))
                 .map(rows -> Database.firstRow(rows)
-                        .map(row -> row.getBoolean("restore_lost") ? new Written(Outcome.RESTORE_LOST, null, null)
-                                : new Written(Outcome.DONE, Article.from(row), row.getString("notice")))
-                        .orElseGet(() -> new Written(Outcome.NOT_FOUND, null, null)));
+                        .map(row -> row.getBoolean("restore_lost") ? new Written(Outcome.RESTORE_LOST, null, List.of())
+                                : new Written(Outcome.DONE, Article.from(row), favoriteFacts(row, slug, userId)))
+                        .orElseGet(() -> new Written(Outcome.NOT_FOUND, null, List.of())));
     }
 
-    /** What a write did, the article it answers with (when done and it has one), and the notice it sent. */
-    record Written(Outcome outcome, Article article, String notice) {
+    private static List<Fact> favoriteFacts(Row row, String slug, long userId) {
+        List<Fact> facts = new ArrayList<>(2);
+        if (row.getBoolean("restored")) {
+            facts.add(new ArticleRestored(slug));
+        }
+        if (row.getBoolean("changed")) {
+            facts.add(new FavoriteChanged(row.getLong("article_id"), slug, userId, row.getString("favoriter")));
+        }
+        return facts;
+    }
+
+    /** What a write did, the article it answers with (when done and it has one), and what it changed. */
+    record Written(Outcome outcome, Article article, List<Fact> facts) {
     }
 
     enum Outcome {

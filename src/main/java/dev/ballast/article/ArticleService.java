@@ -4,10 +4,8 @@ import dev.ballast.archive.RestoreRace;
 import dev.ballast.article.ArticleRepository.Written;
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
-import dev.ballast.cache.ReadCaches;
-import dev.ballast.cache.ReadCaches.TagsView;
-import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
+import dev.ballast.facts.Facts;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
@@ -25,8 +23,8 @@ import java.util.function.Function;
  * Reading and writing articles. Reads are the views every reader shares (cached in {@link ArticleRepository})
  * with the signed-in viewer's own flags added ({@link ViewerFlags}). Each write is one statement
  * ({@link ArticleRepository}) that checks the caller may write, brings the article back from the archive when
- * the write is allowed and needs it, writes, sends the cache notice and returns the answer; here the service
- * chooses what the write empties, empties it on this replica, and turns the outcome into the answer or error.
+ * the write is allowed and needs it, writes, and returns the answer and what it changed; here the service hands
+ * what it changed to {@link Facts} and turns the outcome into the answer or error.
  */
 @ApplicationScoped
 class ArticleService {
@@ -37,15 +35,15 @@ class ArticleService {
     private final ArticleRepository articles;
     private final Feed feed;
     private final ViewerFlags viewerFlags;
-    private final ReadCaches caches;
+    private final Facts facts;
     private final Limits limits;
     private final NewTags newTags;
 
-    ArticleService(ArticleRepository articles, Feed feed, ViewerFlags viewerFlags, ReadCaches caches, Limits limits, NewTags newTags) {
+    ArticleService(ArticleRepository articles, Feed feed, ViewerFlags viewerFlags, Facts facts, Limits limits, NewTags newTags) {
         this.articles = articles;
         this.feed = feed;
         this.viewerFlags = viewerFlags;
-        this.caches = caches;
+        this.facts = facts;
         this.limits = limits;
         this.newTags = newTags;
     }
@@ -81,18 +79,16 @@ class ArticleService {
 
     /**
      * Creates the caller's article under the first free slug its title gives, once its new tags fit the caller's
-     * budget ({@link NewTags}: 429 when they do not, nothing written). Only an article with tags changes the tags view.
+     * budget ({@link NewTags}: 429 when they do not, nothing written).
      */
     Uni<Article> create(long authorId, NewArticle article) {
         article.validate(limits);
         Set<String> tags = article.tags();
-        TagsView tagsView = tags.isEmpty() ? TagsView.UNCHANGED : TagsView.CHANGED;
-        return newTags.take(authorId, tags).chain(taken -> withFreeSlug(Slugs.base(article.title()), 0, slug -> {
-            WriteNotice notice = caches.notice(ReadCaches.articleChanges(authorId, tagsView, slug));
-            return articles.create(slug, authorId, article, notice)
-                    .call(created -> created.map(written -> caches.emptyAfterWrite(notice, written.notice())).orElse(Uni.createFrom().voidItem()))
-                    .map(created -> created.map(Written::article).orElse(null));
-        }).onFailure().invoke(() -> newTags.giveBack(authorId, taken)));
+        return newTags.take(authorId, tags).chain(taken -> withFreeSlug(Slugs.base(article.title()), 0, slug ->
+                articles.create(slug, authorId, article)
+                        .invoke(created -> created.ifPresent(written -> facts.committed(written.facts())))
+                        .map(created -> created.map(Written::article).orElse(null))
+        ).onFailure().invoke(() -> newTags.giveBack(authorId, taken)));
     }
 
     // A write to an archived article brings it back within its own statement when the write is allowed and
@@ -110,16 +106,10 @@ class ArticleService {
                 .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key")).recoverWithNull());
     }
 
-    /**
-     * The article updated, or null when the new slug is taken. Its tags stay as they were: the tags view changes only
-     * when the update brings the article back from the archive (its tags count again).
-     */
+    /** The article updated, or null when the new slug is taken. */
     private Uni<Article> updated(String slug, String description, String body, long userId, String newSlug, String title, int attempt) {
-        String[] slugs = newSlug == null ? new String[] {slug} : new String[] {slug, newSlug};
-        WriteNotice notice = caches.notice(ReadCaches.articleChanges(userId, TagsView.UNCHANGED, slugs),
-                ReadCaches.articleChanges(userId, TagsView.CHANGED, slugs));
-        return articles.update(slug, userId, newSlug, title, description, body, notice)
-                .call(written -> caches.emptyAfterWrite(notice, written.notice()))
+        return articles.update(slug, userId, newSlug, title, description, body)
+                .invoke(written -> facts.committed(written.facts()))
                 .chain(written -> switch (written.outcome()) {
                     case DONE -> Uni.createFrom().item(written.article());
                     case SLUG_TAKEN -> Uni.createFrom().nullItem();
@@ -131,9 +121,8 @@ class ArticleService {
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        WriteNotice notice = caches.notice(ReadCaches.articleChanges(userId, TagsView.CHANGED, slug));
-        return articles.delete(slug, userId, notice)
-                .call(written -> caches.emptyAfterWrite(notice, written.notice()))
+        return articles.delete(slug, userId)
+                .invoke(written -> facts.committed(written.facts()))
                 .chain(written -> switch (written.outcome()) {
                     case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
                     case NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("article"));
@@ -151,14 +140,11 @@ class ArticleService {
     }
 
     private Uni<Article> changeFavorite(FavoriteChange change, String slug, long userId, int attempt) {
-        // When it restores the article, every list and the tags change; else the statement names the lists.
-        WriteNotice notice = caches.notice(ReadCaches.favoriteChanges(slug, userId),
-                ReadCaches.articleChanges(TagsView.CHANGED, slug).key(ReadCaches.VIEWER_FLAGS, userId));
-        return change.apply(slug, userId, notice)
+        return change.apply(slug, userId)
                 // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))
                 .transform(failure -> ApiException.notFound("article"))
-                .call(written -> caches.emptyAfterWrite(notice, written.notice()))
+                .invoke(written -> facts.committed(written.facts()))
                 .chain(written -> switch (written.outcome()) {
                     case DONE -> Uni.createFrom().item(written.article());
                     case RESTORE_LOST -> RestoreRace.retried(attempt, () -> changeFavorite(change, slug, userId, attempt + 1));
@@ -167,7 +153,7 @@ class ArticleService {
     }
 
     private interface FavoriteChange {
-        Uni<Written> apply(String slug, long userId, WriteNotice notice);
+        Uni<Written> apply(String slug, long userId);
     }
 
     private static ApiException notTheAuthor() {

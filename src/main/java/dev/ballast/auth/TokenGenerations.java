@@ -12,13 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Each user's token generation (the users table's {@code token_generation}, bumped by every password change),
  * cached per user so that checking a token costs no statement while its user's entry is warm. A password change
- * empties the entry here and, through a cache notice, on every other replica; {@code CACHE_TOKEN_GENERATIONS_TTL}
- * bounds how long a replica that missed the notice accepts the old tokens.
+ * empties the entry here and, through a cache notice, on every other replica ({@link ReadCaches#TOKEN_GENERATIONS});
+ * {@code CACHE_TOKEN_GENERATIONS_TTL} bounds how long a replica that missed the notice accepts the old tokens.
  */
 @ApplicationScoped
 public class TokenGenerations {
 
-    public static final String CACHE = "token-generation";
     /** The generation of a user who does not exist: no token of theirs is accepted. */
     static final long UNKNOWN_USER = Long.MAX_VALUE;
 
@@ -26,13 +25,11 @@ public class TokenGenerations {
             "select token_generation from users where id = $1");
 
     private final Database db;
-    private final ReadCaches caches;
     private final ViewCache<Long, Long> generations;
 
-    TokenGenerations(Database db, ReadCaches caches, ViewCaches viewCaches) {
+    TokenGenerations(Database db, ViewCaches caches) {
         this.db = db;
-        this.caches = caches;
-        this.generations = viewCaches.named(CACHE);
+        this.generations = caches.named(ReadCaches.TOKEN_GENERATIONS);
     }
 
     /** The user's generation if it is cached and loaded, else null: no statement, no waiting. */
@@ -44,10 +41,5 @@ public class TokenGenerations {
     public Uni<Long> current(long userId) {
         return generations.get(userId, id -> db.execute(CURRENT, Tuple.of(id))
                 .map(rows -> Database.firstRow(rows).map(row -> row.getLong("token_generation")).orElse(UNKNOWN_USER)));
-    }
-
-    /** The user's password changed (committed): forget their generation here and on every replica. */
-    public Uni<Void> changed(long userId) {
-        return caches.invalidate(CACHE, userId);
     }
 }

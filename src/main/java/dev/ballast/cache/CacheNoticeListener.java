@@ -15,25 +15,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Hears the other replicas' cache notices ({@link CacheNoticeSender}) and empties the same entries here. It
- * listens ({@code LISTEN}) on {@code CACHE_NOTIFY_CHANNEL} on a connection of
- * its own outside the pool ({@link DedicatedConnections}) (named {@code ballast-cache-listener} in {@code pg_stat_activity}); its own notices
- * (same instance id) are only counted.
+ * Holds this replica's notice connection, and hears the other replicas' cache notices on it: it listens
+ * ({@code LISTEN}) on {@code CACHE_NOTIFY_CHANNEL} on a connection of its own outside the pool
+ * ({@link DedicatedConnections}, named {@code ballast-cache-notices} in {@code pg_stat_activity}) and empties the
+ * entries each notice names. The same connection carries this replica's own notices out ({@link CacheNoticeSender}),
+ * which come back to it and are only counted (same instance id).
  * <p>
- * When the listening connection is lost it reconnects (after 50 ms, doubling up to
- * {@code CACHE_NOTIFY_RECONNECT_MAX}); each time it listens again it empties every cache, since notices sent
- * meanwhile were missed. Nothing here blocks: receiving runs on the listener connection's event loop and only
- * removes entries.
+ * When the connection is lost it reconnects (after 50 ms, doubling up to {@code CACHE_NOTIFY_RECONNECT_MAX}); each
+ * time it listens again it empties every cache, since notices sent meanwhile were missed. Nothing here blocks:
+ * receiving runs on the connection's event loop and only removes entries.
  */
 @ApplicationScoped
 public class CacheNoticeListener {
 
-    static final String APPLICATION_NAME = "ballast-cache-listener";
+    static final String APPLICATION_NAME = "ballast-cache-notices";
     private static final Logger LOG = Logger.getLogger(CacheNoticeListener.class);
     private static final long FIRST_RECONNECT_MILLIS = 50;
     /** A Postgres identifier: NAMEDATALEN - 1. */
@@ -44,7 +45,7 @@ public class CacheNoticeListener {
     private final BoundedPoolCreator poolCreator;
     private final DedicatedConnections connections;
     private final ViewCaches caches;
-    private final String instanceId;
+    private final String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final boolean enabled;
     private final String channel;
     private final long reconnectMaxMillis;
@@ -62,13 +63,12 @@ public class CacheNoticeListener {
     private volatile boolean everListened;
     private volatile boolean stopped;
 
-    CacheNoticeListener(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, ViewCaches caches, CacheNoticeSender sender,
+    CacheNoticeListener(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, ViewCaches caches,
                         MeterRegistry registry, CacheSettings settings) {
         this.vertx = vertx;
         this.poolCreator = poolCreator;
         this.connections = connections;
         this.caches = caches;
-        this.instanceId = sender.instanceId();
         this.enabled = settings.notices().enabled();
         this.channel = settings.notices().channel();
         this.reconnectMaxMillis = Math.max(FIRST_RECONNECT_MILLIS, settings.notices().reconnectMax().toMillis());
@@ -117,6 +117,17 @@ public class CacheNoticeListener {
     /** Whether the listener is connected and listening. */
     public boolean listening() {
         return listening;
+    }
+
+    /** This replica's id in its notices. */
+    String instanceId() {
+        return instanceId;
+    }
+
+    /** The notice connection while it listens, for this replica's own notices; null while it reconnects. */
+    PgConnection connection() {
+        PgConnection open = connection;
+        return listening ? open : null;
     }
 
     /** The Postgres backend process of the listening connection, when there is one. */

@@ -28,9 +28,6 @@ public interface CacheSettings {
         /** Whether notices are sent and listened for; off, other replicas' writes show here within the caches' TTL. */
         boolean enabled();
 
-        /** Whether each write sends its notice in its own transaction, instead of after it in batches. */
-        boolean inWrite();
-
         /** The Postgres channel of the notices ({@code NOTIFY} and {@code LISTEN}). */
         String channel();
 

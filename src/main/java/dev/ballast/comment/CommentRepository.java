@@ -4,16 +4,18 @@ import dev.ballast.archive.ArchiveSql;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.cache.ViewCache;
 import dev.ballast.cache.ViewCaches;
-import dev.ballast.cache.WriteNotice;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
+import dev.ballast.facts.Fact;
+import dev.ballast.facts.Fact.ArticleRestored;
+import dev.ballast.facts.Fact.CommentAdded;
+import dev.ballast.facts.Fact.CommentDeleted;
 import dev.ballast.http.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,9 +54,7 @@ class CommentRepository {
             NEWEST.formatted("archived_articles", "archived_comments"));
 
     // Each write is one statement: it brings an archived article back first when the write is allowed
-    // (ArchiveSql), writes, chooses its cache notice and sends it when given a channel ($4, null for none; $5 the
-    // payload, $6 the payload when it restored the article), and returns the answer with the payload it chose
-    // ("notice"; null when it changed nothing). No row: the article ($1) is unknown.
+    // (ArchiveSql), writes, and returns the answer with what it changed. No row: the article ($1) is unknown.
 
     /** The caller's ($2) new comment ($3) on the article, with its author. */
     private static final Statement ADD = Statement.batchedWrite("comment.add", "with " + ArchiveSql.TARGET + """
@@ -68,13 +68,11 @@ class CommentRepository {
             inserted as (
                 insert into comments (article_id, author_id, body)
                 select id, $2, $3 from target where not archived or id in (select id from unarchived)
-                returning id, author_id, body, created_at, updated_at),
-            n as (select case when exists(select 1 from unarchived) then $6::text
-                              when exists(select 1 from inserted) then $5::text end as notice)
-            select (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost, n.notice,
-                   (case when $4::text is not null and n.notice is not null then pg_notify($4::text, n.notice) end) is not null as sent,
+                returning id, author_id, body, created_at, updated_at)
+            select (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
+                   exists(select 1 from unarchived) as restored,
                    i.id, i.body, i.created_at, i.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
-            from target cross join n left join inserted i on true left join users u on u.id = i.author_id""");
+            from target left join inserted i on true left join users u on u.id = i.author_id""");
     /** Deletes the caller's ($2) comment $3 when it is on the article; an archived article comes back without it. */
     private static final Statement DELETE = Statement.batchedWrite("comment.delete", "with " + ArchiveSql.TARGET + """
             ,
@@ -91,13 +89,11 @@ class CommentRepository {
             ,
             deleted as (
                 delete from comments where id in (select id from allowed) and exists(select 1 from target where not archived)
-                returning id),
-            n as (select case when exists(select 1 from unarchived) then $6::text
-                              when exists(select 1 from deleted) then $5::text end as notice)
+                returning id)
             select exists(select 1 from comment) as found, exists(select 1 from allowed) as allowed,
-                   (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost, n.notice,
-                   (case when $4::text is not null and n.notice is not null then pg_notify($4::text, n.notice) end) is not null as sent
-            from target cross join n""");
+                   (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
+                   exists(select 1 from unarchived) as restored, exists(select 1 from deleted) as deleted
+            from target""");
 
     private final Database db;
     private final ViewCache<String, List<Comment>> comments;
@@ -134,26 +130,41 @@ class CommentRepository {
     }
 
     /** Adds the comment; empty when the article is unknown. */
-    Uni<Optional<Written>> add(String slug, long authorId, String body, WriteNotice notice) {
-        return db.execute(ADD, tuple(slug, authorId, body, notice.channel(), notice.payload(), notice.restoredPayload()))
-                .map(rows -> Database.firstRow(rows).map(row -> row.getBoolean("restore_lost")
-                        ? new Written(Outcome.RESTORE_LOST, null, null)
-                        : new Written(Outcome.DONE, Comment.from(row), row.getString("notice"))));
+    Uni<Optional<Written>> add(String slug, long authorId, String body) {
+        return db.execute(ADD, Tuple.of(slug, authorId, body))
+                .map(rows -> Database.firstRow(rows).map(row -> {
+                    if (row.getBoolean("restore_lost")) {
+                        return new Written(Outcome.RESTORE_LOST, null, List.of());
+                    }
+                    List<Fact> facts = new ArrayList<>(2);
+                    if (row.getBoolean("restored")) {
+                        facts.add(new ArticleRestored(slug));
+                    }
+                    facts.add(new CommentAdded(slug));
+                    return new Written(Outcome.DONE, Comment.from(row), facts);
+                }));
     }
 
     /** Deletes the caller's comment; empty when the article is unknown. */
-    Uni<Optional<Written>> delete(String slug, long commentId, long userId, WriteNotice notice) {
-        return db.execute(DELETE, tuple(slug, userId, commentId, notice.channel(), notice.payload(), notice.restoredPayload()))
+    Uni<Optional<Written>> delete(String slug, long commentId, long userId) {
+        return db.execute(DELETE, Tuple.of(slug, userId, commentId))
                 .map(rows -> Database.firstRow(rows).map(row -> {
                     Outcome outcome = !row.getBoolean("found") ? Outcome.COMMENT_NOT_FOUND
                             : !row.getBoolean("allowed") ? Outcome.FORBIDDEN
                             : row.getBoolean("restore_lost") ? Outcome.RESTORE_LOST : Outcome.DONE;
-                    return new Written(outcome, null, row.getString("notice"));
+                    List<Fact> facts = new ArrayList<>(2);
+                    if (row.getBoolean("restored")) {
+                        facts.add(new ArticleRestored(slug)); // without the comment
+                        facts.add(new CommentDeleted(slug));
+                    } else if (row.getBoolean("deleted")) {
+                        facts.add(new CommentDeleted(slug));
+                    }
+                    return new Written(outcome, null, facts);
                 }));
     }
 
-    /** What a write did, the comment it answers with (when it added one), and the notice it sent. */
-    record Written(Outcome outcome, Comment comment, String notice) {
+    /** What a write did, the comment it answers with (when it added one), and what it changed. */
+    record Written(Outcome outcome, Comment comment, List<Fact> facts) {
     }
 
     enum Outcome {
@@ -163,10 +174,5 @@ class CommentRepository {
         FORBIDDEN,
         /** Another statement brought the article back from the archive first: nothing written, try again. */
         RESTORE_LOST
-    }
-
-    /** Arguments, some of which may be null. */
-    private static Tuple tuple(Object... arguments) {
-        return Tuple.from(Arrays.asList(arguments));
     }
 }

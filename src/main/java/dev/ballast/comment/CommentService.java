@@ -1,12 +1,11 @@
 package dev.ballast.comment;
 
 import dev.ballast.archive.RestoreRace;
-import dev.ballast.cache.ReadCaches;
-import dev.ballast.cache.WriteNotice;
 import dev.ballast.comment.CommentRepository.Outcome;
 import dev.ballast.comment.CommentRepository.Written;
 import dev.ballast.comment.CommentBodies.NewComment;
 import dev.ballast.db.Database;
+import dev.ballast.facts.Facts;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.viewer.ViewerFlags;
@@ -19,22 +18,22 @@ import java.util.stream.Collectors;
 /**
  * Reading and writing comments. An article's comments are the view every reader shares (cached in
  * {@link CommentRepository}) with the signed-in viewer's follow flags added. Each write is one statement that
- * checks the caller may write, brings an archived article back when the write is allowed, writes, sends the
- * cache notice and returns the answer; here the service chooses what it empties, empties it on this replica,
- * and turns the outcome into the answer or error.
+ * checks the caller may write, brings an archived article back when the write is allowed, writes, and returns
+ * the answer and what it changed; here the service hands what it changed to {@link Facts} and turns the outcome
+ * into the answer or error.
  */
 @ApplicationScoped
 class CommentService {
 
     private final CommentRepository comments;
     private final ViewerFlags viewerFlags;
-    private final ReadCaches caches;
+    private final Facts facts;
     private final Limits limits;
 
-    CommentService(CommentRepository comments, ViewerFlags viewerFlags, ReadCaches caches, Limits limits) {
+    CommentService(CommentRepository comments, ViewerFlags viewerFlags, Facts facts, Limits limits) {
         this.comments = comments;
         this.viewerFlags = viewerFlags;
-        this.caches = caches;
+        this.facts = facts;
         this.limits = limits;
     }
 
@@ -52,12 +51,11 @@ class CommentService {
     }
 
     private Uni<Comment> added(String slug, long authorId, String body, int attempt) {
-        WriteNotice notice = notice(slug);
-        return comments.add(slug, authorId, body, notice)
+        return comments.add(slug, authorId, body)
                 // The article was deleted while the comment waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "comments_article_id_fkey"))
                 .transform(failure -> ApiException.notFound("article"))
-                .call(written -> written.map(done -> caches.emptyAfterWrite(notice, done.notice())).orElse(Uni.createFrom().voidItem()))
+                .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
                 .chain(written -> {
                     Written done = written.orElseThrow(() -> ApiException.notFound("article"));
                     return done.outcome() == Outcome.RESTORE_LOST
@@ -72,19 +70,13 @@ class CommentService {
     }
 
     private Uni<Void> deleted(String slug, long commentId, long userId, int attempt) {
-        WriteNotice notice = notice(slug);
-        return comments.delete(slug, commentId, userId, notice)
-                .call(written -> written.map(done -> caches.emptyAfterWrite(notice, done.notice())).orElse(Uni.createFrom().voidItem()))
+        return comments.delete(slug, commentId, userId)
+                .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
                 .chain(written -> switch (written.map(Written::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
                     case DONE -> Uni.createFrom().voidItem();
                     case RESTORE_LOST -> RestoreRace.retried(attempt, () -> deleted(slug, commentId, userId, attempt + 1));
                     case FORBIDDEN -> Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
                     case COMMENT_NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("comment"));
                 });
-    }
-
-    /** A comment changes the article's comments; restoring the article changes every list and the tags too. */
-    private WriteNotice notice(String slug) {
-        return caches.notice(ReadCaches.commentChanges(slug), ReadCaches.articleChanges(ReadCaches.TagsView.CHANGED, slug));
     }
 }

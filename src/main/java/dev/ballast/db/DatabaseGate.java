@@ -24,8 +24,8 @@ import java.util.function.Function;
  * one to close is known ({@link GatedCall}).
  * <p>
  * Outside the gate, on purpose: the heartbeat's own connection (it feeds the breaker the gate obeys, so it
- * cannot wait on it), the cache notice listener's (LISTEN holds a connection of its own for as long as the
- * replica runs), and the start-up check of the Vert.x internals ({@code internals.InternalsCheck}: it must close
+ * cannot wait on it), the cache notice connection (LISTEN holds a connection of its own for as long as the
+ * replica runs; the replica's own notices go out on it too, never waiting on the gate), and the start-up check of the Vert.x internals ({@code internals.InternalsCheck}: it must close
  * the socket of one pooled connection itself, and exhausts a throw-away pool of its own).
  */
 @ApplicationScoped

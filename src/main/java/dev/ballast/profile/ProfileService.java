@@ -1,7 +1,6 @@
 package dev.ballast.profile;
 
-import dev.ballast.cache.ReadCaches;
-import dev.ballast.cache.WriteNotice;
+import dev.ballast.facts.Facts;
 import dev.ballast.profile.ProfileRepository.Written;
 import dev.ballast.http.ApiException;
 import dev.ballast.viewer.ViewerFlags;
@@ -21,12 +20,12 @@ class ProfileService {
 
     private final ProfileRepository profiles;
     private final ViewerFlags viewerFlags;
-    private final ReadCaches caches;
+    private final Facts facts;
 
-    ProfileService(ProfileRepository profiles, ViewerFlags viewerFlags, ReadCaches caches) {
+    ProfileService(ProfileRepository profiles, ViewerFlags viewerFlags, Facts facts) {
         this.profiles = profiles;
         this.viewerFlags = viewerFlags;
-        this.caches = caches;
+        this.facts = facts;
     }
 
     /** The profile seen by {@code viewerId} (null when anonymous); 404 for an unknown username. */
@@ -49,13 +48,12 @@ class ProfileService {
     }
 
     private Uni<Profile> changeFollow(FollowChange change, long followerId, String username) {
-        WriteNotice notice = caches.notice(ReadCaches.followChanges(followerId));
-        return change.apply(followerId, username, notice)
-                .call(written -> written.map(done -> caches.emptyAfterWrite(notice, done.notice())).orElse(Uni.createFrom().voidItem()))
+        return change.apply(followerId, username)
+                .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
                 .map(written -> written.orElseThrow(() -> ApiException.notFound("profile")).profile());
     }
 
     private interface FollowChange {
-        Uni<Optional<Written>> apply(long followerId, String username, WriteNotice notice);
+        Uni<Optional<Written>> apply(long followerId, String username);
     }
 }

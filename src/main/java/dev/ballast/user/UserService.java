@@ -1,9 +1,11 @@
 package dev.ballast.user;
 
 import dev.ballast.auth.CurrentUser.SignedIn;
-import dev.ballast.auth.TokenGenerations;
 import dev.ballast.auth.TokenService;
-import dev.ballast.cache.ReadCaches;
+import dev.ballast.facts.Fact;
+import dev.ballast.facts.Fact.PasswordChanged;
+import dev.ballast.facts.Fact.ProfileChanged;
+import dev.ballast.facts.Facts;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.protection.AuthBudgets;
@@ -14,6 +16,8 @@ import dev.ballast.user.UserRequests.UpdateUser;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Registration, login and account changes: validation, password hashing off the event loop, tokens. A token is
@@ -27,15 +31,13 @@ class UserService {
     private final PasswordHasher hasher;
     private final TokenService tokens;
     private final Limits limits;
-    private final ReadCaches caches;
-    private final TokenGenerations generations;
+    private final Facts facts;
     private final AuthBudgets authBudgets;
 
-    UserService(UserRepository users, PasswordHasher hasher, TokenService tokens, Limits limits, ReadCaches caches,
-                TokenGenerations generations, AuthBudgets authBudgets) {
+    UserService(UserRepository users, PasswordHasher hasher, TokenService tokens, Limits limits, Facts facts,
+                AuthBudgets authBudgets) {
         this.authBudgets = authBudgets;
-        this.caches = caches;
-        this.generations = generations;
+        this.facts = facts;
         this.users = users;
         this.hasher = hasher;
         this.tokens = tokens;
@@ -84,8 +86,8 @@ class UserService {
 
     /**
      * Changes the caller's account. Only a new password ends the caller's tokens (a fresh one is returned, of the
-     * new generation); otherwise the token they sent is returned. Shared views are emptied only when what others
-     * see of the user (name, bio, image) changed. A new password or another email counts against the auth budgets
+     * new generation); otherwise the token they sent is returned. What others see of the user changed only when
+     * their name, bio or image did. A new password or another email counts against the auth budgets
      * ({@link AuthBudgets}), and an account changes its password one request at a time.
      */
     Uni<User> update(SignedIn caller, UpdateUser change) {
@@ -116,11 +118,19 @@ class UserService {
                 .chain(() -> passwordHash)
                 .chain(hash -> users.update(userId, username, email, hash, change.bio(), change.image()))
                 .onItem().ifNull().failWith(UserService::unknownUser)
-                .call(update -> update.shownChanged()
-                        ? caches.userChanged(userId, update.usernameBefore(), update.user().username())
-                        : Uni.createFrom().voidItem())
-                .call(update -> update.passwordChanged() ? generations.changed(userId) : Uni.createFrom().voidItem())
+                .invoke(update -> facts.committed(factsOf(userId, update)))
                 .map(update -> update.passwordChanged() ? withToken(update.user()) : update.user().withToken(caller.token()));
+    }
+
+    private static List<Fact> factsOf(long userId, UserUpdate update) {
+        List<Fact> changed = new ArrayList<>(2);
+        if (update.shownChanged()) {
+            changed.add(new ProfileChanged(userId, update.usernameBefore(), update.user().username()));
+        }
+        if (update.passwordChanged()) {
+            changed.add(new PasswordChanged(userId));
+        }
+        return changed;
     }
 
     private Uni<UserRow> existing(long userId) {

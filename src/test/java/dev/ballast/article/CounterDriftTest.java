@@ -28,7 +28,6 @@ import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +158,7 @@ class CounterDriftTest {
 
     private static Uni<RowSet<Row>> favorite(SqlConnection connection, String slug, long userId) {
         return connection.preparedQuery(ArticleRepository.FAVORITE.sql())
-                .execute(Tuple.from(Arrays.asList(slug, userId, null, "{}", "{}", "article-lists")));
+                .execute(Tuple.of(slug, userId));
     }
 
     private long userId(Account account) throws SQLException {

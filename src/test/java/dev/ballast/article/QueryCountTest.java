@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * statement when they are not cached yet, after the viewer's own favorite or follow): at most two, and none
  * when both are cached. The feed is built from parts every reader shares (the followed authors' timelines, the
  * page's views) and the reader's flags: none when all are cached. Every write is one statement, whatever it
- * changes: its answer comes from that statement (its cache notice follows in a batch shared with other writes,
- * not counted here: {@code StatementsRun}); a new article with tags is preceded by one read, counting which of its
+ * changes: its answer comes from that statement (its cache notice follows on a connection of its own, in a batch
+ * shared with other writes, not counted here: {@code StatementsRun}); a new article with tags is preceded by one read, counting which of its
  * tags are new (an account's new tags are bounded: {@code tag.NewTags}).
  */
 @QuarkusTest

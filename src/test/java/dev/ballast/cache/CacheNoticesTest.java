@@ -32,13 +32,11 @@ import org.postgresql.PGNotification;
 /**
  * Cache notices on one replica, with "another replica" played by plain SQL on the same database: a notice
  * from elsewhere empties exactly the entries it names, the replica's own notices are skipped, its writes
- * announce what they changed, and a listener whose backend is killed listens again by itself.
+ * announce what they changed on its own notice connection, and a notice connection whose backend is killed
+ * listens and sends again by itself.
  */
 @QuarkusTest
 class CacheNoticesTest {
-
-    @Inject
-    CacheNoticeSender sender;
 
     @Inject
     CacheNoticeListener listener;
@@ -108,7 +106,7 @@ class CacheNoticesTest {
         String slug = createArticle(author, "Own notice", List.of());
         fill(slug);
         double before = received("own");
-        notify(notice(sender.instanceId(), new JsonObject().put(ReadCaches.ARTICLE, new JsonArray().add(slug)), null));
+        notify(notice(listener.instanceId(), new JsonObject().put(ReadCaches.ARTICLE, new JsonArray().add(slug)), null));
         awaitTrue(() -> received("own") > before, 2_000, "own notice heard");
         assertTrue(cached(ReadCaches.ARTICLE, slug), "own notice skipped: this replica emptied before answering the write");
     }
@@ -117,14 +115,17 @@ class CacheNoticesTest {
     void aWriteAnnouncesWhatItChangedInOneNotice() throws Exception {
         Account author = register("announcer");
         String slug = createArticle(author, "Announced article", List.of());
+        Thread.sleep(10 * CacheNoticeSender.COALESCE_MILLIS); // the notice of the article's creation has gone out
         try (Connection connection = connect()) {
             connection.createStatement().execute("listen " + channel);
             author.as().body(Map.of("comment", Map.of("body", "hello"))).post("/api/articles/" + slug + "/comments")
                     .then().statusCode(200);
-            List<JsonObject> heard = heard(connection, 1);
-            assertEquals(1, heard.size(), "one notice for one write: " + heard);
-            JsonObject notice = heard.get(0);
-            assertEquals(sender.instanceId(), notice.getString("from"));
+            List<PGNotification> notifications = notifications(connection, 1);
+            assertEquals(1, notifications.size(), "one notice for one write");
+            assertEquals(listener.listenerProcessId().orElseThrow(), notifications.get(0).getPID(),
+                    "sent on the notice connection, after the write's transaction");
+            JsonObject notice = new JsonObject(notifications.get(0).getParameter());
+            assertEquals(listener.instanceId(), notice.getString("from"));
             assertEquals(new JsonArray().add(slug), notice.getJsonObject("keys").getJsonArray(ReadCaches.COMMENTS));
 
             author.as().body(Map.of("article", Map.of("title", "Announced article, renamed"))).put("/api/articles/" + slug)
@@ -164,6 +165,15 @@ class CacheNoticesTest {
         fill(slug);
         notify(notice("replica-b", new JsonObject().put(ReadCaches.ARTICLE, new JsonArray().add(slug)), null));
         awaitTrue(() -> !cached(ReadCaches.ARTICLE, slug), 2_000, "notices heard again after reconnecting");
+
+        try (Connection connection = connect()) {
+            connection.createStatement().execute("listen " + channel);
+            author.as().body(Map.of("comment", Map.of("body", "after the loss"))).post("/api/articles/" + slug + "/comments")
+                    .then().statusCode(200);
+            List<PGNotification> notifications = notifications(connection, 1);
+            assertEquals(1, notifications.size(), "this replica's notices go out again");
+            assertEquals(listener.listenerProcessId().orElseThrow(), notifications.get(0).getPID(), "on the new connection");
+        }
     }
 
     private void fill(String slug) {
@@ -216,22 +226,22 @@ class CacheNoticesTest {
 
     /** Notices heard on a listening JDBC connection within 5 s, until {@code expected} of them. */
     private static List<JsonObject> heard(Connection connection, int expected) throws SQLException {
-        List<JsonObject> heard = new ArrayList<>();
+        return notifications(connection, expected).stream().map(notification -> new JsonObject(notification.getParameter())).toList();
+    }
+
+    private static List<PGNotification> notifications(Connection connection, int expected) throws SQLException {
+        List<PGNotification> heard = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 5_000;
         while (heard.size() < expected && System.currentTimeMillis() < deadline) {
             PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(200);
             if (notifications != null) {
-                for (PGNotification notification : notifications) {
-                    heard.add(new JsonObject(notification.getParameter()));
-                }
+                heard.addAll(List.of(notifications));
             }
         }
         // Anything more for the same write would arrive at once.
         PGNotification[] more = connection.unwrap(PGConnection.class).getNotifications(200);
         if (more != null) {
-            for (PGNotification notification : more) {
-                heard.add(new JsonObject(notification.getParameter()));
-            }
+            heard.addAll(List.of(more));
         }
         return heard;
     }

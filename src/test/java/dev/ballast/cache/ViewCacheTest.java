@@ -58,6 +58,26 @@ class ViewCacheTest {
         assertEquals("after the write", read(cache, key -> Uni.createFrom().item("after the write")));
     }
 
+    /**
+     * A write whose notice never came (its replica stopped between the commit and the notice, or the notice was lost):
+     * the entry it changed is served as it was until its time is up, and then loaded again.
+     */
+    @Test
+    void anEntryWhoseNoticeNeverCameIsLoadedAgainOnceItsTimeIsUp() {
+        AtomicLong now = new AtomicLong();
+        Duration ttl = Duration.ofSeconds(5);
+        ViewCache<String, String> cache = new ViewCache<>("test", 1 << 20, ttl, new SimpleMeterRegistry(), now::get);
+        String[] row = {"before the write"};
+        Function<String, Uni<String>> loader = key -> Uni.createFrom().item(row[0]);
+        assertEquals("before the write", read(cache, loader));
+
+        row[0] = "after the write"; // committed elsewhere: no invalidation reaches this cache
+        now.addAndGet(ttl.toNanos() / 4);
+        assertEquals("before the write", read(cache, loader), "stale until its time is up");
+        now.addAndGet(ttl.toNanos() - ttl.toNanos() / 4);
+        assertEquals("after the write", read(cache, loader), "loaded again once CACHE_TTL has passed since it was loaded");
+    }
+
     private static String read(ViewCache<String, String> cache, Function<String, Uni<String>> loader) {
         return cache.get("key", loader).await().atMost(Duration.ofSeconds(5));
     }
