@@ -4,6 +4,7 @@ import dev.ballast.auth.CurrentUser.SignedIn;
 import dev.ballast.auth.TokenGenerations;
 import dev.ballast.auth.TokenService;
 import dev.ballast.cache.ReadCaches;
+import dev.ballast.db.ReadYourWrites;
 import dev.ballast.http.ApiException;
 import dev.ballast.http.Limits;
 import dev.ballast.protection.AuthBudgets;
@@ -30,9 +31,11 @@ class UserService {
     private final ReadCaches caches;
     private final TokenGenerations generations;
     private final AuthBudgets authBudgets;
+    private final ReadYourWrites readYourWrites;
 
     UserService(UserRepository users, PasswordHasher hasher, TokenService tokens, Limits limits, ReadCaches caches,
-                TokenGenerations generations, AuthBudgets authBudgets) {
+                TokenGenerations generations, AuthBudgets authBudgets, ReadYourWrites readYourWrites) {
+        this.readYourWrites = readYourWrites;
         this.authBudgets = authBudgets;
         this.caches = caches;
         this.generations = generations;
@@ -51,6 +54,8 @@ class UserService {
                 .invoke(UserRepository.Availability::require)
                 .chain(() -> hasher.hash(user.password()))
                 .chain(hash -> users.insert(username, email, hash))
+                // The new user's next reads, wherever they land, must find the account (read replicas).
+                .call(row -> readYourWrites.wroteAs(row.id()))
                 .map(this::withToken);
     }
 

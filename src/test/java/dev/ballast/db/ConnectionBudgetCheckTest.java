@@ -21,9 +21,12 @@ class ConnectionBudgetCheckTest {
     @Inject
     DatabaseGate gate;
 
+    @Inject
+    Replicas replicas;
+
     @Test
     void theHeadroomGoesNegative() throws InterruptedException {
-        ConnectionBudget budget = new ConnectionBudget(pool, gate, new SimpleMeterRegistry(), 250, 10, true);
+        ConnectionBudget budget = new ConnectionBudget(pool, gate, replicas, new SimpleMeterRegistry(), 250, 10, true);
         budget.check(null);
         for (int attempt = 0; attempt < 100 && budget.headroom() == 0; attempt++) {
             Thread.sleep(100);

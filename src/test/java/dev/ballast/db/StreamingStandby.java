@@ -106,10 +106,13 @@ public final class StreamingStandby implements Closeable {
         }
     }
 
-    /** Waits until the standby has replayed everything the primary had committed when this was called. */
+    /**
+     * Waits until the standby has replayed everything the primary had committed when this was called (the insert
+     * position: with {@code synchronous_commit} off, a commit may not be written yet when it returns).
+     */
     public void awaitCaughtUp(Duration within) {
         try (Connection primary = connect(primaryPort); Connection standby = connect(port)) {
-            String target = single(primary, "select pg_current_wal_lsn()::text");
+            String target = single(primary, "select pg_current_wal_insert_lsn()::text");
             long deadline = System.nanoTime() + within.toNanos();
             while (!"true".equals(single(standby,
                     "select coalesce(pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn, false)::text"))) {
