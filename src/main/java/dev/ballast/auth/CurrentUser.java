@@ -1,5 +1,6 @@
 package dev.ballast.auth;
 
+import dev.ballast.db.ReadYourWrites;
 import dev.ballast.http.ApiException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -16,6 +17,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * fails with 401 (through the mapper of {@code AuthenticationFailedException}). A token already verified
  * ({@link VerifiedTokenCache}) whose user's generation is cached and not newer than the token's is recognized at
  * once, from those two caches; any other goes through the security identity, which verifies, checks and caches.
+ * Once known, the caller is named to the database layer, whose reads then see the caller's own writes
+ * ({@link ReadYourWrites}).
  */
 @ApplicationScoped
 public class CurrentUser {
@@ -87,6 +90,7 @@ public class CurrentUser {
             known = recognized(header);
             if (known != null) {
                 routing.put(RECOGNIZED, known);
+                ReadYourWrites.callerIs(known.id());
             }
         }
         return known;
@@ -113,7 +117,9 @@ public class CurrentUser {
             return null;
         }
         try {
-            return Long.valueOf(jwt.getSubject());
+            long id = Long.parseLong(jwt.getSubject());
+            ReadYourWrites.callerIs(id);
+            return id;
         } catch (NumberFormatException e) {
             throw ApiException.unauthorized("token is invalid or expired");
         }

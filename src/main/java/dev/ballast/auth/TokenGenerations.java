@@ -21,7 +21,8 @@ public class TokenGenerations {
     /** The generation of a user who does not exist: no token of theirs is accepted. */
     static final long UNKNOWN_USER = Long.MAX_VALUE;
 
-    private static final Statement CURRENT = Statement.read("auth.tokenGeneration",
+    /** On the primary: a token its user's password change ended must not pass on a replica that is behind. */
+    private static final Statement CURRENT = Statement.readOnPrimary("auth.tokenGeneration",
             "select token_generation from users where id = $1");
 
     private final Database db;

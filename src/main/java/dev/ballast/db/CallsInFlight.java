@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Set;
@@ -12,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gate's calls in flight, and what fails them from outside: one sweep every {@code DB_DEADLINE_SWEEP_MS}
- * over them all aborts those past their deadline (rather than a timer per call), and the heartbeat's breaker
- * opening aborts every one.
+ * over them all aborts those past their deadline (rather than a timer per call), the heartbeat's breaker
+ * opening aborts every one on the primary's pool, and a read replica failing its check every one on its pool.
  */
 @ApplicationScoped
 class CallsInFlight {
@@ -25,12 +26,15 @@ class CallsInFlight {
     private final Counter failedByBreaker;
     private long sweeper = -1;
 
-    CallsInFlight(Vertx vertx, Heartbeat heartbeat, MeterRegistry registry, DatabaseSettings settings) {
+    private final Counter failedByReplicaCheck;
+
+    CallsInFlight(Vertx vertx, Heartbeat heartbeat, Pool primary, MeterRegistry registry, DatabaseSettings settings) {
         this.vertx = vertx;
         this.sweepMillis = settings.deadlineSweepMs();
         this.pastDeadline = DatabaseGate.pastDeadline(registry);
         this.failedByBreaker = registry.counter("ballast.db.calls.failed", "reason", "circuit-opened-in-flight");
-        heartbeat.whenOpened(this::failAll);
+        this.failedByReplicaCheck = registry.counter("ballast.db.calls.failed", "reason", "replica-failing-in-flight");
+        heartbeat.whenOpened(() -> failAll(primary, failedByBreaker, "database is not answering (circuit breaker opened)"));
     }
 
     void start(@Observes StartupEvent event) {
@@ -59,10 +63,15 @@ class CallsInFlight {
         }
     }
 
-    private void failAll() {
+    /** Fails the calls on a read replica's pool: it stopped answering its checks. */
+    void failAllOn(Pool replica) {
+        failAll(replica, failedByReplicaCheck, "read replica is not answering its checks");
+    }
+
+    private void failAll(Pool pool, Counter failed, String reason) {
         for (GatedCall<?> call : calls) {
-            if (call.abort(new DatabaseUnavailableException("database is not answering (circuit breaker opened)"))) {
-                failedByBreaker.increment();
+            if (call.isOn(pool) && call.abort(new DatabaseUnavailableException(reason))) {
+                failed.increment();
             }
         }
     }

@@ -29,6 +29,12 @@ import org.jboss.logging.Logger;
  * heartbeat's circuit breaker) on a pooled connection, is timed
  * ({@code ballast_db_query_seconds{statement=...}}), and is logged and counted when slower than
  * {@code ballast.db.slow-query}.
+ * <p>
+ * With read replicas ({@code READ_DATABASE_URL}), a read goes to a replica that has replayed what the caller must see
+ * ({@link ReadYourWrites}) and is within {@code READ_MAX_LAG} ({@link Replicas}), within that replica's bulkhead and
+ * through the gate, and checked there in the same round trip; with none such, when the server it ran on turns out
+ * behind, or when the replica fails it (unreachable, busy, a recovery conflict), the read runs on the primary instead. Writes, transactions and the reads marked {@link Statement#onPrimary()} always run on
+ * the primary. {@code ballast_db_reads_total} counts where reads went, and why to the primary.
  */
 @ApplicationScoped
 public class Database {
@@ -48,8 +54,16 @@ public class Database {
     private final int batchConcurrency;
     private final int batchQueue;
     private final Counter batchRefusals;
+    private final Replicas replicas;
+    private final ReadYourWrites readYourWrites;
+    private final Counter toReplica;
+    private final Counter toPrimaryForOwnWrite;
+    private final Counter toPrimaryForNoReplica;
+    private final Counter toPrimaryAfterFailure;
+    private final Counter toPrimaryForReplicaBehind;
 
-    Database(DatabaseGate gate, DatabaseBulkheads bulkheads, MeterRegistry registry, DatabaseSettings settings) {
+    Database(DatabaseGate gate, DatabaseBulkheads bulkheads, MeterRegistry registry, Replicas replicas,
+             ReadYourWrites readYourWrites, DatabaseSettings settings) {
         this.gate = gate;
         this.bulkheads = bulkheads;
         this.registry = registry;
@@ -59,6 +73,13 @@ public class Database {
         this.batchConcurrency = settings.writeBatch().concurrency();
         this.batchQueue = settings.writeBatch().queue();
         this.batchRefusals = registry.counter("ballast.rejections", "reason", "bulkhead", "bulkhead", "db-write-batches");
+        this.replicas = replicas;
+        this.readYourWrites = readYourWrites;
+        this.toReplica = registry.counter("ballast.db.reads", "to", "replica", "why", "replayed");
+        this.toPrimaryForOwnWrite = registry.counter("ballast.db.reads", "to", "primary", "why", "own-write");
+        this.toPrimaryForNoReplica = registry.counter("ballast.db.reads", "to", "primary", "why", "no-replica-usable");
+        this.toPrimaryAfterFailure = registry.counter("ballast.db.reads", "to", "primary", "why", "replica-failed");
+        this.toPrimaryForReplicaBehind = registry.counter("ballast.db.reads", "to", "primary", "why", "replica-behind");
     }
 
     /**
@@ -67,14 +88,68 @@ public class Database {
      */
     public Uni<RowSet<Row>> execute(Statement statement, Tuple arguments) {
         if (statement.batched() && batchMaxSize > 1) {
-            return batches.computeIfAbsent(statement.name(), name -> batches(statement)).execute(arguments);
+            return readYourWrites.afterWrite(batches.computeIfAbsent(statement.name(), name -> batches(statement))
+                    .execute(arguments));
         }
-        return pooled(statement, connection -> execute(connection, statement, arguments));
+        Uni<RowSet<Row>> executed = pooled(statement, connection -> execute(connection, statement, arguments));
+        return statement.writes() ? readYourWrites.afterWrite(executed) : executed;
     }
 
-    /** Work on a pooled connection, through the gate, within the bulkhead of the statement's kind. */
+    /**
+     * Work on a pooled connection, through the gate, within the bulkhead of the statement's kind: on the primary, or
+     * for a read, on a replica that may serve it.
+     */
     private <T> Uni<T> pooled(Statement statement, Function<SqlConnection, Uni<T>> work) {
         Supplier<Uni<T>> call = () -> gate.withConnection(work);
+        if (statement.writes()) {
+            return bulkheads.writing(call);
+        }
+        Supplier<Uni<T>> onPrimary = () -> bulkheads.reading(call);
+        return statement.onPrimary() || !replicas.any() ? onPrimary.get() : routed(work, onPrimary);
+    }
+
+    private <T> Uni<T> routed(Function<SqlConnection, Uni<T>> work, Supplier<Uni<T>> onPrimary) {
+        return readYourWrites.positionToSee().chain(position -> {
+            Replica replica = replicas.choose(position);
+            if (replica == null) {
+                (position > 0 ? toPrimaryForOwnWrite : toPrimaryForNoReplica).increment();
+                return onPrimary.get();
+            }
+            return bulkheads.reading(replica.reads(), () -> gate.withConnection(replica, connection -> checked(connection, work, position)))
+                    .invoke(() -> toReplica.increment())
+                    .onFailure().recoverWithUni(failure -> {
+                        (failure instanceof ReplicaBehind ? toPrimaryForReplicaBehind : toPrimaryAfterFailure).increment();
+                        return onPrimary.get();
+                    });
+        });
+    }
+
+    /**
+     * The read, and in the same round trip before it, on the same connection, the replica's check: the read's answer is
+     * used only if that server, as it was just before the read, serves it. A replica URL may name a load-balanced
+     * address (a Kubernetes Service in front of several replicas): each connection may reach another server, further
+     * behind than the one {@link Replicas} last checked, or one promoted since.
+     */
+    private <T> Uni<T> checked(SqlConnection connection, Function<SqlConnection, Uni<T>> work, long position) {
+        Uni<Row> check = connection.query(Replica.CHECK).execute().map(rows -> rows.iterator().next());
+        return Uni.combine().all().unis(check, work.apply(connection)).asTuple().map(answers -> {
+            if (!replicas.serves(answers.getItem1(), position)) {
+                throw new ReplicaBehind();
+            }
+            return answers.getItem2();
+        });
+    }
+
+    /** The replica a read ran on had not replayed what the read must see, or was too far behind: its answer is not used. */
+    private static final class ReplicaBehind extends RuntimeException {
+        ReplicaBehind() {
+            super("read replica behind", null, false, false);
+        }
+    }
+
+    /** A statement on the primary, neither routed nor followed by a stored write position: read-your-writes' own. */
+    Uni<RowSet<Row>> onPrimary(Statement statement, Tuple arguments) {
+        Supplier<Uni<RowSet<Row>>> call = () -> gate.withConnection(connection -> execute(connection, statement, arguments));
         return statement.writes() ? bulkheads.writing(call) : bulkheads.reading(call);
     }
 
@@ -125,7 +200,7 @@ public class Database {
      * Uni succeeds, rolled back when it fails. Its statements go through {@link #execute(SqlClient, Statement, Tuple)}.
      */
     public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
-        return bulkheads.writing(() -> gate.inTransaction(work));
+        return readYourWrites.afterWrite(bulkheads.writing(() -> gate.inTransaction(work)));
     }
 
     /** The first row of a result, or empty when there is none. */

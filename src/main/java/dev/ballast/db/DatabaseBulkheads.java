@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
  * Each lets a bounded number wait; past that, calls fail at once with {@code BulkheadException} (503 with
  * Retry-After). A call waits in the queue no longer than the pool's acquire timeout
  * ({@code DB_CONNECT_TIMEOUT_MS}): the bulkhead's queue has no time bound of its own, so without this a call
- * behind slow ones would wait for its request deadline. Past that it fails as a busy database does (503).
+ * behind slow ones would wait for its request deadline. Past that it fails as a busy database does (503). Each
+ * read replica has a read bulkhead of its own, sized from its pool the same way ({@link Replica}).
  */
 @ApplicationScoped
 public class DatabaseBulkheads {
@@ -26,6 +27,8 @@ public class DatabaseBulkheads {
     private static final Logger LOG = Logger.getLogger(DatabaseBulkheads.class);
 
     private final Vertx vertx;
+    private final MeterRegistry registry;
+    private final int queueFactor;
     private final long queueWaitMillis;
     private final Counter waitedTooLong;
     private final Guard reads;
@@ -35,16 +38,36 @@ public class DatabaseBulkheads {
                       @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolSize,
                       BulkheadSettings settings, DatabaseSettings database) {
         this.vertx = vertx;
+        this.registry = registry;
+        this.queueFactor = settings.queueFactor();
         this.queueWaitMillis = database.acquireTimeoutMs();
         this.waitedTooLong = registry.counter("ballast.db.calls.failed", "reason", "bulkhead-wait");
         // 0 means "derive from the pool": reads may hold 3/4 of it, writes 1/2, so neither kind takes all.
-        int readers = settings.reads() > 0 ? settings.reads() : Math.max(1, poolSize * 3 / 4);
+        int readers = readers(settings.reads(), poolSize);
         int writers = settings.writes() > 0 ? settings.writes() : Math.max(1, poolSize / 2);
-        int queueFactor = settings.queueFactor();
         this.reads = bulkhead("db-reads", readers, readers * queueFactor, registry);
         this.writes = bulkhead("db-writes", writers, writers * queueFactor, registry);
         LOG.infof("Database bulkheads: %d reads (+%d waiting), %d writes (+%d waiting), none waiting over %d ms",
                 readers, readers * queueFactor, writers, writers * queueFactor, queueWaitMillis);
+    }
+
+    /** The reads at once on a pool of {@code poolSize}: {@code limit}, or 3/4 of the pool when it is 0. */
+    static int readers(int limit, int poolSize) {
+        return limit > 0 ? limit : Math.max(1, poolSize * 3 / 4);
+    }
+
+    /** A read replica's bulkhead, named {@code db-reads-<replica>} in the rejection counter. */
+    Guard replicaReads(String replica, int limit) {
+        return bulkhead("db-reads-" + replica, limit, limit * queueFactor, registry);
+    }
+
+    /** Work on a read replica, within its bulkhead. */
+    <T> Uni<T> reading(Guard replicaReads, Supplier<Uni<T>> work) {
+        return guarded(replicaReads, work);
+    }
+
+    int queueFactor() {
+        return queueFactor;
     }
 
     public <T> Uni<T> reading(Supplier<Uni<T>> work) {

@@ -12,6 +12,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -21,7 +22,8 @@ import java.util.function.Function;
  * (503) and its connection is closed, not handed back to the pool: a statement may still be running on it, its
  * state is unknown. While the heartbeat's circuit breaker is open, calls are refused at once and those in flight
  * are failed the same way ({@link CallsInFlight}). Connections are taken from the pool explicitly, so that the
- * one to close is known ({@link GatedCall}).
+ * one to close is known ({@link GatedCall}). A read replica's calls pass here too, on its own pool, refused while its
+ * checks fail instead of the primary's breaker ({@link Replica}).
  * <p>
  * Outside the gate, on purpose: the heartbeat's own connection (it feeds the breaker the gate obeys, so it
  * cannot wait on it), the cache notice connection (LISTEN holds a connection of its own for as long as the
@@ -56,7 +58,12 @@ public class DatabaseGate {
 
     /** Runs work on a connection of its own, within the deadline; the connection goes back to the pool after. */
     public <T> Uni<T> withConnection(Function<SqlConnection, Uni<T>> work) {
-        return gated(work, true);
+        return gated(pool, heartbeat::allowsCalls, work, true);
+    }
+
+    /** Runs work on a connection of a read replica's pool, within the deadline, unless the replica is failing. */
+    <T> Uni<T> withConnection(Replica replica, Function<SqlConnection, Uni<T>> work) {
+        return gated(replica.pool(), replica::answering, work, true);
     }
 
     /**
@@ -65,7 +72,7 @@ public class DatabaseGate {
      * refuses it, and fails it when it opens.
      */
     public <T> Uni<T> withHeldConnection(Function<SqlConnection, Uni<T>> work) {
-        return gated(work, false);
+        return gated(pool, heartbeat::allowsCalls, work, false);
     }
 
     /** Runs work in one transaction, within one deadline: committed when it succeeds, rolled back when it fails. */
@@ -75,9 +82,10 @@ public class DatabaseGate {
                 .onFailure().call(failure -> transaction.rollback().onFailure().recoverWithNull())));
     }
 
-    private <T> Uni<T> gated(Function<SqlConnection, Uni<T>> work, boolean withDeadline) {
+    private <T> Uni<T> gated(Pool target, BooleanSupplier allowsCalls, Function<SqlConnection, Uni<T>> work,
+                             boolean withDeadline) {
         return Uni.createFrom().emitter(emitter -> {
-            if (!heartbeat.allowsCalls()) {
+            if (!allowsCalls.getAsBoolean()) {
                 refused.increment();
                 emitter.fail(new DatabaseUnavailableException("database is not answering (circuit breaker open)"));
                 return;
@@ -88,7 +96,7 @@ public class DatabaseGate {
                 emitter.fail(new DatabaseUnavailableException("request deadline passed before the database call"));
                 return;
             }
-            new GatedCall<>(emitter, work, deadline, inFlight).start(pool);
+            new GatedCall<>(emitter, work, deadline, inFlight, target).start();
         });
     }
 

@@ -26,15 +26,23 @@ final class GatedCall<T> {
     private final Function<SqlConnection, Uni<T>> work;
     private final long deadline;
     private final CallsInFlight inFlight;
+    private final Pool pool;
     private final Context context = Vertx.currentContext();
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile io.vertx.sqlclient.SqlConnection connection;
 
-    GatedCall(UniEmitter<? super T> emitter, Function<SqlConnection, Uni<T>> work, long deadline, CallsInFlight inFlight) {
+    GatedCall(UniEmitter<? super T> emitter, Function<SqlConnection, Uni<T>> work, long deadline, CallsInFlight inFlight,
+              Pool pool) {
         this.emitter = emitter;
         this.work = work;
         this.deadline = deadline;
         this.inFlight = inFlight;
+        this.pool = pool;
+    }
+
+    /** Whether the call takes its connection from this pool. */
+    boolean isOn(Pool other) {
+        return pool.getDelegate() == other.getDelegate();
     }
 
     /** Whether the call's deadline (an absolute {@link System#nanoTime()}, if it has one) has passed. */
@@ -42,7 +50,7 @@ final class GatedCall<T> {
         return deadline != NO_DEADLINE && now - deadline >= 0;
     }
 
-    void start(Pool pool) {
+    void start() {
         inFlight.add(this);
         pool.getDelegate().getConnection().onComplete(this::acquired);
     }

@@ -18,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -27,12 +28,16 @@ import org.jboss.logging.Logger;
  * so an exhausted pool does not look like an outage), with a deadline of {@code DB_HEARTBEAT_TIMEOUT_MS}.
  * The answers feed a circuit breaker (SmallRye Fault Tolerance): after {@code DB_HEARTBEAT_FAILURES}
  * failures in a row it opens, the calls in flight are failed and new ones refused at once
- * ({@link DatabaseGate}); the next heartbeat that answers closes it again.
+ * ({@link DatabaseGate}); the next heartbeat that answers closes it again. With read replicas, each heartbeat also
+ * reads the primary's flushed WAL position, by which {@link Replicas} tells how far behind each replica is.
  */
 @ApplicationScoped
 public class Heartbeat {
 
     private static final Logger LOG = Logger.getLogger(Heartbeat.class);
+    private static final String PING = "select 1";
+    /** The primary's flushed WAL position, in bytes from the start of the WAL. */
+    private static final String POSITION = "select (pg_current_wal_flush_lsn() - '0/0')::bigint";
 
     private final Vertx vertx;
     private final BoundedPoolCreator poolCreator;
@@ -43,6 +48,7 @@ public class Heartbeat {
     private final List<Runnable> openListeners = new CopyOnWriteArrayList<>();
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
     private volatile boolean everAnswered;
+    private volatile LongConsumer positions;
     // Touched only on the heartbeat timer's event loop.
     private PgConnection connection;
     private boolean beating;
@@ -88,6 +94,11 @@ public class Heartbeat {
         return everAnswered && allowsCalls();
     }
 
+    /** From now on, each heartbeat reads the primary's WAL position and hands it to {@code consumer}. */
+    void reportPositions(LongConsumer consumer) {
+        positions = consumer;
+    }
+
     /** Runs the listener (on the heartbeat's thread) each time the breaker opens. */
     void whenOpened(Runnable listener) {
         openListeners.add(listener);
@@ -110,9 +121,13 @@ public class Heartbeat {
         Promise<Void> answer = Promise.promise();
         long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(
                 new DatabaseUnavailableException("heartbeat: no answer within " + timeoutMillis + " ms")));
-        connection(answer).compose(open -> open.query("select 1").execute()).onComplete(result -> {
+        LongConsumer reader = positions;
+        connection(answer).compose(open -> open.query(reader == null ? PING : POSITION).execute()).onComplete(result -> {
             vertx.cancelTimer(timer);
             if (result.succeeded()) {
+                if (reader != null && answer.tryComplete()) {
+                    reader.accept(result.result().iterator().next().getLong(0));
+                }
                 answer.tryComplete();
             } else {
                 answer.tryFail(result.cause());

@@ -22,9 +22,10 @@ class UserRepository {
 
     private static final Statement BY_ID = Statement.read("user.byId",
             "select " + COLUMNS + " from users where id = $1");
-    private static final Statement BY_EMAIL = Statement.read("user.byEmail",
+    // Login and the checks before a write read the primary: the latest password, the latest taken names.
+    private static final Statement BY_EMAIL = Statement.readOnPrimary("user.byEmail",
             "select " + COLUMNS + " from users where lower(email collate \"C\") = $1");
-    private static final Statement TAKEN = Statement.read("user.taken", """
+    private static final Statement TAKEN = Statement.readOnPrimary("user.taken", """
             select exists(select 1 from users where username = $1 and id <> $3) as username_taken,
                    exists(select 1 from users where lower(email collate "C") = $2 and id <> $3) as email_taken,
                    $2::text is not null

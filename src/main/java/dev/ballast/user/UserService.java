@@ -2,6 +2,7 @@ package dev.ballast.user;
 
 import dev.ballast.auth.CurrentUser.SignedIn;
 import dev.ballast.auth.TokenService;
+import dev.ballast.db.ReadYourWrites;
 import dev.ballast.facts.Fact;
 import dev.ballast.facts.Fact.PasswordChanged;
 import dev.ballast.facts.Fact.ProfileChanged;
@@ -33,9 +34,11 @@ class UserService {
     private final Limits limits;
     private final Facts facts;
     private final AuthBudgets authBudgets;
+    private final ReadYourWrites readYourWrites;
 
     UserService(UserRepository users, PasswordHasher hasher, TokenService tokens, Limits limits, Facts facts,
-                AuthBudgets authBudgets) {
+                AuthBudgets authBudgets, ReadYourWrites readYourWrites) {
+        this.readYourWrites = readYourWrites;
         this.authBudgets = authBudgets;
         this.facts = facts;
         this.users = users;
@@ -53,6 +56,8 @@ class UserService {
                 .invoke(UserRepository.Availability::require)
                 .chain(() -> hasher.hash(user.password()))
                 .chain(hash -> users.insert(username, email, hash))
+                // The new user's next reads, wherever they land, must find the account (read replicas).
+                .call(row -> readYourWrites.wroteAs(row.id()))
                 .map(this::withToken);
     }
 

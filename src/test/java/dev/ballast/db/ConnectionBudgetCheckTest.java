@@ -24,9 +24,12 @@ class ConnectionBudgetCheckTest {
     @Inject
     DatabaseSettings settings;
 
+    @Inject
+    Replicas replicas;
+
     @Test
     void theHeadroomGoesNegative() throws InterruptedException {
-        ConnectionBudget budget = new ConnectionBudget(pool, gate, new SimpleMeterRegistry(), 250, settings, true);
+        ConnectionBudget budget = new ConnectionBudget(pool, gate, replicas, new SimpleMeterRegistry(), 250, settings, true);
         budget.check(null);
         for (int attempt = 0; attempt < 100 && budget.headroom() == 0; attempt++) {
             Thread.sleep(100);

@@ -49,8 +49,61 @@ class ManifestsTest {
         assertEquals(0, new ConnectionBudget(0, 1, 20, 2, 2, 10, 3, 60).mostReplicasThatFit(), "not even one");
     }
 
+    /** The CloudNativePG overlay: the primary behind its pooler, the pooler's clients, and each read replica. */
+    @Test
+    void theCloudNativePgClusterFitsItsPrimaryPoolerAndReplicas() throws Exception {
+        ClusterBudget budget = ClusterBudget.of(RenderedOverlay.render("cnpg"));
+        assertTrue(budget.fits(), "cnpg is over its connection budget: " + budget);
+        ClusterBudget full = new ClusterBudget(11, 10, 10, 2, 1, 10, 3, 134, 2, 26, 121);
+        assertTrue(full.fits(), full.toString());
+        assertFalse(new ClusterBudget(11, 10, 10, 2, 1, 10, 3, 133, 2, 26, 121).fits(), "one replica connection too many");
+        assertFalse(new ClusterBudget(11, 10, 10, 2, 1, 10, 3, 134, 2, 26, 120).fits(), "one pooler client too many");
+        assertFalse(new ClusterBudget(11, 10, 10, 2, 1, 10, 3, 134, 4, 26, 121).fits(), "too many pooler server connections");
+    }
+
+    /**
+     * On CloudNativePG the pool reaches the primary through the pooler (transaction mode, the client's layer-7 proxy
+     * mode), reads the replicas' Service, and the cache notice listener and Flyway the primary's Service directly; the
+     * credentials are the operator's.
+     */
+    @Test
+    void onCloudNativePgEachConnectionGoesWhereItBelongs() throws Exception {
+        RenderedOverlay cnpg = RenderedOverlay.render("cnpg");
+        Map<String, Object> cluster = spec(cnpg.custom("Cluster", "ballast-db"));
+        assertEquals(3, ((Number) cluster.get("instances")).intValue(), "one primary and two replicas");
+        Map<String, Object> pooler = spec(cnpg.custom("Pooler", "ballast-db-pooler-rw"));
+        assertEquals("rw", pooler.get("type"));
+        assertEquals(Map.of("name", "ballast-db"), pooler.get("cluster"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> bouncer = (Map<String, Object>) pooler.get("pgbouncer");
+        assertEquals("transaction", bouncer.get("poolMode"));
+
+        Map<String, String> config = cnpg.one(ConfigMap.class, "ballast-config").getData();
+        assertEquals("ballast-db-pooler-rw", host(config.get("QUARKUS_DATASOURCE_REACTIVE_URL")));
+        assertEquals("true", config.get("DB_LAYER7_PROXY"));
+        assertEquals("ballast-db-ro", host(config.get("READ_DATABASE_URL")));
+        assertEquals("ballast-db-rw", host(config.get("DIRECT_DATABASE_URL")));
+        assertEquals("ballast-db-rw", host(config.get("DB_JDBC_URL").substring("jdbc:".length())));
+
+        Container app = cnpg.one(Deployment.class, "ballast").getSpec().getTemplate().getSpec().getContainers().get(0);
+        for (String variable : List.of("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD")) {
+            assertEquals("ballast-db-app", app.getEnv().stream().filter(env -> env.getName().equals(variable)).findFirst()
+                    .orElseThrow(() -> new AssertionError(variable + " is not set")).getValueFrom().getSecretKeyRef().getName());
+        }
+        assertFalse(cnpg.has(Secret.class, "ballast-secrets"), "the JWT keys' Secret is created outside the overlay");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(io.fabric8.kubernetes.api.model.GenericKubernetesResource resource) {
+        return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
+    }
+
+    private static String host(String url) {
+        return java.net.URI.create(url).getHost();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "cnpg"})
     void theDeploymentSurvivesRollsDrainsAndOutages(String overlay) throws Exception {
         RenderedOverlay rendered = RenderedOverlay.render(overlay);
         Deployment deployment = rendered.one(Deployment.class, "ballast");
@@ -88,7 +141,7 @@ class ManifestsTest {
      * go there, and the Service, which clients reach, exposes only the API port (which answers 404 for them).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "cnpg"})
     void probesAndMetricsUseTheManagementPortWhichTheServiceDoesNotExpose(String overlay) throws Exception {
         RenderedOverlay rendered = RenderedOverlay.render(overlay);
         Deployment deployment = rendered.one(Deployment.class, "ballast");
@@ -113,7 +166,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "cnpg"})
     void podsLogJsonLinesForTheLogCollector(String overlay) throws Exception {
         RenderedOverlay rendered = RenderedOverlay.render(overlay);
         assertEquals("true", rendered.one(ConfigMap.class, "ballast-config").getData().get("LOG_JSON"),

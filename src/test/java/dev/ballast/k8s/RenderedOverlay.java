@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -28,20 +29,23 @@ import java.util.Set;
 /**
  * An overlay rendered by {@code kubectl kustomize} (no cluster needed) and read into fabric8's Kubernetes
  * model: a field of the wrong type fails to parse, and a misspelt field (which the model would keep aside as
- * an "additional property") is reported too.
+ * an "additional property") is reported too. The operator's resources (CloudNativePG's {@code Cluster} and
+ * {@code Pooler}) have no model here: they are read as generic resources, their fields unchecked.
  */
 final class RenderedOverlay {
 
-    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-            "Deployment", Deployment.class,
-            "StatefulSet", StatefulSet.class,
-            "Service", Service.class,
-            "ConfigMap", ConfigMap.class,
-            "Secret", Secret.class,
-            "ServiceAccount", ServiceAccount.class,
-            "Namespace", Namespace.class,
-            "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-            "PodDisruptionBudget", PodDisruptionBudget.class);
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
+            Map.entry("Deployment", Deployment.class),
+            Map.entry("StatefulSet", StatefulSet.class),
+            Map.entry("Service", Service.class),
+            Map.entry("ConfigMap", ConfigMap.class),
+            Map.entry("Secret", Secret.class),
+            Map.entry("ServiceAccount", ServiceAccount.class),
+            Map.entry("Namespace", Namespace.class),
+            Map.entry("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+            Map.entry("PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("Cluster", GenericKubernetesResource.class),
+            Map.entry("Pooler", GenericKubernetesResource.class));
 
     final List<HasMetadata> objects;
 
@@ -64,6 +68,10 @@ final class RenderedOverlay {
                     throw new AssertionError(overlay + ": no model for kind " + kind);
                 }
                 HasMetadata object = mapper.treeToValue(document, type);
+                if (object instanceof GenericKubernetesResource) {
+                    objects.add(object);
+                    continue;
+                }
                 List<String> unknown = new ArrayList<>();
                 collectUnknownFields(object, kind + "/" + object.getMetadata().getName(), unknown,
                         java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -74,6 +82,16 @@ final class RenderedOverlay {
             }
         }
         return new RenderedOverlay(objects);
+    }
+
+    /** The operator's resource of that kind and name, read generically. */
+    GenericKubernetesResource custom(String kind, String name) {
+        return objects.stream()
+                .filter(object -> object instanceof GenericKubernetesResource && object.getKind().equals(kind)
+                        && object.getMetadata().getName().equals(name))
+                .map(GenericKubernetesResource.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
     }
 
     <T extends HasMetadata> T one(Class<T> type, String name) {

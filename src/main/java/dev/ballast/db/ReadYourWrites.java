@@ -1,0 +1,107 @@
+package dev.ballast.db;
+
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Each client reads its own writes, on whichever app replica its next request lands, while other reads go to the
+ * read replicas. After a signed-in user's write commits, the primary's WAL insert position (at or past the write's
+ * commit record) is stored on the primary, per user ({@code write_positions}). A read of that user's then goes to a
+ * replica only if the replica has replayed that position; otherwise to the primary. The position is looked up once
+ * per request, at its first read, on the primary (one indexed row); anonymous reads need none. Storing it on the
+ * primary, rather than in this app replica's memory or in a notice, is what makes any app replica decide alike, at
+ * once, with nothing new asked of the client. After a write, the rest of the same request reads from the primary.
+ * <p>
+ * The caller is known to the database layer through the request's context: the auth layer puts the signed-in user's
+ * id there under {@link #CALLER} ({@link #callerIs(long)}). A registration writes before its caller has an id: it
+ * stores the new user's position itself ({@link #wroteAs(long)}). Without read replicas none of this runs.
+ */
+@ApplicationScoped
+public class ReadYourWrites {
+
+    /** The signed-in caller's user id (a {@code Long}) in the request's context. */
+    static final String CALLER = "ballast.caller";
+    /** The WAL position this request's reads must see (a {@code Long}), once known. */
+    private static final String POSITION = "ballast.caller-position";
+    private static final long PRIMARY_ONLY = Long.MAX_VALUE;
+
+    static final Statement RECORD = Statement.write("db.writePosition.record", """
+            insert into write_positions (user_id, position) values ($1, pg_current_wal_insert_lsn())
+            on conflict (user_id) do update set position = greatest(write_positions.position, excluded.position)""");
+    static final Statement LOOKUP = Statement.readOnPrimary("db.writePosition",
+            "select (position - '0/0')::bigint from write_positions where user_id = $1");
+
+    private final Replicas replicas;
+    private final Database database;
+
+    ReadYourWrites(Replicas replicas, Database database) {
+        this.replicas = replicas;
+        this.database = database;
+    }
+
+    /** Names the signed-in caller of the current request (no effect outside a request). */
+    public static void callerIs(long userId) {
+        Context context = requestContext();
+        if (context != null) {
+            context.putLocal(CALLER, userId);
+        }
+    }
+
+    /** Stores the position of a write made for {@code userId} by a caller not yet signed in as them (registration). */
+    public Uni<Void> wroteAs(long userId) {
+        if (!replicas.any()) {
+            return Uni.createFrom().voidItem();
+        }
+        Context context = requestContext();
+        return record(userId, context);
+    }
+
+    /** The write, followed (when it succeeds) by storing its position for the caller, if one is signed in. */
+    <T> Uni<T> afterWrite(Uni<T> write) {
+        if (!replicas.any()) {
+            return write;
+        }
+        return Uni.createFrom().deferred(() -> {
+            Context context = requestContext();
+            Long caller = context == null ? null : context.getLocal(CALLER);
+            return caller == null ? write : write.call(() -> record(caller, context));
+        });
+    }
+
+    /**
+     * The WAL position the current request's reads must see: 0 for an anonymous caller (any replica within the lag
+     * bound will do), the caller's last write's otherwise (0 when there is none), {@link Long#MAX_VALUE} once the
+     * request itself wrote (the primary only).
+     */
+    Uni<Long> positionToSee() {
+        Context context = requestContext();
+        Long caller = context == null ? null : context.getLocal(CALLER);
+        if (caller == null) {
+            return Uni.createFrom().item(0L);
+        }
+        Long known = context.getLocal(POSITION);
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        return database.onPrimary(LOOKUP, Tuple.of(caller))
+                .map(rows -> Database.firstRow(rows).map(row -> row.getLong(0)).orElse(0L))
+                .invoke(position -> context.putLocal(POSITION, position));
+    }
+
+    private Uni<Void> record(long userId, Context context) {
+        return database.onPrimary(RECORD, Tuple.of(userId)).invoke(() -> {
+            if (context != null) {
+                context.putLocal(POSITION, PRIMARY_ONLY);
+            }
+        }).replaceWithVoid();
+    }
+
+    private static Context requestContext() {
+        Context context = Vertx.currentContext();
+        return context != null && VertxContext.isDuplicatedContext(context) ? context : null;
+    }
+}

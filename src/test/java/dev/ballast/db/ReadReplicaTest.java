@@ -1,0 +1,208 @@
+package dev.ballast.db;
+
+import static dev.ballast.Management.operator;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.Api;
+import dev.ballast.Api.Account;
+import dev.ballast.cache.CacheNoticeListener;
+import dev.ballast.cache.ReadCaches;
+import dev.ballast.cache.ViewCaches;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads from a streaming standby ({@link PrimaryAndStandby}), each client still reading its own writes. What a read
+ * answers tells where it ran: with replay paused on the standby, an article just written is on the primary only. The
+ * views a read fills are cached, and the cache would answer for the database: each read whose database this test
+ * asserts comes after the caches are emptied.
+ * <p>
+ * The cache notice listener is pointed at the standby here ({@code ballast.direct-db.url}): a standby refuses LISTEN,
+ * and the service must still start, serve and keep its own caches right (its writes empty them at once). That makes
+ * the listener warn at start-up, and the lag and stop tests make the replica checks warn that the replica is skipped,
+ * on purpose (.ci/allowed-warnings).
+ */
+@QuarkusTest
+@TestProfile(ReadReplicaTest.WithStandby.class)
+class ReadReplicaTest {
+
+    static final Duration MAX_LAG = Duration.ofSeconds(5);
+
+    public static class WithStandby implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "ballast.read-db.max-lag", MAX_LAG.toMillis() + "ms",
+                    "ballast.read-db.check-interval", "100ms",
+                    "ballast.read-db.check-timeout", "400ms",
+                    // Resolved when the listener connects, after the test resource has started the standby.
+                    "ballast.direct-db.url", "${ballast.read-db.url}");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(PrimaryAndStandby.class));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
+
+    @Inject
+    Replicas replicas;
+
+    @Inject
+    ReadCaches caches;
+
+    @Inject
+    ViewCaches viewCaches;
+
+    @Inject
+    CacheNoticeListener listener;
+
+    @BeforeEach
+    void standbyInUse() {
+        PrimaryAndStandby.standby.resumeReplay();
+        awaitTrue(() -> replicas.choose(0) != null, Duration.ofSeconds(20), "the standby in use");
+    }
+
+    @AfterEach
+    void standbyBack() {
+        PrimaryAndStandby.standby.resumeReplay();
+    }
+
+    @Test
+    void anAuthorReadsTheirArticleAtOnceWhileAnonymousReadsComeFromTheStandby() {
+        Account author = Api.register("replica_author");
+        PrimaryAndStandby.standby.pauseReplay();
+        String slug = Api.createArticle(author, Api.uniqueName("Written while replay is paused"), List.of());
+
+        emptyCaches();
+        Api.anonymous().get("/api/articles/" + slug).then().statusCode(404);
+        author.as().get("/api/articles/" + slug).then().statusCode(200).body("article.slug", org.hamcrest.Matchers.equalTo(slug));
+        author.as().get("/api/articles?author=" + author.username()).then().statusCode(200).body("articlesCount", org.hamcrest.Matchers.equalTo(1));
+        emptyCaches();
+        Api.anonymous().get("/api/articles/" + slug).then().statusCode(404);
+
+        PrimaryAndStandby.standby.resumeReplay();
+        PrimaryAndStandby.standby.awaitCaughtUp(Duration.ofSeconds(20));
+        emptyCaches();
+        Api.anonymous().get("/api/articles/" + slug).then().statusCode(200);
+        author.as().get("/api/articles/" + slug).then().statusCode(200);
+        operator().get("/q/metrics").then().statusCode(200)
+                .body(containsString("ballast_db_reads_total{to=\"replica\",why=\"replayed\"}"))
+                .body(containsString("ballast_db_reads_total{to=\"primary\",why=\"own-write\"}"));
+    }
+
+    @Test
+    void aNewAccountIsFoundAtOnceByItsOwnReads() {
+        PrimaryAndStandby.standby.pauseReplay();
+        Account newcomer = Api.register("replica_newcomer");
+        newcomer.as().get("/api/user").then().statusCode(200).body("user.username", org.hamcrest.Matchers.equalTo(newcomer.username()));
+        newcomer.as().get("/api/profiles/" + newcomer.username()).then().statusCode(200);
+        Api.anonymous().body(Map.of("user", Map.of("email", newcomer.email(), "password", Api.PASSWORD)))
+                .post("/api/users/login").then().statusCode(200);
+    }
+
+    @Test
+    void aStandbyTooFarBehindIsSkippedUntilItCatchesUp() {
+        Account author = Api.register("replica_lagging");
+        PrimaryAndStandby.standby.pauseReplay();
+        String slug = Api.createArticle(author, Api.uniqueName("Behind the lag bound"), List.of());
+        emptyCaches();
+        Api.anonymous().get("/api/articles/" + slug).then().statusCode(404);
+
+        awaitTrue(() -> replicas.choose(0) == null, MAX_LAG.plusSeconds(10), "the standby skipped past READ_MAX_LAG");
+        emptyCaches();
+        Api.anonymous().get("/api/articles/" + slug).then().statusCode(200);
+
+        PrimaryAndStandby.standby.resumeReplay();
+        awaitTrue(() -> replicas.choose(0) != null, Duration.ofSeconds(20), "the standby in use again once caught up");
+    }
+
+    @Test
+    void aStoppedStandbyLeavesEveryReadToThePrimaryWithinASecondAndNoServerError() {
+        Account author = Api.register("replica_stopped");
+        String slug = Api.createArticle(author, Api.uniqueName("Read while the standby stops"), List.of());
+        PrimaryAndStandby.standby.awaitCaughtUp(Duration.ofSeconds(20));
+        try {
+            PrimaryAndStandby.standby.stop();
+            long stopped = System.nanoTime();
+            awaitTrue(() -> replicas.choose(0) == null, Duration.ofSeconds(5), "the stopped standby skipped");
+            long skippedMillis = (System.nanoTime() - stopped) / 1_000_000;
+            assertTrue(skippedMillis <= 1000, "skipped after " + skippedMillis + " ms");
+            for (int i = 0; i < 20; i++) {
+                emptyCaches();
+                Api.anonymous().get("/api/articles/" + slug).then().statusCode(200);
+                Api.anonymous().get("/api/articles?author=" + author.username()).then().statusCode(200);
+            }
+        } finally {
+            PrimaryAndStandby.standby.start();
+        }
+        awaitTrue(() -> replicas.choose(0) != null, Duration.ofSeconds(30), "the standby in use again once started");
+        emptyCaches();
+        Api.anonymous().get("/api/articles/" + slug).then().statusCode(200);
+    }
+
+    @Test
+    void listenOnTheStandbyIsRefusedAndTheServiceStillServesAndEmptiesItsCaches() {
+        assertFalse(listener.listening(), "a standby refuses LISTEN");
+        Account author = Api.register("replica_cached");
+        String slug = Api.createArticle(author, Api.uniqueName("Cached beside a refused LISTEN"), List.of());
+        PrimaryAndStandby.standby.awaitCaughtUp(Duration.ofSeconds(20));
+        Api.anonymous().get("/api/articles/" + slug).then().statusCode(200).body("article.body", containsString("The body of"));
+        author.as().body(Map.of("article", Map.of("body", "Changed")))
+                .put("/api/articles/" + slug).then().statusCode(200);
+        PrimaryAndStandby.standby.awaitCaughtUp(Duration.ofSeconds(20));
+        Api.anonymous().get("/api/articles/" + slug).then().statusCode(200).body("article.body", org.hamcrest.Matchers.equalTo("Changed"));
+    }
+
+    @Test
+    void theStandbysPoolAndBudgetAreReported() {
+        String replica = "localhost:" + PrimaryAndStandby.standby.port();
+        String metrics = operator().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String expected : List.of("ballast_db_replica_used{replica=\"" + replica + "\"} 1.0",
+                "ballast_db_replica_lag_seconds{replica=\"" + replica + "\"}",
+                "ballast_db_connection_headroom{database=\"" + replica + "\"}",
+                "ballast_db_connection_headroom{database=\"primary\"}")) {
+            assertTrue(metrics.contains(expected), expected + " in\n" + metrics.lines()
+                    .filter(line -> line.contains("replica") || line.contains("headroom") || line.contains("sql_pool")).toList());
+        }
+        assertEquals(1, replicas.all().size());
+    }
+
+    private void emptyCaches() {
+        for (String name : viewCaches.names()) {
+            caches.invalidateAll(name).await().atMost(Duration.ofSeconds(5));
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration within, String what) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + within + ": " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
