@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.Api;
 import dev.ballast.Api.Account;
 import dev.ballast.cache.CacheNoticeListener;
-import dev.ballast.cache.ReadCaches;
 import dev.ballast.cache.ViewCaches;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -65,8 +64,6 @@ class ReadReplicaTest {
     @Inject
     Replicas replicas;
 
-    @Inject
-    ReadCaches caches;
 
     @Inject
     ViewCaches viewCaches;
@@ -187,7 +184,7 @@ class ReadReplicaTest {
 
     private void emptyCaches() {
         for (String name : viewCaches.names()) {
-            caches.invalidateAll(name).await().atMost(Duration.ofSeconds(5));
+            viewCaches.named(name).invalidateAll();
         }
     }
 
