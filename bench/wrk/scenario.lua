@@ -8,8 +8,8 @@
 -- time takes about 200 writes, then the next: favorites or unfavorites, or comments, by users at random, so that
 -- the same user's writes race too; BENCH_HOT_USERS=n takes only the first n users), profile-update (the first token's account
 -- changes its bio, alternating between two values), and three mixes: mix, mix-no-login (the same
--- without its logins), signed-mix (every request signed in, with comment writes and favorites, no logins) and
--- views (articles and their comments only).
+-- without its logins), signed-mix (every request signed in, with comment writes and favorites, no logins),
+-- anonymous-mix (anonymous reads only) and views (articles and their comments only).
 -- Data files (from bench/seed.py): tokens.txt, users.txt, slugs.txt, tags.txt; authors.txt (usernames) is
 -- optional (default: the usernames of users.txt).
 -- At the end it prints the count of each status code and of socket errors, one line each.
@@ -48,6 +48,10 @@ local mixes = {
   ["mix-no-login"] = {
     {300, "list"}, {200, "article"}, {150, "comments"}, {100, "tags"}, {100, "tag"},
     {100, "feed"}, {50, "comment-write"},
+  },
+  -- Anonymous reads only, no write (bench/read-replicas.sh: what read replicas take off the primary).
+  ["anonymous-mix"] = {
+    {350, "list"}, {250, "article"}, {200, "comments"}, {100, "tags"}, {100, "tag"},
   },
   -- Whole articles and their comments only (bench/memory.sh reads its large ones this way).
   views = { {700, "article"}, {300, "comments"} },

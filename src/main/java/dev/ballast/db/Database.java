@@ -33,8 +33,9 @@ import org.jboss.logging.Logger;
  * With read replicas ({@code READ_DATABASE_URL}), a read goes to a replica that has replayed what the caller must see
  * ({@link ReadYourWrites}) and is within {@code READ_MAX_LAG} ({@link Replicas}), within that replica's bulkhead and
  * through the gate, and checked there in the same round trip; with none such, when the server it ran on turns out
- * behind, or when the replica fails it (unreachable, busy, a recovery conflict), the read runs on the primary instead. Writes, transactions and the reads marked {@link Statement#onPrimary()} always run on
- * the primary. {@code ballast_db_reads_total} counts where reads went, and why to the primary.
+ * behind, or when the replica fails it (unreachable, busy, a recovery conflict), the read runs on the primary instead.
+ * Writes, transactions and the reads marked {@link Statement#onPrimary()} always run on the primary.
+ * {@code ballast_db_reads_total} counts where reads went, and why to the primary.
  */
 @ApplicationScoped
 public class Database {
@@ -109,13 +110,18 @@ public class Database {
     }
 
     private <T> Uni<T> routed(Function<SqlConnection, Uni<T>> work, Supplier<Uni<T>> onPrimary) {
+        if (replicas.choose(0) == null) { // none usable at all: no need to ask what the caller must see
+            toPrimaryForNoReplica.increment();
+            return onPrimary.get();
+        }
         return readYourWrites.positionToSee().chain(position -> {
             Replica replica = replicas.choose(position);
             if (replica == null) {
                 (position > 0 ? toPrimaryForOwnWrite : toPrimaryForNoReplica).increment();
                 return onPrimary.get();
             }
-            return bulkheads.reading(replica.reads(), () -> gate.withConnection(replica, connection -> checked(connection, work, position)))
+            return bulkheads.reading(replica.reads(),
+                            () -> gate.withConnection(replica, connection -> checked(connection, work, position)))
                     .invoke(() -> toReplica.increment())
                     .onFailure().recoverWithUni(failure -> {
                         (failure instanceof ReplicaBehind ? toPrimaryForReplicaBehind : toPrimaryAfterFailure).increment();
@@ -132,7 +138,8 @@ public class Database {
      */
     private <T> Uni<T> checked(SqlConnection connection, Function<SqlConnection, Uni<T>> work, long position) {
         Uni<Row> check = connection.query(Replica.CHECK).execute().map(rows -> rows.iterator().next());
-        return Uni.combine().all().unis(check, work.apply(connection)).asTuple().map(answers -> {
+        // Both answered before the connection goes back: a failed check must not hand over a connection still reading.
+        return Uni.combine().all().unis(check, work.apply(connection)).collectFailures().asTuple().map(answers -> {
             if (!replicas.serves(answers.getItem1(), position)) {
                 throw new ReplicaBehind();
             }

@@ -37,7 +37,8 @@ public class DatabaseGate {
     public static final String REQUEST_DEADLINE = "ballast.request-deadline";
 
     private final Pool pool;
-    private final Heartbeat heartbeat;
+    /** The heartbeat's breaker, which the primary's calls obey. */
+    private final BooleanSupplier primaryAllowsCalls;
     private final CallsInFlight inFlight;
     private final long queryTimeoutNanos;
     private final Counter pastDeadline;
@@ -45,7 +46,7 @@ public class DatabaseGate {
 
     DatabaseGate(Pool pool, Heartbeat heartbeat, CallsInFlight inFlight, MeterRegistry registry, DatabaseSettings settings) {
         this.pool = pool;
-        this.heartbeat = heartbeat;
+        this.primaryAllowsCalls = heartbeat::allowsCalls;
         this.inFlight = inFlight;
         this.queryTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.queryTimeoutMs());
         this.pastDeadline = pastDeadline(registry);
@@ -58,7 +59,7 @@ public class DatabaseGate {
 
     /** Runs work on a connection of its own, within the deadline; the connection goes back to the pool after. */
     public <T> Uni<T> withConnection(Function<SqlConnection, Uni<T>> work) {
-        return gated(pool, heartbeat::allowsCalls, work, true);
+        return gated(pool, primaryAllowsCalls, work, true);
     }
 
     /** Runs work on a connection of a read replica's pool, within the deadline, unless the replica is failing. */
@@ -72,7 +73,7 @@ public class DatabaseGate {
      * refuses it, and fails it when it opens.
      */
     public <T> Uni<T> withHeldConnection(Function<SqlConnection, Uni<T>> work) {
-        return gated(pool, heartbeat::allowsCalls, work, false);
+        return gated(pool, primaryAllowsCalls, work, false);
     }
 
     /** Runs work in one transaction, within one deadline: committed when it succeeds, rolled back when it fails. */

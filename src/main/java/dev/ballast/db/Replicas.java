@@ -9,9 +9,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,13 +20,10 @@ import org.jboss.logging.Logger;
  * ({@link Replica}), and which of them a read may go to.
  * <p>
  * How far behind a replica is, in time: the heartbeat reads the primary's flushed WAL position at each beat
- * ({@link Heartbeat}), and the positions of the last moments are kept with the time they were read. A replica that
- * has replayed the position read at time t has everything the primary had flushed at t: it is at most
- * {@code now - t} behind, for the latest such t (0 when it has replayed the latest position read). One further
- * behind than {@code READ_MAX_LAG}, failing its checks, or no longer in recovery is skipped (logged when that
- * changes); it is used again as soon as a check finds it caught up. Before the heartbeat has read a position, no
- * replica is used. While the primary does not answer, the positions read before stay: the replicas that had caught
- * up with them serve reads on.
+ * ({@link Heartbeat}), kept with the time it was read ({@link PrimaryPositions}). One further behind than
+ * {@code READ_MAX_LAG}, failing its checks, or no longer in recovery is skipped (logged when that changes); it is used
+ * again as soon as a check finds it caught up. Before the heartbeat has read a position, no replica is used. While the
+ * primary does not answer, the positions read before stay: the replicas that had caught up with them serve reads on.
  */
 @ApplicationScoped
 class Replicas {
@@ -41,10 +36,8 @@ class Replicas {
     private final long maxLagNanos;
     private final long checkIntervalMillis;
     private final long checkTimeoutMillis;
-    private final long keptNanos;
+    private final PrimaryPositions primary;
     private final AtomicInteger next = new AtomicInteger();
-    /** The primary's flushed WAL positions with the {@link System#nanoTime()} they were read at, oldest first. */
-    private final Deque<long[]> primaryPositions = new ArrayDeque<>();
     private final int readers;
     private final int waiting;
     private long timerId = -1;
@@ -57,7 +50,7 @@ class Replicas {
         this.checkIntervalMillis = Math.max(1, config.checkInterval().toMillis());
         this.checkTimeoutMillis = Math.max(1, config.checkTimeout().toMillis());
         // Enough positions to tell any lag up to the bound, and a little more.
-        this.keptNanos = maxLagNanos + TimeUnit.SECONDS.toNanos(5);
+        this.primary = new PrimaryPositions(maxLagNanos + TimeUnit.SECONDS.toNanos(5));
         this.readers = DatabaseBulkheads.readers(config.concurrency(), config.maxSize());
         this.waiting = readers * bulkheads.queueFactor();
         for (String url : config.url().orElse(List.of())) {
@@ -77,7 +70,7 @@ class Replicas {
                     .tag("replica", name).register(registry);
         }
         if (!replicas.isEmpty()) {
-            heartbeat.reportPositions(this::primaryAt);
+            heartbeat.reportPositions(position -> primary.read(position, System.nanoTime()));
         }
     }
 
@@ -128,15 +121,15 @@ class Replicas {
     boolean serves(Row check, long position) {
         Long replayed = check.getLong("replayed");
         return Boolean.TRUE.equals(check.getBoolean("recovering")) && replayed != null && replayed >= position
-                && lagNanos(replayed, System.nanoTime()) <= maxLagNanos;
+                && primary.lagNanos(replayed, System.nanoTime()) <= maxLagNanos;
     }
 
     private boolean usable(Replica replica) {
-        return replica.serving() && lagNanos(replica.replayed(), System.nanoTime()) <= maxLagNanos;
+        return replica.serving() && primary.lagNanos(replica.replayed(), System.nanoTime()) <= maxLagNanos;
     }
 
     private double lagSeconds(Replica replica) {
-        long lag = lagNanos(replica.replayed(), System.nanoTime());
+        long lag = primary.lagNanos(replica.replayed(), System.nanoTime());
         return lag == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : lag / 1e9;
     }
 
@@ -158,31 +151,5 @@ class Replicas {
                 LOG.infof("Read replica %s in use: answering and within READ_MAX_LAG", replica.name());
             }
         });
-    }
-
-    private synchronized void primaryAt(long position) {
-        long now = System.nanoTime();
-        primaryPositions.addLast(new long[] {now, position});
-        while (primaryPositions.size() > 1 && now - primaryPositions.peekFirst()[0] > keptNanos) {
-            primaryPositions.removeFirst();
-        }
-    }
-
-    /** How far behind the primary a replica that replayed {@code replayed} is, in nanoseconds (see above). */
-    synchronized long lagNanos(long replayed, long now) {
-        if (primaryPositions.isEmpty() || replayed < 0) {
-            return Long.MAX_VALUE;
-        }
-        long caughtUpAt = Long.MIN_VALUE;
-        for (long[] sample : primaryPositions) {
-            if (sample[1] > replayed) {
-                break;
-            }
-            caughtUpAt = sample[0];
-        }
-        if (caughtUpAt == primaryPositions.peekLast()[0]) {
-            return 0;
-        }
-        return caughtUpAt == Long.MIN_VALUE ? Long.MAX_VALUE : now - caughtUpAt;
     }
 }
