@@ -1,6 +1,5 @@
 package dev.ballast.db;
 
-import dev.ballast.internals.VertxInternals;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -9,10 +8,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.temporal.ChronoUnit;
@@ -40,8 +36,6 @@ public class Heartbeat {
     private static final String POSITION = "select (pg_current_wal_flush_lsn() - '0/0')::bigint";
 
     private final Vertx vertx;
-    private final BoundedPoolCreator poolCreator;
-    private final DedicatedConnections connections;
     private final long intervalMillis;
     private final long timeoutMillis;
     private final Guard breaker;
@@ -50,15 +44,14 @@ public class Heartbeat {
     private volatile boolean everAnswered;
     private volatile LongConsumer positions;
     // Touched only on the heartbeat timer's event loop.
-    private PgConnection connection;
+    private final ProbeConnection probe;
     private boolean beating;
     private long timerId = -1;
 
     Heartbeat(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, MeterRegistry registry,
               DatabaseSettings settings) {
         this.vertx = vertx;
-        this.poolCreator = poolCreator;
-        this.connections = connections;
+        this.probe = new ProbeConnection(vertx, () -> connections.open(poolCreator.firstServerOptions()), "heartbeat");
         this.intervalMillis = settings.heartbeat().intervalMs();
         this.timeoutMillis = settings.heartbeat().timeoutMs();
         this.breaker = Guard.create()
@@ -118,48 +111,13 @@ public class Heartbeat {
     }
 
     private Uni<Void> ping() {
-        Promise<Void> answer = Promise.promise();
-        long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(
-                new DatabaseUnavailableException("heartbeat: no answer within " + timeoutMillis + " ms")));
         LongConsumer reader = positions;
-        connection(answer).compose(open -> open.query(reader == null ? PING : POSITION).execute()).onComplete(result -> {
-            vertx.cancelTimer(timer);
-            if (result.succeeded()) {
-                if (reader != null && answer.tryComplete()) {
-                    reader.accept(result.result().iterator().next().getLong(0));
-                }
-                answer.tryComplete();
-            } else {
-                answer.tryFail(result.cause());
+        return UniHelper.toUni(probe.firstRow(reader == null ? PING : POSITION, timeoutMillis).map(row -> {
+            if (reader != null) {
+                reader.accept(row.getLong(0));
             }
-        });
-        return UniHelper.toUni(answer.future().onFailure(failure -> dropConnection()));
-    }
-
-    private Future<PgConnection> connection(Promise<Void> answer) {
-        if (connection != null) {
-            return Future.succeededFuture(connection);
-        }
-        return connections.open(poolCreator.firstServerOptions()).map(opened -> {
-            if (answer.future().isComplete()) { // the deadline passed while connecting
-                VertxInternals.VERTX.closeSocket(opened);
-                throw new DatabaseUnavailableException("heartbeat: connected too late");
-            }
-            connection = opened;
-            opened.closeHandler(closed -> {
-                if (connection == opened) {
-                    connection = null;
-                }
-            });
-            return opened;
-        });
-    }
-
-    private void dropConnection() {
-        if (connection != null) {
-            VertxInternals.VERTX.closeSocket(connection);
-            connection = null;
-        }
+            return null;
+        }));
     }
 
     private void changed(CircuitBreakerState newState) {

@@ -1,13 +1,9 @@
 package dev.ballast.db;
 
-import dev.ballast.internals.VertxInternals;
 import io.smallrye.faulttolerance.api.Guard;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
 
 /**
@@ -29,14 +25,11 @@ final class Replica {
     private final int poolMax;
     private final Pool pool;
     private final Guard reads;
-    private final PgConnectOptions checkOptions;
-    private final Vertx vertx;
-    private final DedicatedConnections connections;
     private volatile boolean answering;
     private volatile boolean recovering;
     private volatile long replayed = -1;
     // Touched only on the checks' timer's event loop.
-    private PgConnection connection;
+    private final ProbeConnection probe;
     private boolean checking;
     private boolean reportedUsable;
 
@@ -46,9 +39,8 @@ final class Replica {
         this.poolMax = poolMax;
         this.pool = pool;
         this.reads = reads;
-        this.checkOptions = BoundedPoolCreator.named(server, APPLICATION_NAME);
-        this.vertx = vertx;
-        this.connections = connections;
+        PgConnectOptions checkOptions = BoundedPoolCreator.named(server, APPLICATION_NAME);
+        this.probe = new ProbeConnection(vertx, () -> connections.open(checkOptions), "replica check");
     }
 
     /** host:port, as it is named in the logs and in the metrics' {@code replica} tag. */
@@ -99,18 +91,7 @@ final class Replica {
             return;
         }
         checking = true;
-        Promise<Row> answer = Promise.promise();
-        long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(
-                new DatabaseUnavailableException("replica check: no answer within " + timeoutMillis + " ms")));
-        connection(answer).compose(open -> open.query(CHECK).execute()).onComplete(result -> {
-            vertx.cancelTimer(timer);
-            if (result.succeeded()) {
-                answer.tryComplete(result.result().iterator().next());
-            } else {
-                answer.tryFail(result.cause());
-            }
-        });
-        answer.future().onComplete(result -> {
+        probe.firstRow(CHECK, timeoutMillis).onComplete(result -> {
             checking = false;
             if (result.succeeded()) {
                 Row row = result.result();
@@ -121,43 +102,14 @@ final class Replica {
                 done.accept(null);
             } else {
                 answering = false;
-                dropConnection();
                 done.accept(result.cause());
             }
         });
     }
 
-    private Future<PgConnection> connection(Promise<Row> answer) {
-        if (connection != null) {
-            return Future.succeededFuture(connection);
-        }
-        return connections.open(checkOptions).map(opened -> {
-            if (answer.future().isComplete()) { // the check's deadline passed while connecting
-                VertxInternals.VERTX.closeSocket(opened);
-                throw new DatabaseUnavailableException("replica check: connected too late");
-            }
-            connection = opened;
-            // A server shutting down tells its clients so before it closes: the check's failure says it well enough.
-            opened.exceptionHandler(failure -> { });
-            opened.closeHandler(closed -> {
-                if (connection == opened) {
-                    connection = null;
-                }
-            });
-            return opened;
-        });
-    }
-
-    private void dropConnection() {
-        if (connection != null) {
-            VertxInternals.VERTX.closeSocket(connection);
-            connection = null;
-        }
-    }
-
     /** At shutdown: its check connection and its pool. */
     void close() {
-        dropConnection();
+        probe.close();
         pool.closeAndForget();
     }
 }

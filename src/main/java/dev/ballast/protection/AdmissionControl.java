@@ -15,7 +15,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -61,26 +60,20 @@ public class AdmissionControl {
 
     AdmissionControl(Vertx vertx, MeterRegistry registry,
                      AdmissionSettings settings, PasswordSettings password, RetryAfterSettings retryAfterSettings) {
-        int initialLimit = settings.initialLimit();
-        int minLimit = settings.minLimit();
-        int maxLimit = settings.maxLimit();
-        Duration queueTimeout = settings.queueTimeout();
-        Duration requestTimeout = settings.requestTimeout();
-        Duration readersWait = password.contendedWait();
-        Duration retryAfter = retryAfterSettings.duration();
-        this.limit = new AdmissionLimit(initialLimit, minLimit, maxLimit, System::nanoTime);
+        this.limit = new AdmissionLimit(settings.initialLimit(), settings.minLimit(), settings.maxLimit(), System::nanoTime);
         this.lag = new EventLoopLag(vertx.nettyEventLoopGroup(), LAG_PROBE_INTERVAL);
-        this.queueTimeoutNanos = queueTimeout.toNanos();
-        this.requestTimeoutNanos = requestTimeout.toNanos();
-        this.readers = new ReaderWaits(RECENT, readersWait.toNanos(), System.nanoTime());
-        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+        this.queueTimeoutNanos = settings.queueTimeout().toNanos();
+        this.requestTimeoutNanos = settings.requestTimeout().toNanos();
+        this.readers = new ReaderWaits(RECENT, password.contendedWait().toNanos(), System.nanoTime());
+        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfterSettings.duration().toSeconds()));
         Gauge.builder("ballast.admission.limit", limit, AdmissionLimit::limit).register(registry);
         Gauge.builder("ballast.admission.in.flight", limit, AdmissionLimit::inFlight).register(registry);
         Gauge.builder("ballast.event.loop.lag", lag, probe -> probe.maxLag() / 1e9).baseUnit("seconds").register(registry);
         this.overLimit = registry.counter("ballast.admission.rejections", "reason", "limit");
         this.queuedTooLong = registry.counter("ballast.admission.rejections", "reason", "queue_timeout");
         LOG.infof("Admission control: limit %d (adapts between %d and %d), queue timeout %d ms, request timeout %d ms",
-                initialLimit, minLimit, maxLimit, queueTimeout.toMillis(), requestTimeout.toMillis());
+                settings.initialLimit(), settings.minLimit(), settings.maxLimit(), settings.queueTimeout().toMillis(),
+                settings.requestTimeout().toMillis());
     }
 
     void install(@Observes Router router) {

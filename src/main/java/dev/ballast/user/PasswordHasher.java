@@ -57,11 +57,7 @@ public class PasswordHasher {
     PasswordHasher(AdmissionControl admission, PasswordRequests passwordRequests, Vertx vertx, MeterRegistry registry,
                    PasswordSettings settings, AdmissionSettings admissionSettings) {
         int cost = settings.bcryptCost();
-        int workers = settings.workers();
         double cpuShare = settings.cpuShare();
-        double hashesPerSecond = settings.hashesPerSecond();
-        Duration contendedMaxWait = settings.contendedMaxWait();
-        Duration requestTimeout = admissionSettings.requestTimeout();
         if (cost < 10) {
             throw new IllegalArgumentException("bcrypt cost must be at least 10, was " + cost);
         }
@@ -70,7 +66,7 @@ public class PasswordHasher {
         this.passwordRequests = passwordRequests;
         this.vertx = vertx;
         int cores = Runtime.getRuntime().availableProcessors();
-        int threads = workers > 0 ? workers : cores;
+        int threads = settings.workers() > 0 ? settings.workers() : cores;
         int contendedThreads = Math.min(threads, Math.max(1, (int) (cpuShare * cores)));
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(threads, task -> {
@@ -80,11 +76,11 @@ public class PasswordHasher {
         });
         this.decoyHash = BcryptUtil.bcryptHash("decoy password", cost);
         Duration hashTime = timeOneHash(cost);
-        double rate = hashesPerSecond > 0 ? hashesPerSecond : HashingShare.hashesPerSecond(cpuShare, cores, hashTime);
+        double rate = settings.hashesPerSecond() > 0 ? settings.hashesPerSecond() : HashingShare.hashesPerSecond(cpuShare, cores, hashTime);
         HashingShare share = new HashingShare(rate, System.nanoTime());
         this.queue = new HashingQueue(threads, contendedThreads, share, hashTime.toNanos());
-        this.contendedWaitNanos = contendedMaxWait.toNanos();
-        this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.contendedWaitNanos = settings.contendedMaxWait().toNanos();
+        this.requestTimeoutNanos = admissionSettings.requestTimeout().toNanos();
         this.refused = registry.counter("ballast.password.rejections", "reason", "wait");
         registry.gauge("ballast.password.hashes.per.second.max", share, HashingShare::perSecond);
         registry.gauge("ballast.password.waiting", queue, HashingQueue::waiting);
@@ -92,7 +88,7 @@ public class PasswordHasher {
         LOG.infof("Password hashing: bcrypt cost %d takes %d ms here; %d threads while the CPU has room; under contention"
                         + " %d and at most %.1f hashes a second (%.2f of %d cores%s)",
                 cost, hashTime.toMillis(), threads, contendedThreads, rate, cpuShare, cores,
-                hashesPerSecond > 0 ? ", overridden by PASSWORD_HASH_RATE" : "");
+                settings.hashesPerSecond() > 0 ? ", overridden by PASSWORD_HASH_RATE" : "");
     }
 
     /** The fastest of three hashes (the first ones run before the JIT has compiled bcrypt). */
