@@ -8,7 +8,8 @@
 # Needs: the packaged jar (./mvnw -B package -DskipTests, or BENCH_JAR), PostgreSQL on 127.0.0.1:5432 with
 # trust auth, wrk2 (WRK2: its binary), curl. Usage: bench/hashing.sh [NAME=value ...] (extra settings for the
 # service, e.g. ADMISSION_QUEUE_TIMEOUT=5s REQUEST_TIMEOUT=30s on a machine whose other processes keep the
-# event loops late and bcrypt slow).
+# event loops late and bcrypt slow). BENCH_RUN_AS: a command that runs the service as another user, as in
+# bench/open-model.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +30,7 @@ $pg -d postgres -c "drop database if exists $db" -c "create database $db"
 env QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
   QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false \
   RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_IN_FLIGHT_MAX=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 LOGIN_FAILURES_FREE=100000000 MALLOC_ARENA_MAX=1 "$@" \
-  java $java_opts -jar "$jar" >"$out/service.log" 2>&1 &
+  ${BENCH_RUN_AS:-} java $java_opts -jar "$jar" >"$out/service.log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true; rm -rf "$out"' EXIT
 for _ in $(seq 1 60); do curl -fs "$management/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done

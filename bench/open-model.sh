@@ -16,10 +16,15 @@
 # source, which is built with make (never committed). Default: /work/tools/wrk2/wrk.
 # Needs the packaged jar, PostgreSQL on 127.0.0.1:5432 (trust auth), wrk, python3, /usr/bin/time, gnuplot.
 # Results: bench/results/open-model-<phase>-<time>.txt (rows: see bench/wrk2_row.py).
+# BENCH_JAR: another build's jar. BENCH_RUN_AS: a command that runs the service as another user (e.g.
+# "setpriv --reuid=nobody --regid=nogroup --clear-groups": as a container's non-root user, which may lower a thread's
+# priority but not raise one). FLOOD_ADDRESS: the login flood's client address, sent as X-Forwarded-For (pass
+# TRUSTED_PROXIES=127.0.0.1 to the service): a flood from one client beside the mix's own logins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-phase=${1:?usage: bench/open-model.sh seed|steps|overload|logins|signed}
+phase=${1:?usage: bench/open-model.sh seed|steps|overload|logins|signed [NAME=value ...]}
+shift # the rest: settings for the measured service, as in bench/hashing.sh
 port=${BENCH_PORT:-19000}
 management_port=${MANAGEMENT_PORT:-9000} # health and metrics: the management interface
 db=${BENCH_DB:-ballast_issue10}
@@ -48,7 +53,7 @@ start_service() { # extra environment assignments
   env QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
     QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false \
     RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_IN_FLIGHT_MAX=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1 "$@" \
-    java $java_opts -jar target/quarkus-app/quarkus-run.jar >"bench/results/open-model-service.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+    ${BENCH_RUN_AS:-} java $java_opts -jar "${BENCH_JAR:-target/quarkus-app/quarkus-run.jar}" >"bench/results/open-model-service.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   service=$!
   for _ in $(seq 1 60); do curl -fs "$management/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
   echo "service did not become ready" >&2; exit 1
@@ -66,8 +71,8 @@ fi
 results="bench/results/open-model-$phase-$(date -u +%Y%m%dT%H%M%SZ).txt"
 : > "$out/$phase-raw.txt"
 log() { echo "$*" | tee -a "$results"; }
-start_service
-log "# open-model benchmark, phase $phase, $(date -u '+%Y-%m-%d %H:%M UTC')"
+start_service "$@"
+log "# open-model benchmark, phase $phase, $(date -u '+%Y-%m-%d %H:%M UTC'); settings: ${*:-defaults}"
 log "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr); $(java -version 2>&1 | head -1)"
 log "load average before: $(cut -d' ' -f1-3 /proc/loadavg); service: $(grep -o 'Admission control:.*\|Password hashing:.*' bench/results/open-model-service.log | tr '\n' ';')"
 
@@ -119,7 +124,7 @@ logins)
   log "$header"
   log "-- the mix at $rate/s alone (30 s)"; open_run "$rate" 30 | tee -a "$results"
   log "-- the mix at $rate/s (30 s) beside a login flood (wrk, 16 connections of logins back to back)"
-  wrk -t1 -c16 -d32s -s bench/wrk/scenario.lua "$url" -- login "$out" > "$out/login-flood.txt" &
+  BENCH_CLIENT_ADDRESS=${FLOOD_ADDRESS:-} wrk -t1 -c16 -d32s -s bench/wrk/scenario.lua "$url" -- login "$out" > "$out/login-flood.txt" &
   flood=$!
   open_run "$rate" 30 | tee -a "$results"
   wait $flood

@@ -77,6 +77,10 @@ function init(args)
 end
 
 local json = { ["Content-Type"] = "application/json" }
+-- BENCH_CLIENT_ADDRESS: the client these requests come from, as a trusted proxy would say (the service needs
+-- TRUSTED_PROXIES=127.0.0.1): a flood from one hostile client beside the users' own requests.
+local client_address = os.getenv("BENCH_CLIENT_ADDRESS")
+if client_address and client_address ~= "" then json["X-Forwarded-For"] = client_address end
 local updates = 0
 -- This thread's count of hot-article writes: each thread moves to the next article after 100 of them.
 local hot = 0
