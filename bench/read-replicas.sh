@@ -9,7 +9,7 @@
 #   - read-your-writes: BENCH_AUTHORS authors each publish an article and read it back at once, signed in; every one
 #     must be found (a miss is printed and fails the run).
 # Both databases share the machine's cores: compare the two runs as ratios, not as the scaling itself.
-# Needs: the packaged jar (./mvnw -B package -DskipTests), PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup,
+# Needs: the packaged jar (./mvnw -B package -DskipTests, or BENCH_JAR), PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup,
 # psql: PG_BIN, default the newest under /usr/lib/postgresql), wrk, python3, curl, jq. As root, both servers run as the
 # postgres user. Loads only 127.0.0.1. Usage: bench/read-replicas.sh (a quick try: BENCH_DURATION=3s BENCH_AUTHORS=5 BENCH_SEED_ARGS="--articles 200")
 set -euo pipefail
@@ -61,7 +61,7 @@ start_service() { # extra environment, as NAME=value words
     QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false \
     RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 \
     RATE_LIMIT_ADDRESS_IN_FLIGHT_MAX=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1 \
-    java $java_opts -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+    java $java_opts -jar "${BENCH_JAR:-target/quarkus-app/quarkus-run.jar}" >"$log" 2>&1 &
   service=$!
   for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
   echo "the service did not become ready: see $log"; exit 1
