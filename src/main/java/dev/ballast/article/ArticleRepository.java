@@ -15,7 +15,7 @@ import dev.ballast.facts.Fact.ArticleDeleted;
 import dev.ballast.facts.Fact.ArticleRestored;
 import dev.ballast.facts.Fact.ArticleUpdated;
 import dev.ballast.facts.Fact.FavoriteChanged;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.NotFound;
 import dev.ballast.http.Page;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -259,7 +259,7 @@ class ArticleRepository {
         Tuple arguments = Tuple.of(slug);
         return db.execute(BY_SLUG, arguments)
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_SLUG, arguments))
-                .map(rows -> Article.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"))).shared());
+                .map(rows -> Article.from(Database.firstRow(rows).orElseThrow(() -> new NotFound("article"))).shared());
     }
 
     /** A page of a filter's articles as every reader sees it before their own flags; cached. */

@@ -6,7 +6,9 @@ import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
 import dev.ballast.db.Database;
 import dev.ballast.facts.Facts;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.Invalid;
+import dev.ballast.failures.NotFound;
+import dev.ballast.failures.NotTheAuthor;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
 import dev.ballast.tag.NewTags;
@@ -115,7 +117,7 @@ class ArticleService {
                     case SLUG_TAKEN -> Uni.createFrom().nullItem();
                     case RESTORE_LOST -> RestoreRace.retried(attempt, () -> updated(slug, description, body, userId, newSlug, title, attempt + 1));
                     case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
-                    case NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("article"));
+                    case NOT_FOUND -> Uni.createFrom().failure(new NotFound("article"));
                 });
     }
 
@@ -125,7 +127,7 @@ class ArticleService {
                 .invoke(written -> facts.committed(written.facts()))
                 .chain(written -> switch (written.outcome()) {
                     case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
-                    case NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("article"));
+                    case NOT_FOUND -> Uni.createFrom().failure(new NotFound("article"));
                     default -> Uni.createFrom().voidItem();
                 });
     }
@@ -143,12 +145,12 @@ class ArticleService {
         return change.apply(slug, userId)
                 // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))
-                .transform(failure -> ApiException.notFound("article"))
+                .transform(failure -> new NotFound("article"))
                 .invoke(written -> facts.committed(written.facts()))
                 .chain(written -> switch (written.outcome()) {
                     case DONE -> Uni.createFrom().item(written.article());
                     case RESTORE_LOST -> RestoreRace.retried(attempt, () -> changeFavorite(change, slug, userId, attempt + 1));
-                    default -> Uni.createFrom().failure(ApiException.notFound("article"));
+                    default -> Uni.createFrom().failure(new NotFound("article"));
                 });
     }
 
@@ -156,14 +158,14 @@ class ArticleService {
         Uni<Written> apply(String slug, long userId);
     }
 
-    private static ApiException notTheAuthor() {
-        return ApiException.forbidden("only the author may change this article");
+    private static NotTheAuthor notTheAuthor() {
+        return new NotTheAuthor("change this article");
     }
 
     /** Runs {@code attempt} with slug candidates until one is free (the attempt answers null when it is taken). */
     private static <T> Uni<T> withFreeSlug(String base, int attemptNumber, Function<String, Uni<T>> attempt) {
         if (attemptNumber == SLUG_ATTEMPTS) {
-            return Uni.createFrom().failure(ApiException.unprocessable("could not find a free slug for this title"));
+            return Uni.createFrom().failure(new Invalid("could not find a free slug for this title"));
         }
         return attempt.apply(Slugs.candidate(base, attemptNumber)).chain(written -> written != null
                 ? Uni.createFrom().item(written)

@@ -1,7 +1,7 @@
 package dev.ballast.auth;
 
 import dev.ballast.db.ReadYourWrites;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.Unauthenticated;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -68,7 +68,7 @@ public class CurrentUser {
         return identities.getDeferredIdentity().map(identity -> {
             Long id = userId(identity);
             if (id == null) {
-                throw ApiException.unauthorized("authentication required");
+                throw new Unauthenticated("authentication required");
             }
             return new SignedIn(id, ((JsonWebToken) identity.getPrincipal()).getRawToken());
         });
@@ -121,7 +121,7 @@ public class CurrentUser {
             ReadYourWrites.callerIs(id);
             return id;
         } catch (NumberFormatException e) {
-            throw ApiException.unauthorized("token is invalid or expired");
+            throw new Unauthenticated("token is invalid or expired");
         }
     }
 }

@@ -10,7 +10,7 @@ import dev.ballast.facts.Fact;
 import dev.ballast.facts.Fact.ArticleRestored;
 import dev.ballast.facts.Fact.CommentAdded;
 import dev.ballast.facts.Fact.CommentDeleted;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.NotFound;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -117,7 +117,7 @@ class CommentRepository {
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_ARTICLE, arguments))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiException.notFound("article");
+                        throw new NotFound("article");
                     }
                     List<Comment> comments = new ArrayList<>(rows.size());
                     for (Row row : rows) {

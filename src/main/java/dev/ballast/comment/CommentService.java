@@ -6,7 +6,8 @@ import dev.ballast.comment.CommentRepository.Written;
 import dev.ballast.comment.CommentBodies.NewComment;
 import dev.ballast.db.Database;
 import dev.ballast.facts.Facts;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.NotFound;
+import dev.ballast.failures.NotTheAuthor;
 import dev.ballast.http.Limits;
 import dev.ballast.viewer.ViewerFlags;
 import dev.ballast.viewer.ViewerFlags.Shown;
@@ -54,10 +55,10 @@ class CommentService {
         return comments.add(slug, authorId, body)
                 // The article was deleted while the comment waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "comments_article_id_fkey"))
-                .transform(failure -> ApiException.notFound("article"))
+                .transform(failure -> new NotFound("article"))
                 .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
                 .chain(written -> {
-                    Written done = written.orElseThrow(() -> ApiException.notFound("article"));
+                    Written done = written.orElseThrow(() -> new NotFound("article"));
                     return done.outcome() == Outcome.RESTORE_LOST
                             ? RestoreRace.retried(attempt, () -> added(slug, authorId, body, attempt + 1))
                             : Uni.createFrom().item(done.comment());
@@ -75,8 +76,8 @@ class CommentService {
                 .chain(written -> switch (written.map(Written::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
                     case DONE -> Uni.createFrom().voidItem();
                     case RESTORE_LOST -> RestoreRace.retried(attempt, () -> deleted(slug, commentId, userId, attempt + 1));
-                    case FORBIDDEN -> Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
-                    case COMMENT_NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("comment"));
+                    case FORBIDDEN -> Uni.createFrom().failure(new NotTheAuthor("delete this comment"));
+                    case COMMENT_NOT_FOUND -> Uni.createFrom().failure(new NotFound("comment"));
                 });
     }
 }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.ballast.db.DatabaseFailures;
+import dev.ballast.failures.AlreadyTaken;
+import dev.ballast.failures.Invalid;
+import dev.ballast.failures.NotFound;
+import dev.ballast.failures.NotTheAuthor;
+import dev.ballast.failures.Unauthenticated;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
@@ -12,6 +17,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
@@ -34,28 +40,52 @@ public class ExceptionMappers {
     static final String TOKEN_CHALLENGE = "Token";
 
     static Response error(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorBody.of(message)).build();
+        return error(status, List.of(message));
+    }
+
+    private static Response error(int status, List<String> messages) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorBody.of(messages)).build();
+    }
+
+    // The domain's failures (dev.ballast.failures), each with its status.
+
+    @ServerExceptionMapper
+    public Response notFound(NotFound e) {
+        return error(404, e.messages());
     }
 
     @ServerExceptionMapper
-    public Response api(ApiException e) {
-        Response.ResponseBuilder response = Response.status(e.status())
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ErrorBody.of(e.messages()));
-        if (e.status() == 401) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, TOKEN_CHALLENGE);
-        }
-        return response.build();
+    public Response alreadyTaken(AlreadyTaken e) {
+        return error(422, e.messages());
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(Invalid e) {
+        return error(422, e.messages());
+    }
+
+    @ServerExceptionMapper
+    public Response notTheAuthor(NotTheAuthor e) {
+        return error(403, e.messages());
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(Unauthenticated e) {
+        return unauthenticated(e.messages());
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
-        return api(ApiException.unauthorized("token is invalid or expired"));
+        return unauthenticated(List.of("token is invalid or expired"));
     }
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
-        return api(ApiException.unauthorized("authentication required"));
+        return unauthenticated(List.of("authentication required"));
+    }
+
+    private static Response unauthenticated(List<String> messages) {
+        return Response.fromResponse(error(401, messages)).header(HttpHeaders.WWW_AUTHENTICATE, TOKEN_CHALLENGE).build();
     }
 
     @ServerExceptionMapper

@@ -2,7 +2,8 @@ package dev.ballast.profile;
 
 import dev.ballast.facts.Facts;
 import dev.ballast.profile.ProfileRepository.Written;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.Invalid;
+import dev.ballast.failures.NotFound;
 import dev.ballast.viewer.ViewerFlags;
 import dev.ballast.viewer.ViewerFlags.Shown;
 import io.smallrye.mutiny.Uni;
@@ -38,7 +39,7 @@ class ProfileService {
     Uni<Profile> follow(long followerId, String username) {
         return changeFollow(profiles::follow, followerId, username).invoke(profile -> {
             if (profile.id() == followerId) {
-                throw ApiException.unprocessable("you cannot follow yourself");
+                throw new Invalid("you cannot follow yourself");
             }
         });
     }
@@ -50,7 +51,7 @@ class ProfileService {
     private Uni<Profile> changeFollow(FollowChange change, long followerId, String username) {
         return change.apply(followerId, username)
                 .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
-                .map(written -> written.orElseThrow(() -> ApiException.notFound("profile")).profile());
+                .map(written -> written.orElseThrow(() -> new NotFound("profile")).profile());
     }
 
     private interface FollowChange {
