@@ -52,24 +52,24 @@ class ArticleService {
 
     /** One article seen by {@code viewerId} (null when anonymous); 404 when the slug is unknown. */
     Uni<Article> bySlug(String slug, Long viewerId) {
-        return articles.sharedBySlug(slug).chain(article -> viewerId == null
+        return articles.sharedBySlug(slug).map(SharedArticle::unflagged).chain(article -> viewerId == null
                 ? Uni.createFrom().item(article)
-                : viewerFlags.among(viewerId, () -> new Shown(List.of(article.id()), List.of(article.author().id()))).map(article::seenWith));
+                : viewerFlags.among(viewerId, () -> shownBy(List.of(article))).map(article::seenBy));
     }
 
     /** A page of the articles matching tag, author and favoritedBy (each may be null), seen by {@code viewerId}. */
     Uni<ArticlesResponse> list(String tag, String author, String favoritedBy, Page page, Long viewerId) {
         Uni<ArticlesResponse> shared = articles.sharedList(tag, author, favoritedBy, page.limit(), page.offset());
-        return viewerId == null ? shared : shared.chain(list -> viewerFlags.among(viewerId, () -> shownBy(list))
-                .map(flags -> new ArticlesResponse(list.articles().stream().map(article -> article.seenWith(flags)).toList(), list.articlesCount())));
+        return viewerId == null ? shared : shared.chain(list -> viewerFlags.among(viewerId, () -> shownBy(list.articles()))
+                .map(flags -> new ArticlesResponse(list.articles().stream().map(article -> article.seenBy(flags)).toList(), list.articlesCount())));
     }
 
-    private static Shown shownBy(ArticlesResponse list) {
+    private static Shown shownBy(List<Article> articles) {
         Set<Long> articleIds = new HashSet<>();
         Set<Long> authorIds = new HashSet<>();
-        list.articles().forEach(article -> {
-            articleIds.add(article.id());
-            authorIds.add(article.author().id());
+        articles.forEach(article -> {
+            articleIds.add(article.shared().id());
+            authorIds.add(article.shared().authorId());
         });
         return new Shown(articleIds, authorIds);
     }

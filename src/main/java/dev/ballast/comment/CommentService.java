@@ -40,10 +40,10 @@ class CommentService {
 
     /** The newest comments of an article seen by {@code viewerId} (null when anonymous); 404 when unknown. */
     Uni<List<Comment>> byArticle(String slug, Long viewerId) {
-        Uni<List<Comment>> shared = comments.sharedByArticle(slug, limits.commentsPerPage(), limits.commentsPageChars());
-        return viewerId == null ? shared : shared.chain(list -> viewerFlags
-                .among(viewerId, () -> new Shown(List.of(), list.stream().map(comment -> comment.author().id()).collect(Collectors.toSet())))
-                .map(flags -> list.stream().map(comment -> comment.seenWith(flags)).toList()));
+        Uni<List<SharedComment>> shared = comments.sharedByArticle(slug, limits.commentsPerPage(), limits.commentsPageChars());
+        return viewerId == null ? shared.map(list -> list.stream().map(SharedComment::unflagged).toList()) : shared.chain(list -> viewerFlags
+                .among(viewerId, () -> new Shown(List.of(), list.stream().map(SharedComment::authorId).collect(Collectors.toSet())))
+                .map(flags -> list.stream().map(comment -> comment.seenBy(flags)).toList()));
     }
 
     Uni<Comment> add(String slug, long authorId, NewComment comment) {
