@@ -250,7 +250,7 @@ class ArticleRepository {
                 forViewer ? FAVORITED_BY_VIEWER : "false", forViewer ? AUTHOR_FOLLOWED_BY_VIEWER : "false");
     }
 
-    /** One article as every reader sees it before their own flags; cached. 404 when the slug is unknown. */
+    /** One article as every reader sees it before their own flags; cached. {@link NotFound} when the slug is unknown. */
     Uni<SharedArticle> sharedBySlug(String slug) {
         return articles.get(slug, this::loadBySlug);
     }

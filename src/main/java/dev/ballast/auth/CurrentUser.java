@@ -54,12 +54,12 @@ public class CurrentUser {
         return known == null ? null : known.id();
     }
 
-    /** The caller's user id; 401 for an anonymous caller. */
+    /** The caller's user id; {@link Unauthenticated} for an anonymous caller. */
     public Uni<Long> requiredId() {
         return required().map(SignedIn::id);
     }
 
-    /** The caller and the token they were identified by; 401 for an anonymous caller. */
+    /** The caller and the token they were identified by; {@link Unauthenticated} for an anonymous caller. */
     public Uni<SignedIn> required() {
         SignedIn known = recognized();
         if (known != null) {

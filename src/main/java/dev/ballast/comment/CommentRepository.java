@@ -28,7 +28,7 @@ class CommentRepository {
 
     /**
      * Newest first, at most $2, while their bodies add up to at most $3 characters (the first always); the left joins
-     * keep one row for an article without comments, so one statement tells 404 from empty. {@code %s}: the article's
+     * keep one row for an article without comments, so one statement tells an unknown article from one without comments. {@code %s}: the article's
      * table and its comments' (live or archived).
      */
     private static final String NEWEST = """
@@ -105,7 +105,7 @@ class CommentRepository {
 
     /**
      * The newest comments of an article as every reader sees them, at most {@code max} of at most {@code maxChars}
-     * characters in all; cached by slug. 404 when unknown.
+     * characters in all; cached by slug. {@link NotFound} when the article is unknown.
      */
     Uni<List<SharedComment>> sharedByArticle(String slug, int max, int maxChars) {
         return comments.get(slug, key -> load(key, max, maxChars));

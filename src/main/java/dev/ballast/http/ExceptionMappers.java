@@ -4,8 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.ballast.db.DatabaseFailures;
-import dev.ballast.failures.AlreadyTaken;
-import dev.ballast.failures.Invalid;
+import dev.ballast.failures.DomainFailure;
 import dev.ballast.failures.NotFound;
 import dev.ballast.failures.NotTheAuthor;
 import dev.ballast.failures.Unauthenticated;
@@ -47,31 +46,24 @@ public class ExceptionMappers {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorBody.of(messages)).build();
     }
 
-    // The domain's failures (dev.ballast.failures), each with its status.
-
+    /** A refusal of the domain ({@code dev.ballast.failures}), with its status. */
     @ServerExceptionMapper
-    public Response notFound(NotFound e) {
-        return error(404, e.messages());
+    public Response refused(DomainFailure e) {
+        int status = statusOf(e);
+        return status == 401 ? unauthenticated(e.messages()) : error(status, e.messages());
     }
 
-    @ServerExceptionMapper
-    public Response alreadyTaken(AlreadyTaken e) {
-        return error(422, e.messages());
-    }
-
-    @ServerExceptionMapper
-    public Response invalid(Invalid e) {
-        return error(422, e.messages());
-    }
-
-    @ServerExceptionMapper
-    public Response notTheAuthor(NotTheAuthor e) {
-        return error(403, e.messages());
-    }
-
-    @ServerExceptionMapper
-    public Response unauthenticated(Unauthenticated e) {
-        return unauthenticated(e.messages());
+    private static int statusOf(DomainFailure failure) {
+        if (failure instanceof NotFound) {
+            return 404;
+        }
+        if (failure instanceof NotTheAuthor) {
+            return 403;
+        }
+        if (failure instanceof Unauthenticated) {
+            return 401;
+        }
+        return 422; // AlreadyTaken, Invalid
     }
 
     @ServerExceptionMapper

@@ -50,7 +50,7 @@ class ProfileRepository {
         this.profiles = caches.named(ReadCaches.PROFILE);
     }
 
-    /** A profile as every reader sees it before their own flag; cached. 404 for an unknown username. */
+    /** A profile as every reader sees it before their own flag; cached. {@link NotFound} for an unknown username. */
     Uni<Profile> sharedByUsername(String username) {
         return profiles.get(username, name -> db.execute(BY_USERNAME, Tuple.of(name))
                 .map(rows -> Profile.from(Database.firstRow(rows).orElseThrow(() -> new NotFound("profile")))));
