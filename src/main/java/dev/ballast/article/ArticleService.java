@@ -13,7 +13,7 @@ import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
 import dev.ballast.tag.NewTags;
 import dev.ballast.viewer.ViewerFlags;
-import dev.ballast.viewer.ViewerFlags.Shown;
+import dev.ballast.viewer.ViewerFlags.ShownIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
@@ -50,28 +50,28 @@ class ArticleService {
         this.newTags = newTags;
     }
 
-    /** One article seen by {@code viewerId} (null when anonymous); 404 when the slug is unknown. */
+    /** One article seen by {@code viewerId} (null when anonymous); {@link NotFound} when the slug is unknown. */
     Uni<Article> bySlug(String slug, Long viewerId) {
         return articles.sharedBySlug(slug).map(SharedArticle::unflagged).chain(article -> viewerId == null
                 ? Uni.createFrom().item(article)
-                : viewerFlags.among(viewerId, () -> shownBy(List.of(article))).map(article::seenBy));
+                : viewerFlags.flagsFor(viewerId, () -> shownBy(List.of(article))).map(article::seenBy));
     }
 
     /** A page of the articles matching tag, author and favoritedBy (each may be null), seen by {@code viewerId}. */
     Uni<ArticlesResponse> list(String tag, String author, String favoritedBy, Page page, Long viewerId) {
         Uni<ArticlesResponse> shared = articles.sharedList(tag, author, favoritedBy, page.limit(), page.offset());
-        return viewerId == null ? shared : shared.chain(list -> viewerFlags.among(viewerId, () -> shownBy(list.articles()))
+        return viewerId == null ? shared : shared.chain(list -> viewerFlags.flagsFor(viewerId, () -> shownBy(list.articles()))
                 .map(flags -> new ArticlesResponse(list.articles().stream().map(article -> article.seenBy(flags)).toList(), list.articlesCount())));
     }
 
-    private static Shown shownBy(List<Article> articles) {
+    private static ShownIds shownBy(List<Article> articles) {
         Set<Long> articleIds = new HashSet<>();
         Set<Long> authorIds = new HashSet<>();
         articles.forEach(article -> {
             articleIds.add(article.shared().id());
             authorIds.add(article.shared().authorId());
         });
-        return new Shown(articleIds, authorIds);
+        return new ShownIds(articleIds, authorIds);
     }
 
     /** A page of the articles of the authors {@code viewerId} follows, with the viewer's flags. */
@@ -132,7 +132,7 @@ class ArticleService {
                 });
     }
 
-    /** Favorites an article (again: no change); 404 when the slug is unknown. */
+    /** Favorites an article (again: no change); {@link NotFound} when the slug is unknown. */
     Uni<Article> favorite(String slug, long userId) {
         return changeFavorite(articles::favorite, slug, userId, 0);
     }

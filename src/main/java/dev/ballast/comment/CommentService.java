@@ -10,7 +10,7 @@ import dev.ballast.failures.NotFound;
 import dev.ballast.failures.NotTheAuthor;
 import dev.ballast.http.Limits;
 import dev.ballast.viewer.ViewerFlags;
-import dev.ballast.viewer.ViewerFlags.Shown;
+import dev.ballast.viewer.ViewerFlags.ShownIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -38,11 +38,11 @@ class CommentService {
         this.limits = limits;
     }
 
-    /** The newest comments of an article seen by {@code viewerId} (null when anonymous); 404 when unknown. */
+    /** The newest comments of an article seen by {@code viewerId} (null when anonymous); {@link NotFound} when unknown. */
     Uni<List<Comment>> byArticle(String slug, Long viewerId) {
         Uni<List<SharedComment>> shared = comments.sharedByArticle(slug, limits.commentsPerPage(), limits.commentsPageChars());
         return viewerId == null ? shared.map(list -> list.stream().map(SharedComment::unflagged).toList()) : shared.chain(list -> viewerFlags
-                .among(viewerId, () -> new Shown(List.of(), list.stream().map(SharedComment::authorId).collect(Collectors.toSet())))
+                .flagsFor(viewerId, () -> new ShownIds(List.of(), list.stream().map(SharedComment::authorId).collect(Collectors.toSet())))
                 .map(flags -> list.stream().map(comment -> comment.seenBy(flags)).toList()));
     }
 
@@ -65,7 +65,7 @@ class CommentService {
                 });
     }
 
-    /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
+    /** Deletes the caller's own comment; {@link NotFound} when it is not on that article, {@link NotTheAuthor} when someone else's. */
     Uni<Void> delete(String slug, long commentId, long userId) {
         return deleted(slug, commentId, userId, 0);
     }

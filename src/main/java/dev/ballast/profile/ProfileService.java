@@ -5,7 +5,7 @@ import dev.ballast.profile.ProfileRepository.Written;
 import dev.ballast.failures.Invalid;
 import dev.ballast.failures.NotFound;
 import dev.ballast.viewer.ViewerFlags;
-import dev.ballast.viewer.ViewerFlags.Shown;
+import dev.ballast.viewer.ViewerFlags.ShownIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -29,11 +29,11 @@ class ProfileService {
         this.facts = facts;
     }
 
-    /** The profile seen by {@code viewerId} (null when anonymous); 404 for an unknown username. */
+    /** The profile seen by {@code viewerId} (null when anonymous); {@link NotFound} for an unknown username. */
     Uni<Profile> byUsername(String username, Long viewerId) {
         Uni<Profile> shared = profiles.sharedByUsername(username);
         return viewerId == null ? shared
-                : shared.chain(profile -> viewerFlags.among(viewerId, () -> new Shown(List.of(), List.of(profile.id()))).map(profile::seenWith));
+                : shared.chain(profile -> viewerFlags.flagsFor(viewerId, () -> new ShownIds(List.of(), List.of(profile.id()))).map(profile::seenBy));
     }
 
     Uni<Profile> follow(long followerId, String username) {
