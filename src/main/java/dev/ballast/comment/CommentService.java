@@ -41,7 +41,10 @@ class CommentService {
     /** The newest comments of an article seen by {@code viewerId} (null when anonymous); {@link NotFound} when unknown. */
     Uni<List<Comment>> byArticle(String slug, Long viewerId) {
         Uni<List<SharedComment>> shared = comments.sharedByArticle(slug, limits.commentsPerPage(), limits.commentsPageChars());
-        return viewerId == null ? shared.map(list -> list.stream().map(SharedComment::unflagged).toList()) : shared.chain(list -> viewerFlags
+        if (viewerId == null) {
+            return shared.map(list -> list.stream().map(SharedComment::unflagged).toList());
+        }
+        return shared.chain(list -> viewerFlags
                 .flagsFor(viewerId, () -> new ShownIds(List.of(), list.stream().map(SharedComment::authorId).collect(Collectors.toSet())))
                 .map(flags -> list.stream().map(comment -> comment.seenBy(flags)).toList()));
     }
