@@ -20,7 +20,9 @@ import java.util.Set;
  * down a floor or stay on its own:
  * <ol>
  *   <li>{@code internals}: the one seam into Vert.x, Netty and Quarkus cache internals, checked at start-up;</li>
- *   <li>{@code facts}: what a committed write did, as plain values (it imports nothing of the project);</li>
+ *   <li>{@code facts}: what a committed write did, as plain values (it imports nothing of the project);
+ *       {@code failures}: why a request is refused (not found, taken, invalid, not the author, not signed in), as
+ *       plain exceptions that {@code http} maps to answers (it imports nothing of the project either);</li>
  *   <li>{@code db}: the pool, the gate every statement passes, the heartbeat;</li>
  *   <li>the machinery features share: {@code cache}, {@code http}, {@code auth}, {@code health},
  *       {@code viewer}, {@code archive};</li>
@@ -47,12 +49,14 @@ class ArchitectureTest {
             .layer("shared machinery").definedBy(packages("cache", "http", "auth", "health", "viewer", "archive"))
             .layer("db").definedBy("dev.ballast.db..")
             .layer("facts").definedBy("dev.ballast.facts..")
+            .layer("failures").definedBy("dev.ballast.failures..")
             .layer("internals").definedBy("dev.ballast.internals..")
             .whereLayer("features").mayNotBeAccessedByAnyLayer()
             .whereLayer("protection").mayOnlyBeAccessedByLayers("features")
             .whereLayer("shared machinery").mayOnlyBeAccessedByLayers("protection", "features")
             .whereLayer("db").mayOnlyBeAccessedByLayers("shared machinery", "protection", "features")
             .whereLayer("facts").mayOnlyBeAccessedByLayers("shared machinery", "protection", "features")
+            .whereLayer("failures").mayOnlyBeAccessedByLayers("shared machinery", "protection", "features")
             .whereLayer("internals").mayOnlyBeAccessedByLayers("db", "shared machinery", "protection", "features");
 
     @ArchTest

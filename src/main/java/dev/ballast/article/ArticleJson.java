@@ -9,8 +9,8 @@ import dev.ballast.http.JsonConfig;
 import java.io.IOException;
 
 /**
- * An article's JSON: what every reader sees, encoded once per shared view ({@link Article#encoded()}), then
- * the caller's two flags, the author's {@code following} and the article's {@code favorited} (last).
+ * An article's JSON: what every reader sees, encoded once per shared article ({@link SharedArticle#json()}), then
+ * the reader's two flags, the author's {@code following} and the article's {@code favorited} (last).
  */
 final class ArticleJson extends StdSerializer<Article> {
 
@@ -25,12 +25,12 @@ final class ArticleJson extends StdSerializer<Article> {
 
     @Override
     public void serialize(Article article, JsonGenerator json, SerializerProvider provider) throws IOException {
-        json.writeRawValue(article.encoded().text(start -> writeSharedStart(article, start)));
-        json.writeRaw(ENDS[(article.favorited() ? 2 : 0) + (article.author().following() ? 1 : 0)]);
+        json.writeRawValue(article.shared().json());
+        json.writeRaw(ENDS[(article.favorited() ? 2 : 0) + (article.authorFollowed() ? 1 : 0)]);
     }
 
     /** Every field but {@code favorited}, the author up to their {@code following}. */
-    static void writeSharedStart(Article article, JsonGenerator json) throws IOException {
+    static void writeSharedStart(ArticleRow article, JsonGenerator json) throws IOException {
         json.writeStartObject();
         json.writeStringField("slug", article.slug());
         json.writeStringField("title", article.title());

@@ -15,7 +15,7 @@ import dev.ballast.facts.Fact.ArticleDeleted;
 import dev.ballast.facts.Fact.ArticleRestored;
 import dev.ballast.facts.Fact.ArticleUpdated;
 import dev.ballast.facts.Fact.FavoriteChanged;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.NotFound;
 import dev.ballast.http.Page;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -226,7 +226,7 @@ class ArticleRepository {
             """ + FAVORITE_ANSWER);
 
     private final Database db;
-    private final ViewCache<String, Article> articles;
+    private final ViewCache<String, SharedArticle> articles;
     private final ViewCache<ListKey, ArticlesResponse> lists;
 
     ArticleRepository(Database db, ViewCaches caches) {
@@ -250,23 +250,22 @@ class ArticleRepository {
                 forViewer ? FAVORITED_BY_VIEWER : "false", forViewer ? AUTHOR_FOLLOWED_BY_VIEWER : "false");
     }
 
-    /** One article as every reader sees it before their own flags; cached. 404 when the slug is unknown. */
-    Uni<Article> sharedBySlug(String slug) {
+    /** One article as every reader sees it before their own flags; cached. {@link NotFound} when the slug is unknown. */
+    Uni<SharedArticle> sharedBySlug(String slug) {
         return articles.get(slug, this::loadBySlug);
     }
 
-    private Uni<Article> loadBySlug(String slug) {
+    private Uni<SharedArticle> loadBySlug(String slug) {
         Tuple arguments = Tuple.of(slug);
         return db.execute(BY_SLUG, arguments)
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_SLUG, arguments))
-                .map(rows -> Article.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("article"))).shared());
+                .map(rows -> ArticleRow.from(Database.firstRow(rows).orElseThrow(() -> new NotFound("article"))).shared());
     }
 
     /** A page of a filter's articles as every reader sees it before their own flags; cached. */
     Uni<ArticlesResponse> sharedList(String tag, String author, String favoritedBy, int limit, int offset) {
         return lists.get(new ListKey(tag, author, favoritedBy, limit, offset), key -> page(
-                new ArticleFilter(key.tag(), key.author(), key.favoritedBy(), null), null, new Page(key.limit(), key.offset()))
-                .map(ArticlesResponse::shared));
+                new ArticleFilter(key.tag(), key.author(), key.favoritedBy(), null), null, new Page(key.limit(), key.offset())));
     }
 
     /** A cached list page's key: its filter and page. It names the author and the favoriter it filters by. */
@@ -310,7 +309,7 @@ class ArticleRepository {
             for (Row row : rows) {
                 count = row.getLong("articles_count");
                 if (row.getValue("article_id") != null) {
-                    articles.add(Article.from(row));
+                    articles.add(ArticleRow.from(row).view());
                 }
             }
             return new ArticlesResponse(articles, count);
@@ -338,7 +337,7 @@ class ArticleRepository {
         Set<String> tags = article.tags();
         return db.execute(CREATE, tuple(slug, authorId, article.title().trim(), article.description(), article.body(),
                         new TreeSet<>(tags).toArray(String[]::new), tags.toArray(String[]::new)))
-                .map(rows -> Database.firstRow(rows).map(row -> new Written(Outcome.DONE, Article.from(row),
+                .map(rows -> Database.firstRow(rows).map(row -> new Written(Outcome.DONE, ArticleRow.from(row).view(),
                         List.of(new ArticleCreated(authorId, slug, !tags.isEmpty())))));
     }
 
@@ -363,7 +362,7 @@ class ArticleRepository {
                         facts.add(new ArticleRestored(slug));
                     }
                     facts.add(new ArticleUpdated(userId, slug, newSlug));
-                    return new Written(outcome, Article.from(row), facts);
+                    return new Written(outcome, ArticleRow.from(row).view(), facts);
                 });
     }
 
@@ -390,7 +389,7 @@ class ArticleRepository {
         return db.execute(change, tuple(slug, userId))
                 .map(rows -> Database.firstRow(rows)
                         .map(row -> row.getBoolean("restore_lost") ? new Written(Outcome.RESTORE_LOST, null, List.of())
-                                : new Written(Outcome.DONE, Article.from(row), favoriteFacts(row, slug, userId)))
+                                : new Written(Outcome.DONE, ArticleRow.from(row).view(), favoriteFacts(row, slug, userId)))
                         .orElseGet(() -> new Written(Outcome.NOT_FOUND, null, List.of())));
     }
 

@@ -6,12 +6,14 @@ import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
 import dev.ballast.db.Database;
 import dev.ballast.facts.Facts;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.Invalid;
+import dev.ballast.failures.NotFound;
+import dev.ballast.failures.NotTheAuthor;
 import dev.ballast.http.Limits;
 import dev.ballast.http.Page;
 import dev.ballast.tag.NewTags;
 import dev.ballast.viewer.ViewerFlags;
-import dev.ballast.viewer.ViewerFlags.Shown;
+import dev.ballast.viewer.ViewerFlags.ShownIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
@@ -48,28 +50,28 @@ class ArticleService {
         this.newTags = newTags;
     }
 
-    /** One article seen by {@code viewerId} (null when anonymous); 404 when the slug is unknown. */
+    /** One article seen by {@code viewerId} (null when anonymous); {@link NotFound} when the slug is unknown. */
     Uni<Article> bySlug(String slug, Long viewerId) {
-        return articles.sharedBySlug(slug).chain(article -> viewerId == null
+        return articles.sharedBySlug(slug).map(SharedArticle::unflagged).chain(article -> viewerId == null
                 ? Uni.createFrom().item(article)
-                : viewerFlags.among(viewerId, () -> new Shown(List.of(article.id()), List.of(article.author().id()))).map(article::seenWith));
+                : viewerFlags.flagsFor(viewerId, () -> shownBy(List.of(article))).map(article::seenBy));
     }
 
     /** A page of the articles matching tag, author and favoritedBy (each may be null), seen by {@code viewerId}. */
     Uni<ArticlesResponse> list(String tag, String author, String favoritedBy, Page page, Long viewerId) {
         Uni<ArticlesResponse> shared = articles.sharedList(tag, author, favoritedBy, page.limit(), page.offset());
-        return viewerId == null ? shared : shared.chain(list -> viewerFlags.among(viewerId, () -> shownBy(list))
-                .map(flags -> new ArticlesResponse(list.articles().stream().map(article -> article.seenWith(flags)).toList(), list.articlesCount())));
+        return viewerId == null ? shared : shared.chain(list -> viewerFlags.flagsFor(viewerId, () -> shownBy(list.articles()))
+                .map(flags -> new ArticlesResponse(list.articles().stream().map(article -> article.seenBy(flags)).toList(), list.articlesCount())));
     }
 
-    private static Shown shownBy(ArticlesResponse list) {
+    private static ShownIds shownBy(List<Article> articles) {
         Set<Long> articleIds = new HashSet<>();
         Set<Long> authorIds = new HashSet<>();
-        list.articles().forEach(article -> {
-            articleIds.add(article.id());
-            authorIds.add(article.author().id());
+        articles.forEach(article -> {
+            articleIds.add(article.shared().id());
+            authorIds.add(article.shared().authorId());
         });
-        return new Shown(articleIds, authorIds);
+        return new ShownIds(articleIds, authorIds);
     }
 
     /** A page of the articles of the authors {@code viewerId} follows, with the viewer's flags. */
@@ -115,7 +117,7 @@ class ArticleService {
                     case SLUG_TAKEN -> Uni.createFrom().nullItem();
                     case RESTORE_LOST -> RestoreRace.retried(attempt, () -> updated(slug, description, body, userId, newSlug, title, attempt + 1));
                     case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
-                    case NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("article"));
+                    case NOT_FOUND -> Uni.createFrom().failure(new NotFound("article"));
                 });
     }
 
@@ -125,12 +127,12 @@ class ArticleService {
                 .invoke(written -> facts.committed(written.facts()))
                 .chain(written -> switch (written.outcome()) {
                     case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
-                    case NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("article"));
+                    case NOT_FOUND -> Uni.createFrom().failure(new NotFound("article"));
                     default -> Uni.createFrom().voidItem();
                 });
     }
 
-    /** Favorites an article (again: no change); 404 when the slug is unknown. */
+    /** Favorites an article (again: no change); {@link NotFound} when the slug is unknown. */
     Uni<Article> favorite(String slug, long userId) {
         return changeFavorite(articles::favorite, slug, userId, 0);
     }
@@ -143,12 +145,12 @@ class ArticleService {
         return change.apply(slug, userId)
                 // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))
-                .transform(failure -> ApiException.notFound("article"))
+                .transform(failure -> new NotFound("article"))
                 .invoke(written -> facts.committed(written.facts()))
                 .chain(written -> switch (written.outcome()) {
                     case DONE -> Uni.createFrom().item(written.article());
                     case RESTORE_LOST -> RestoreRace.retried(attempt, () -> changeFavorite(change, slug, userId, attempt + 1));
-                    default -> Uni.createFrom().failure(ApiException.notFound("article"));
+                    default -> Uni.createFrom().failure(new NotFound("article"));
                 });
     }
 
@@ -156,14 +158,14 @@ class ArticleService {
         Uni<Written> apply(String slug, long userId);
     }
 
-    private static ApiException notTheAuthor() {
-        return ApiException.forbidden("only the author may change this article");
+    private static NotTheAuthor notTheAuthor() {
+        return new NotTheAuthor("change this article");
     }
 
     /** Runs {@code attempt} with slug candidates until one is free (the attempt answers null when it is taken). */
     private static <T> Uni<T> withFreeSlug(String base, int attemptNumber, Function<String, Uni<T>> attempt) {
         if (attemptNumber == SLUG_ATTEMPTS) {
-            return Uni.createFrom().failure(ApiException.unprocessable("could not find a free slug for this title"));
+            return Uni.createFrom().failure(new Invalid("could not find a free slug for this title"));
         }
         return attempt.apply(Slugs.candidate(base, attemptNumber)).chain(written -> written != null
                 ? Uni.createFrom().item(written)

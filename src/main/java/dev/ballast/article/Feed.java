@@ -51,11 +51,11 @@ class Feed {
                     .map(views -> {
                         List<Article> shown = new ArrayList<>(entries.get().size());
                         for (Entry entry : entries.get()) {
-                            Article view = views.get(entry.slug());
+                            SharedArticle view = views.get(entry.slug());
                             if (view == null || view.id() != entry.id()) {
                                 return Optional.<ArticlesResponse>empty(); // changed since its timeline was read: ask the database
                             }
-                            shown.add(view.seenWith(flags));
+                            shown.add(view.unflagged().seenBy(flags));
                         }
                         return Optional.of(new ArticlesResponse(shown, count));
                     });

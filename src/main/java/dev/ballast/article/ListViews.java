@@ -25,7 +25,7 @@ class ListViews {
             ArticleRepository.listView(false) + " where a.slug = any($1::text[])");
 
     private final Database db;
-    private final ViewCache<String, Article> cache;
+    private final ViewCache<String, SharedArticle> cache;
 
     ListViews(Database db, ViewCaches caches) {
         this.db = db;
@@ -33,15 +33,15 @@ class ListViews {
     }
 
     /** The views of these articles by slug; an article no longer live is missing. */
-    Uni<Map<String, Article>> of(List<String> slugs) {
+    Uni<Map<String, SharedArticle>> of(List<String> slugs) {
         return cache.getAll(slugs, this::load);
     }
 
-    private Uni<Map<String, Article>> load(List<String> slugs) {
+    private Uni<Map<String, SharedArticle>> load(List<String> slugs) {
         return db.execute(BY_SLUGS, Tuple.of(slugs.toArray(String[]::new))).map(rows -> {
-            Map<String, Article> loaded = new HashMap<>(rows.size() * 2);
+            Map<String, SharedArticle> loaded = new HashMap<>(rows.size() * 2);
             for (Row row : rows) {
-                Article article = Article.from(row).shared();
+                SharedArticle article = ArticleRow.from(row).shared();
                 loaded.put(article.slug(), article);
             }
             return loaded;

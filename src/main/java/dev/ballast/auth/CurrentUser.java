@@ -1,7 +1,7 @@
 package dev.ballast.auth;
 
 import dev.ballast.db.ReadYourWrites;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.Unauthenticated;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -54,12 +54,12 @@ public class CurrentUser {
         return known == null ? null : known.id();
     }
 
-    /** The caller's user id; 401 for an anonymous caller. */
+    /** The caller's user id; {@link Unauthenticated} for an anonymous caller. */
     public Uni<Long> requiredId() {
         return required().map(SignedIn::id);
     }
 
-    /** The caller and the token they were identified by; 401 for an anonymous caller. */
+    /** The caller and the token they were identified by; {@link Unauthenticated} for an anonymous caller. */
     public Uni<SignedIn> required() {
         SignedIn known = recognized();
         if (known != null) {
@@ -68,7 +68,7 @@ public class CurrentUser {
         return identities.getDeferredIdentity().map(identity -> {
             Long id = userId(identity);
             if (id == null) {
-                throw ApiException.unauthorized("authentication required");
+                throw new Unauthenticated("authentication required");
             }
             return new SignedIn(id, ((JsonWebToken) identity.getPrincipal()).getRawToken());
         });
@@ -121,7 +121,7 @@ public class CurrentUser {
             ReadYourWrites.callerIs(id);
             return id;
         } catch (NumberFormatException e) {
-            throw ApiException.unauthorized("token is invalid or expired");
+            throw new Unauthenticated("token is invalid or expired");
         }
     }
 }

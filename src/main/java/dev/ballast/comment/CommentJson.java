@@ -9,8 +9,8 @@ import dev.ballast.http.JsonConfig;
 import java.io.IOException;
 
 /**
- * A comment's JSON: what every reader sees, encoded once per shared view ({@link Comment#encoded()}), then the
- * caller's one flag, the author's {@code following}.
+ * A comment's JSON: what every reader sees, encoded once per shared comment ({@link SharedComment#json()}), then
+ * the reader's one flag, the author's {@code following}.
  */
 final class CommentJson extends StdSerializer<Comment> {
 
@@ -23,11 +23,11 @@ final class CommentJson extends StdSerializer<Comment> {
 
     @Override
     public void serialize(Comment comment, JsonGenerator json, SerializerProvider provider) throws IOException {
-        json.writeRawValue(comment.encoded().text(start -> writeSharedStart(comment, start)));
-        json.writeRaw(comment.author().following() ? FOLLOWING : NOT_FOLLOWING);
+        json.writeRawValue(comment.shared().json());
+        json.writeRaw(comment.authorFollowed() ? FOLLOWING : NOT_FOLLOWING);
     }
 
-    static void writeSharedStart(Comment comment, JsonGenerator json) throws IOException {
+    static void writeSharedStart(CommentRow comment, JsonGenerator json) throws IOException {
         json.writeStartObject();
         json.writeNumberField("id", comment.id());
         json.writeStringField("createdAt", JsonConfig.format(comment.createdAt()));

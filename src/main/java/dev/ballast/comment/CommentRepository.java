@@ -10,7 +10,7 @@ import dev.ballast.facts.Fact;
 import dev.ballast.facts.Fact.ArticleRestored;
 import dev.ballast.facts.Fact.CommentAdded;
 import dev.ballast.facts.Fact.CommentDeleted;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.NotFound;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -28,7 +28,7 @@ class CommentRepository {
 
     /**
      * Newest first, at most $2, while their bodies add up to at most $3 characters (the first always); the left joins
-     * keep one row for an article without comments, so one statement tells 404 from empty. {@code %s}: the article's
+     * keep one row for an article without comments, so one statement tells an unknown article from one without comments. {@code %s}: the article's
      * table and its comments' (live or archived).
      */
     private static final String NEWEST = """
@@ -96,7 +96,7 @@ class CommentRepository {
             from target""");
 
     private final Database db;
-    private final ViewCache<String, List<Comment>> comments;
+    private final ViewCache<String, List<SharedComment>> comments;
 
     CommentRepository(Database db, ViewCaches caches) {
         this.db = db;
@@ -105,24 +105,24 @@ class CommentRepository {
 
     /**
      * The newest comments of an article as every reader sees them, at most {@code max} of at most {@code maxChars}
-     * characters in all; cached by slug. 404 when unknown.
+     * characters in all; cached by slug. {@link NotFound} when the article is unknown.
      */
-    Uni<List<Comment>> sharedByArticle(String slug, int max, int maxChars) {
+    Uni<List<SharedComment>> sharedByArticle(String slug, int max, int maxChars) {
         return comments.get(slug, key -> load(key, max, maxChars));
     }
 
-    private Uni<List<Comment>> load(String slug, int max, int maxChars) {
+    private Uni<List<SharedComment>> load(String slug, int max, int maxChars) {
         Tuple arguments = Tuple.of(slug, max, maxChars);
         return db.execute(BY_ARTICLE, arguments)
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_ARTICLE, arguments))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiException.notFound("article");
+                        throw new NotFound("article");
                     }
-                    List<Comment> comments = new ArrayList<>(rows.size());
+                    List<SharedComment> comments = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         if (row.getLong("id") != null) {
-                            comments.add(Comment.from(row).shared());
+                            comments.add(CommentRow.from(row).shared());
                         }
                     }
                     return List.copyOf(comments);
@@ -141,7 +141,7 @@ class CommentRepository {
                         facts.add(new ArticleRestored(slug));
                     }
                     facts.add(new CommentAdded(slug));
-                    return new Written(Outcome.DONE, Comment.from(row), facts);
+                    return new Written(Outcome.DONE, CommentRow.from(row).view(), facts);
                 }));
     }
 

@@ -6,10 +6,11 @@ import dev.ballast.comment.CommentRepository.Written;
 import dev.ballast.comment.CommentBodies.NewComment;
 import dev.ballast.db.Database;
 import dev.ballast.facts.Facts;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.NotFound;
+import dev.ballast.failures.NotTheAuthor;
 import dev.ballast.http.Limits;
 import dev.ballast.viewer.ViewerFlags;
-import dev.ballast.viewer.ViewerFlags.Shown;
+import dev.ballast.viewer.ViewerFlags.ShownIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -37,12 +38,15 @@ class CommentService {
         this.limits = limits;
     }
 
-    /** The newest comments of an article seen by {@code viewerId} (null when anonymous); 404 when unknown. */
+    /** The newest comments of an article seen by {@code viewerId} (null when anonymous); {@link NotFound} when unknown. */
     Uni<List<Comment>> byArticle(String slug, Long viewerId) {
-        Uni<List<Comment>> shared = comments.sharedByArticle(slug, limits.commentsPerPage(), limits.commentsPageChars());
-        return viewerId == null ? shared : shared.chain(list -> viewerFlags
-                .among(viewerId, () -> new Shown(List.of(), list.stream().map(comment -> comment.author().id()).collect(Collectors.toSet())))
-                .map(flags -> list.stream().map(comment -> comment.seenWith(flags)).toList()));
+        Uni<List<SharedComment>> shared = comments.sharedByArticle(slug, limits.commentsPerPage(), limits.commentsPageChars());
+        if (viewerId == null) {
+            return shared.map(list -> list.stream().map(SharedComment::unflagged).toList());
+        }
+        return shared.chain(list -> viewerFlags
+                .flagsFor(viewerId, () -> new ShownIds(List.of(), list.stream().map(SharedComment::authorId).collect(Collectors.toSet())))
+                .map(flags -> list.stream().map(comment -> comment.seenBy(flags)).toList()));
     }
 
     Uni<Comment> add(String slug, long authorId, NewComment comment) {
@@ -54,17 +58,17 @@ class CommentService {
         return comments.add(slug, authorId, body)
                 // The article was deleted while the comment waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "comments_article_id_fkey"))
-                .transform(failure -> ApiException.notFound("article"))
+                .transform(failure -> new NotFound("article"))
                 .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
                 .chain(written -> {
-                    Written done = written.orElseThrow(() -> ApiException.notFound("article"));
+                    Written done = written.orElseThrow(() -> new NotFound("article"));
                     return done.outcome() == Outcome.RESTORE_LOST
                             ? RestoreRace.retried(attempt, () -> added(slug, authorId, body, attempt + 1))
                             : Uni.createFrom().item(done.comment());
                 });
     }
 
-    /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
+    /** Deletes the caller's own comment; {@link NotFound} when it is not on that article, {@link NotTheAuthor} when someone else's. */
     Uni<Void> delete(String slug, long commentId, long userId) {
         return deleted(slug, commentId, userId, 0);
     }
@@ -75,8 +79,8 @@ class CommentService {
                 .chain(written -> switch (written.map(Written::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
                     case DONE -> Uni.createFrom().voidItem();
                     case RESTORE_LOST -> RestoreRace.retried(attempt, () -> deleted(slug, commentId, userId, attempt + 1));
-                    case FORBIDDEN -> Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
-                    case COMMENT_NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("comment"));
+                    case FORBIDDEN -> Uni.createFrom().failure(new NotTheAuthor("delete this comment"));
+                    case COMMENT_NOT_FOUND -> Uni.createFrom().failure(new NotFound("comment"));
                 });
     }
 }

@@ -16,10 +16,11 @@ import java.nio.charset.StandardCharsets;
  * The start of a shared view's JSON, encoded once and then copied as bytes into every answer that shows the
  * view: the answer writes after it only what is its viewer's own (their flags). Serializing list pages field by
  * field, reflectively, took most of their CPU; a view is shared by every reader for as long as it is cached, so
- * its text is too. Held once, as UTF-8 bytes (the form answers are written in), never also as a string. It lives
- * as long as the view it belongs to and never changes after it is written.
+ * its text is too. Held once, as UTF-8 bytes (the form answers are written in), never also as a string; written
+ * as it is by a generator's raw writes. Writers of characters (not the HTTP answers, which are bytes) get it
+ * decoded each time.
  */
-public final class EncodedJson {
+public final class EncodedJson implements SerializableString {
 
     /** What an unfinished object is left as: no closing brackets added when the generator is closed. */
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -31,37 +32,26 @@ public final class EncodedJson {
         void write(JsonGenerator json) throws IOException;
     }
 
-    private volatile Utf8 text;
+    private final byte[] bytes;
 
-    /** The text {@code start} writes, written at the first call (two racing first calls both write it, alike). */
-    public SerializableString text(Start start) {
-        Utf8 known = text;
-        if (known == null) {
-            known = new Utf8(encode(start));
-            text = known;
-        }
-        return known;
+    private EncodedJson(byte[] bytes) {
+        this.bytes = bytes;
     }
 
-    /** Writes the text now, before the view is shared (so that a cache weighs it with its text). */
-    public void encodeNow(Start start) {
-        text(start);
-    }
-
-    /** The bytes held: the text once written. */
-    public long heapBytes() {
-        Utf8 known = text;
-        return 16 + (known == null ? 0 : 32 + known.bytes.length);
-    }
-
-    private static byte[] encode(Start start) {
+    /** The text {@code start} writes, encoded now. */
+    public static EncodedJson of(Start start) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             start.write(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
-        return out.toByteArray();
+        return new EncodedJson(out.toByteArray());
+    }
+
+    /** The bytes held: this object and its array. */
+    public long heapBytes() {
+        return 16 + 16 + bytes.length;
     }
 
     /** A constant piece of JSON, copied as it is. */
@@ -69,97 +59,84 @@ public final class EncodedJson {
         return new SerializedString(text);
     }
 
-    /**
-     * Raw JSON as UTF-8 bytes, written as it is by a generator's raw writes. Writers of characters (not the
-     * HTTP answers, which are bytes) get it decoded each time.
-     */
-    private static final class Utf8 implements SerializableString {
+    @Override
+    public String getValue() {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
 
-        private final byte[] bytes;
+    @Override
+    public int charLength() {
+        return getValue().length();
+    }
 
-        Utf8(byte[] bytes) {
-            this.bytes = bytes;
+    @Override
+    public byte[] asUnquotedUTF8() {
+        return bytes;
+    }
+
+    @Override
+    public int appendUnquotedUTF8(byte[] buffer, int offset) {
+        if (offset + bytes.length > buffer.length) {
+            return -1;
         }
+        System.arraycopy(bytes, 0, buffer, offset, bytes.length);
+        return bytes.length;
+    }
 
-        @Override
-        public String getValue() {
-            return new String(bytes, StandardCharsets.UTF_8);
+    @Override
+    public int appendUnquoted(char[] buffer, int offset) {
+        String value = getValue();
+        if (offset + value.length() > buffer.length) {
+            return -1;
         }
+        value.getChars(0, value.length(), buffer, offset);
+        return value.length();
+    }
 
-        @Override
-        public int charLength() {
-            return getValue().length();
+    @Override
+    public int writeUnquotedUTF8(OutputStream out) throws IOException {
+        out.write(bytes);
+        return bytes.length;
+    }
+
+    @Override
+    public int putUnquotedUTF8(ByteBuffer buffer) {
+        if (bytes.length > buffer.remaining()) {
+            return -1;
         }
+        buffer.put(bytes);
+        return bytes.length;
+    }
 
-        @Override
-        public byte[] asUnquotedUTF8() {
-            return bytes;
-        }
+    // Raw JSON is never written as a quoted string (a field name or a string value).
 
-        @Override
-        public int appendUnquotedUTF8(byte[] buffer, int offset) {
-            if (offset + bytes.length > buffer.length) {
-                return -1;
-            }
-            System.arraycopy(bytes, 0, buffer, offset, bytes.length);
-            return bytes.length;
-        }
+    @Override
+    public char[] asQuotedChars() {
+        throw new UnsupportedOperationException("raw JSON is not quoted");
+    }
 
-        @Override
-        public int appendUnquoted(char[] buffer, int offset) {
-            String value = getValue();
-            if (offset + value.length() > buffer.length) {
-                return -1;
-            }
-            value.getChars(0, value.length(), buffer, offset);
-            return value.length();
-        }
+    @Override
+    public byte[] asQuotedUTF8() {
+        throw new UnsupportedOperationException("raw JSON is not quoted");
+    }
 
-        @Override
-        public int writeUnquotedUTF8(OutputStream out) throws IOException {
-            out.write(bytes);
-            return bytes.length;
-        }
+    @Override
+    public int appendQuotedUTF8(byte[] buffer, int offset) {
+        throw new UnsupportedOperationException("raw JSON is not quoted");
+    }
 
-        @Override
-        public int putUnquotedUTF8(ByteBuffer buffer) {
-            if (bytes.length > buffer.remaining()) {
-                return -1;
-            }
-            buffer.put(bytes);
-            return bytes.length;
-        }
+    @Override
+    public int appendQuoted(char[] buffer, int offset) {
+        throw new UnsupportedOperationException("raw JSON is not quoted");
+    }
 
-        // Raw JSON is never written as a quoted string (a field name or a string value).
+    @Override
+    public int writeQuotedUTF8(OutputStream out) {
+        throw new UnsupportedOperationException("raw JSON is not quoted");
+    }
 
-        @Override
-        public char[] asQuotedChars() {
-            throw new UnsupportedOperationException("raw JSON is not quoted");
-        }
-
-        @Override
-        public byte[] asQuotedUTF8() {
-            throw new UnsupportedOperationException("raw JSON is not quoted");
-        }
-
-        @Override
-        public int appendQuotedUTF8(byte[] buffer, int offset) {
-            throw new UnsupportedOperationException("raw JSON is not quoted");
-        }
-
-        @Override
-        public int appendQuoted(char[] buffer, int offset) {
-            throw new UnsupportedOperationException("raw JSON is not quoted");
-        }
-
-        @Override
-        public int writeQuotedUTF8(OutputStream out) {
-            throw new UnsupportedOperationException("raw JSON is not quoted");
-        }
-
-        @Override
-        public int putQuotedUTF8(ByteBuffer buffer) {
-            throw new UnsupportedOperationException("raw JSON is not quoted");
-        }
+    @Override
+    public int putQuotedUTF8(ByteBuffer buffer) {
+        throw new UnsupportedOperationException("raw JSON is not quoted");
     }
 }

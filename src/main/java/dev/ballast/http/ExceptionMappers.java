@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.ballast.db.DatabaseFailures;
+import dev.ballast.failures.DomainFailure;
+import dev.ballast.failures.NotFound;
+import dev.ballast.failures.NotTheAuthor;
+import dev.ballast.failures.Unauthenticated;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
@@ -12,6 +16,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
@@ -34,28 +39,45 @@ public class ExceptionMappers {
     static final String TOKEN_CHALLENGE = "Token";
 
     static Response error(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorBody.of(message)).build();
+        return error(status, List.of(message));
     }
 
+    private static Response error(int status, List<String> messages) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorBody.of(messages)).build();
+    }
+
+    /** A refusal of the domain ({@code dev.ballast.failures}), with its status. */
     @ServerExceptionMapper
-    public Response api(ApiException e) {
-        Response.ResponseBuilder response = Response.status(e.status())
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ErrorBody.of(e.messages()));
-        if (e.status() == 401) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, TOKEN_CHALLENGE);
+    public Response refused(DomainFailure e) {
+        int status = statusOf(e);
+        return status == 401 ? unauthenticated(e.messages()) : error(status, e.messages());
+    }
+
+    private static int statusOf(DomainFailure failure) {
+        if (failure instanceof NotFound) {
+            return 404;
         }
-        return response.build();
+        if (failure instanceof NotTheAuthor) {
+            return 403;
+        }
+        if (failure instanceof Unauthenticated) {
+            return 401;
+        }
+        return 422; // AlreadyTaken, Invalid
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
-        return api(ApiException.unauthorized("token is invalid or expired"));
+        return unauthenticated(List.of("token is invalid or expired"));
     }
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
-        return api(ApiException.unauthorized("authentication required"));
+        return unauthenticated(List.of("authentication required"));
+    }
+
+    private static Response unauthenticated(List<String> messages) {
+        return Response.fromResponse(error(401, messages)).header(HttpHeaders.WWW_AUTHENTICATE, TOKEN_CHALLENGE).build();
     }
 
     @ServerExceptionMapper

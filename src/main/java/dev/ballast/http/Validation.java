@@ -1,5 +1,6 @@
 package dev.ballast.http;
 
+import dev.ballast.failures.Invalid;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Collects every problem with a request body so the client sees them all at once, then fails with 422.
+ * Collects every problem with a request body so the client sees them all at once, then fails ({@link Invalid}, a 422).
  * Limits are given by the caller (they come from configuration).
  */
 public final class Validation {
@@ -18,7 +19,7 @@ public final class Validation {
     public static <E, T> T requireBody(E envelope, Function<E, T> content, String name) {
         T body = envelope == null ? null : content.apply(envelope);
         if (body == null) {
-            throw ApiException.unprocessable(name + " is required");
+            throw new Invalid(name + " is required");
         }
         return body;
     }
@@ -73,10 +74,10 @@ public final class Validation {
         return this;
     }
 
-    /** Throws 422 listing every problem found, if any. */
+    /** Fails listing every problem found, if any. */
     public void orFail() {
         if (!problems.isEmpty()) {
-            throw ApiException.unprocessable(problems);
+            throw new Invalid(problems);
         }
     }
 }

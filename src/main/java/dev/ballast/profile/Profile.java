@@ -47,7 +47,7 @@ public record Profile(@JsonIgnore @Schema(hidden = true) long id, @Schema(exampl
     }
 
     /** This profile as the viewer with these flags sees it (this one when that changes nothing). */
-    public Profile seenWith(Flags flags) {
+    public Profile seenBy(Flags flags) {
         boolean seenFollowing = flags.following(id);
         return seenFollowing == following ? this : new Profile(id, username, bio, image, seenFollowing);
     }

@@ -7,7 +7,7 @@ import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.facts.Fact;
 import dev.ballast.facts.Fact.FollowChanged;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.NotFound;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,10 +50,10 @@ class ProfileRepository {
         this.profiles = caches.named(ReadCaches.PROFILE);
     }
 
-    /** A profile as every reader sees it before their own flag; cached. 404 for an unknown username. */
+    /** A profile as every reader sees it before their own flag; cached. {@link NotFound} for an unknown username. */
     Uni<Profile> sharedByUsername(String username) {
         return profiles.get(username, name -> db.execute(BY_USERNAME, Tuple.of(name))
-                .map(rows -> Profile.from(Database.firstRow(rows).orElseThrow(() -> ApiException.notFound("profile")))));
+                .map(rows -> Profile.from(Database.firstRow(rows).orElseThrow(() -> new NotFound("profile")))));
     }
 
     /** Follows the user (again: no change); empty when there is no such user. */

@@ -2,9 +2,10 @@ package dev.ballast.profile;
 
 import dev.ballast.facts.Facts;
 import dev.ballast.profile.ProfileRepository.Written;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.Invalid;
+import dev.ballast.failures.NotFound;
 import dev.ballast.viewer.ViewerFlags;
-import dev.ballast.viewer.ViewerFlags.Shown;
+import dev.ballast.viewer.ViewerFlags.ShownIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -28,17 +29,17 @@ class ProfileService {
         this.facts = facts;
     }
 
-    /** The profile seen by {@code viewerId} (null when anonymous); 404 for an unknown username. */
+    /** The profile seen by {@code viewerId} (null when anonymous); {@link NotFound} for an unknown username. */
     Uni<Profile> byUsername(String username, Long viewerId) {
         Uni<Profile> shared = profiles.sharedByUsername(username);
         return viewerId == null ? shared
-                : shared.chain(profile -> viewerFlags.among(viewerId, () -> new Shown(List.of(), List.of(profile.id()))).map(profile::seenWith));
+                : shared.chain(profile -> viewerFlags.flagsFor(viewerId, () -> new ShownIds(List.of(), List.of(profile.id()))).map(profile::seenBy));
     }
 
     Uni<Profile> follow(long followerId, String username) {
         return changeFollow(profiles::follow, followerId, username).invoke(profile -> {
             if (profile.id() == followerId) {
-                throw ApiException.unprocessable("you cannot follow yourself");
+                throw new Invalid("you cannot follow yourself");
             }
         });
     }
@@ -50,7 +51,7 @@ class ProfileService {
     private Uni<Profile> changeFollow(FollowChange change, long followerId, String username) {
         return change.apply(followerId, username)
                 .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
-                .map(written -> written.orElseThrow(() -> ApiException.notFound("profile")).profile());
+                .map(written -> written.orElseThrow(() -> new NotFound("profile")).profile());
     }
 
     private interface FollowChange {

@@ -2,7 +2,7 @@ package dev.ballast.user;
 
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.AlreadyTaken;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -67,17 +67,17 @@ class UserRepository {
      */
     record Availability(boolean usernameTaken, boolean emailTaken, boolean emailChanges) {
 
-        /** Fails with 422 naming every field already taken. */
+        /** Fails naming every field already taken. */
         void require() {
             List<String> taken = new ArrayList<>();
             if (usernameTaken) {
-                taken.add("username has already been taken");
+                taken.add("username");
             }
             if (emailTaken) {
-                taken.add("email has already been taken");
+                taken.add("email");
             }
             if (!taken.isEmpty()) {
-                throw ApiException.unprocessable(taken);
+                throw new AlreadyTaken(taken);
             }
         }
     }
@@ -108,13 +108,13 @@ class UserRepository {
                 .onFailure().transform(UserRepository::takenFieldOrSame);
     }
 
-    /** Two requests raced past the availability check: the unique key decided, and the loser gets 422. */
+    /** Two requests raced past the availability check: the unique key decided, and the loser is told it is taken. */
     private static Throwable takenFieldOrSame(Throwable failure) {
         if (Database.isUniqueViolation(failure, "users_username_key")) {
-            return ApiException.unprocessable("username has already been taken");
+            return new AlreadyTaken("username");
         }
         if (Database.isUniqueViolation(failure, "users_email_folded_key")) {
-            return ApiException.unprocessable("email has already been taken");
+            return new AlreadyTaken("email");
         }
         return failure;
     }

@@ -7,7 +7,7 @@ import dev.ballast.facts.Fact;
 import dev.ballast.facts.Fact.PasswordChanged;
 import dev.ballast.facts.Fact.ProfileChanged;
 import dev.ballast.facts.Facts;
-import dev.ballast.http.ApiException;
+import dev.ballast.failures.Unauthenticated;
 import dev.ballast.http.Limits;
 import dev.ballast.protection.AuthBudgets;
 import dev.ballast.protection.FailedLogins;
@@ -75,12 +75,12 @@ class UserService {
                 .chain(user -> hasher.matches(login.password(), user == null ? null : user.passwordHash())
                         .map(matches -> {
                             if (!matches) {
-                                throw ApiException.unauthorized("email or password is invalid");
+                                throw new Unauthenticated("email or password is invalid");
                             }
                             failedLogins.succeeded(account);
                             return withToken(user);
                         }))
-                .onFailure(failure -> !(failure instanceof ApiException refused && refused.status() == 401))
+                .onFailure(failure -> !(failure instanceof Unauthenticated))
                 .invoke(() -> failedLogins.notChecked(account));
     }
 
@@ -143,8 +143,8 @@ class UserService {
     }
 
     /** A valid token whose user no longer exists authenticates nobody. */
-    private static ApiException unknownUser() {
-        return ApiException.unauthorized("the user of this token no longer exists");
+    private static Unauthenticated unknownUser() {
+        return new Unauthenticated("the user of this token no longer exists");
     }
 
     private User withToken(UserRow user) {

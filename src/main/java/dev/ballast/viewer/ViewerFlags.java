@@ -37,7 +37,7 @@ public class ViewerFlags {
                    array(select fo.followee_id from follows fo where fo.follower_id = $1 limit $2) as following""");
 
     /** Primary-key lookups over the ids shown; archived articles (V13) keep their favorites in their own table. */
-    public static final Statement AMONG = Statement.read("viewer.flags.among", """
+    public static final Statement OF_SHOWN_IDS = Statement.read("viewer.flags.ofShownIds", """
             select array(select f.article_id from favorites f where f.user_id = $1 and f.article_id = any($2::bigint[])
                          union all
                          select f.article_id from archived_favorites f where f.user_id = $1 and f.article_id = any($2::bigint[])) as favorited,
@@ -79,7 +79,7 @@ public class ViewerFlags {
     }
 
     /** The ids a view shows: of articles, and of users. */
-    public record Shown(Collection<Long> articleIds, Collection<Long> userIds) {
+    public record ShownIds(Collection<Long> articleIds, Collection<Long> userIds) {
     }
 
     private final Database db;
@@ -97,23 +97,23 @@ public class ViewerFlags {
      * flags, or one statement over the ids shown for a viewer with too many to cache (the ids are collected only
      * then); nothing for an anonymous viewer.
      */
-    public Uni<Flags> among(Long viewerId, Supplier<Shown> shown) {
+    public Uni<Flags> flagsFor(Long viewerId, Supplier<ShownIds> shown) {
         if (viewerId == null) {
             return Uni.createFrom().item(Flags.NONE);
         }
         // A loaded entry is answered without building a Mutiny chain: this runs for every signed-in view.
         Flags cached = cache.now(viewerId);
-        return cached != null ? among(cached, viewerId, shown) : allOf(viewerId).chain(all -> among(all, viewerId, shown));
+        return cached != null ? flagsFor(cached, viewerId, shown) : allOf(viewerId).chain(all -> flagsFor(all, viewerId, shown));
     }
 
     /** The viewer's cached flags, or for a viewer with too many to cache one statement over the ids shown. */
-    private Uni<Flags> among(Flags all, long viewerId, Supplier<Shown> shown) {
+    private Uni<Flags> flagsFor(Flags all, long viewerId, Supplier<ShownIds> shown) {
         if (all != Flags.TOO_MANY_TO_CACHE) {
             return Uni.createFrom().item(all);
         }
-        Shown ids = shown.get();
+        ShownIds ids = shown.get();
         return ids.articleIds().isEmpty() && ids.userIds().isEmpty() ? Uni.createFrom().item(Flags.NONE)
-                : db.execute(AMONG, Tuple.of(viewerId, ids.articleIds().toArray(Long[]::new), ids.userIds().toArray(Long[]::new)))
+                : db.execute(OF_SHOWN_IDS, Tuple.of(viewerId, ids.articleIds().toArray(Long[]::new), ids.userIds().toArray(Long[]::new)))
                         .map(rows -> Flags.of(rows.iterator().next()));
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.http.EncodedJson;
 import dev.ballast.profile.Profile;
 import dev.ballast.viewer.ViewerFlags.Flags;
 import java.time.Instant;
@@ -20,10 +19,14 @@ class ArticleJsonTest {
     private static final Instant CREATED = Instant.parse("2026-01-31T12:00:00.120Z");
     private static final Instant UPDATED = Instant.parse("2026-02-01T08:30:05Z");
 
+    private static ArticleRow row(String body, boolean favorited, boolean following) {
+        return new ArticleRow(7, "how-to \"quote\"", "Ünïcode </script> \\ title", "line\nbreak", body,
+                List.of("dragons", "tag \"x\""), CREATED, UPDATED, favorited, 3,
+                new Profile(42, "jake", null, "https://example.com/j.png", following));
+    }
+
     private static Article shared(String body) {
-        return new Article(7, "how-to \"quote\"", "Ünïcode </script> \\ title", "line\nbreak", body,
-                List.of("dragons", "tag \"x\""), CREATED, UPDATED, false, 3,
-                new Profile(42, "jake", null, "https://example.com/j.png", false), new EncodedJson());
+        return row(body, false, false).shared().unflagged();
     }
 
     @SuppressWarnings("unchecked")
@@ -59,22 +62,28 @@ class ArticleJsonTest {
     void eachViewerGetsTheirOwnFlagsOverTheSharedStart() throws Exception {
         Article shared = shared("The body");
         assertEquals(expected(true, false, false), parsed(shared)); // the shared start is encoded here
-        Article favoritedAndFollowed = shared.seenWith(new Flags(new long[] {7}, new long[] {42}));
-        Article followedOnly = shared.seenWith(new Flags(new long[] {8}, new long[] {42}));
-        Article favoritedOnly = shared.seenWith(new Flags(new long[] {7}, new long[] {41}));
+        Article favoritedAndFollowed = shared.seenBy(new Flags(new long[] {7}, new long[] {42}));
+        Article followedOnly = shared.seenBy(new Flags(new long[] {8}, new long[] {42}));
+        Article favoritedOnly = shared.seenBy(new Flags(new long[] {7}, new long[] {41}));
 
-        assertSame(shared.encoded(), favoritedAndFollowed.encoded());
+        assertSame(shared.shared(), favoritedAndFollowed.shared());
         assertEquals(expected(true, true, true), parsed(favoritedAndFollowed));
         assertEquals(expected(true, false, true), parsed(followedOnly));
         assertEquals(expected(true, true, false), parsed(favoritedOnly));
         assertEquals(expected(true, false, false), parsed(shared), "the shared view keeps no viewer's flags");
-        assertSame(shared, shared.seenWith(new Flags(new long[] {8}, new long[] {41})), "flags that change nothing leave the view shared");
+        assertSame(shared, shared.seenBy(new Flags(new long[] {8}, new long[] {41})), "flags that change nothing leave the view shared");
+    }
+
+    @Test
+    void aWriteAnswersWithTheFlagsItsRowWasReadWith() throws Exception {
+        assertEquals(expected(true, true, true), parsed(row("The body", true, true).view()));
+        assertEquals(expected(true, true, false), parsed(row("The body", true, false).view()));
     }
 
     @Test
     void articlesInAPageAreSeparatedAndCounted() throws Exception {
         Article first = shared(null);
-        Article second = first.seenWith(new Flags(new long[] {7}, new long[0]));
+        Article second = first.seenBy(new Flags(new long[] {7}, new long[0]));
         Map<String, Object> page = parsed(new ArticlesResponse(List.of(first, second), 12));
         assertEquals(List.of(expected(false, false, false), expected(false, true, false)), page.get("articles"));
         assertEquals(12, page.get("articlesCount"));

@@ -122,7 +122,7 @@ class PlanTest {
     void aViewersFlagsOverAPage() throws Exception {
         String articleIds = "{" + value(dataSource, "select string_agg(id::text, ',') from (select id from articles order by created_at desc limit 20) page") + "}";
         String authorIds = "{" + value(dataSource, "select string_agg(distinct author_id::text, ',') from (select author_id from articles order by created_at desc limit 20) page") + "}";
-        JsonNode plan = explain(dataSource, ViewerFlags.AMONG.sql(), viewer, articleIds, authorIds);
+        JsonNode plan = explain(dataSource, ViewerFlags.OF_SHOWN_IDS.sql(), viewer, articleIds, authorIds);
         // 20 primary-key probes, or the viewer's own favorites when they are fewer: the planner picks by their number
         assertReadsIndex(plan, Set.of("favorites_pkey", "favorites_user_created_idx"), false);
         assertReadsIndex(plan, "follows_pkey", false);

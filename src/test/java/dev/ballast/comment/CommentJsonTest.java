@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.comment.CommentBodies.CommentsResponse;
-import dev.ballast.http.EncodedJson;
 import dev.ballast.profile.Profile;
 import dev.ballast.viewer.ViewerFlags.Flags;
 import java.time.Instant;
@@ -25,22 +24,22 @@ class CommentJsonTest {
                 "body", "It takes a \"Jacobian\" </script>\n", "author", author);
     }
 
-    private static Comment shared(long id) {
+    private static SharedComment shared(long id) {
         Instant at = Instant.parse("2026-01-31T12:00:00.120Z");
-        return new Comment(id, at, at, "It takes a \"Jacobian\" </script>\n", new Profile(42, "jake", null, "https://example.com/j.png", false),
-                new EncodedJson());
+        return new CommentRow(id, at, at, "It takes a \"Jacobian\" </script>\n",
+                new Profile(42, "jake", null, "https://example.com/j.png", false)).shared();
     }
 
     @Test
     void commentsAsEveryReaderAndAsAFollowerSeeThem() throws Exception {
-        Comment first = shared(1);
-        Comment second = shared(2);
+        SharedComment first = shared(1);
+        SharedComment second = shared(2);
         Flags follower = new Flags(new long[0], new long[] {42});
         assertEquals(Map.of("comments", List.of(expected(1, false), expected(2, false))),
-                JSON.readValue(JSON.writeValueAsString(new CommentsResponse(List.of(first, second))), Map.class));
+                JSON.readValue(JSON.writeValueAsString(new CommentsResponse(List.of(first.unflagged(), second.unflagged()))), Map.class));
         assertEquals(Map.of("comments", List.of(expected(1, true), expected(2, true))),
-                JSON.readValue(JSON.writeValueAsString(new CommentsResponse(List.of(first.seenWith(follower), second.seenWith(follower)))), Map.class));
+                JSON.readValue(JSON.writeValueAsString(new CommentsResponse(List.of(first.seenBy(follower), second.seenBy(follower)))), Map.class));
         assertEquals(Map.of("comment", expected(1, false)),
-                JSON.readValue(JSON.writeValueAsString(new CommentBodies.CommentResponse(first)), Map.class), "the shared view keeps no viewer's flag");
+                JSON.readValue(JSON.writeValueAsString(new CommentBodies.CommentResponse(first.unflagged())), Map.class), "the shared view keeps no viewer's flag");
     }
 }

@@ -3,6 +3,7 @@ package dev.ballast.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ballast.failures.Invalid;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,13 +22,12 @@ class PageTest {
     }
 
     @Test
-    void rejectsEverythingElseWith422ListingEachProblem() {
-        ApiException e = assertThrows(ApiException.class, () -> Page.of("0", "-1", 100, 1000));
-        assertEquals(422, e.status());
+    void rejectsEverythingElseAsInvalidListingEachProblem() {
+        Invalid e = assertThrows(Invalid.class, () -> Page.of("0", "-1", 100, 1000));
         assertEquals(List.of("limit must be between 1 and 100", "offset must be between 0 and 1000"), e.messages());
-        e = assertThrows(ApiException.class, () -> Page.of("ten", "1e3", 100, 1000));
+        e = assertThrows(Invalid.class, () -> Page.of("ten", "1e3", 100, 1000));
         assertEquals(List.of("limit must be a whole number", "offset must be a whole number"), e.messages());
-        assertThrows(ApiException.class, () -> Page.of("101", null, 100, 1000));
-        assertThrows(ApiException.class, () -> Page.of(null, "1001", 100, 1000));
+        assertThrows(Invalid.class, () -> Page.of("101", null, 100, 1000));
+        assertThrows(Invalid.class, () -> Page.of(null, "1001", 100, 1000));
     }
 }
