@@ -115,15 +115,13 @@ class ArticleService {
     /** The article updated, or a unique violation when the new slug is taken. */
     private Uni<Article> updated(String slug, String description, String body, long userId, String newSlug, String title) {
         Supplier<Uni<Written>> update = () -> articles.update(slug, userId, newSlug, title, description, body);
-        return update.get().chain(written -> written.outcome() != Outcome.NOT_LIVE ? answer(written, List.of())
-                : restoredForItsAuthor(slug, userId, update));
+        return onLiveArticle(update, () -> restoredForItsAuthor(slug, userId, update));
     }
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
         Supplier<Uni<Written>> delete = () -> articles.delete(slug, userId);
-        return delete.get().chain(written -> written.outcome() != Outcome.NOT_LIVE ? answer(written, List.of())
-                : restoredForItsAuthor(slug, userId, delete)).replaceWithVoid();
+        return onLiveArticle(delete, () -> restoredForItsAuthor(slug, userId, delete)).replaceWithVoid();
     }
 
     /** The archived article brought back for its author's {@code write}; 403 for anyone else's. */
@@ -134,26 +132,29 @@ class ArticleService {
 
     /** Favorites an article (again: no change); 404 when the slug is unknown. */
     Uni<Article> favorite(String slug, long userId) {
-        return changeFavorite(articles::favorite, true, slug, userId);
+        return changeFavorite(() -> articles.favorite(slug, userId), true, slug, userId);
     }
 
     Uni<Article> unfavorite(String slug, long userId) {
-        return changeFavorite(articles::unfavorite, false, slug, userId);
+        return changeFavorite(() -> articles.unfavorite(slug, userId), false, slug, userId);
     }
 
-    /** An archived article comes back when the caller's favorite is to change; otherwise it answers as it is. */
-    private Uni<Article> changeFavorite(FavoriteChange change, boolean favorited, String slug, long userId) {
-        Supplier<Uni<Written>> write = () -> change.apply(slug, userId)
+    /**
+     * The caller's favorite made {@code favorited}; an archived article comes back only when that changes it, and
+     * otherwise answers as it is.
+     */
+    private Uni<Article> changeFavorite(Supplier<Uni<Written>> change, boolean favorited, String slug, long userId) {
+        Supplier<Uni<Written>> write = () -> change.get()
                 // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))
                 .transform(failure -> ApiException.notFound("article"));
-        return write.get().chain(written -> written.outcome() != Outcome.NOT_LIVE ? answer(written, List.of())
-                : bySlug(slug, userId).chain(archived -> archived.favorited() == favorited ? Uni.createFrom().item(archived)
-                        : restoredFor(slug, write)));
+        return onLiveArticle(write, () -> bySlug(slug, userId).chain(archived -> archived.favorited() == favorited
+                ? Uni.createFrom().item(archived) : restoredFor(slug, write)));
     }
 
-    private interface FavoriteChange {
-        Uni<Written> apply(String slug, long userId);
+    /** {@code write} on the live article; {@code otherwise} when it found none (unknown or archived). */
+    private Uni<Article> onLiveArticle(Supplier<Uni<Written>> write, Supplier<Uni<Article>> otherwise) {
+        return write.get().chain(written -> written.outcome() == Outcome.NOT_LIVE ? otherwise.get() : answer(written, List.of()));
     }
 
     /** The archived article brought back (or by another statement meanwhile: live either way), then the write once more. */

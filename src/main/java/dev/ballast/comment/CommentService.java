@@ -51,28 +51,39 @@ class CommentService {
                 .map(flags -> list.stream().map(comment -> comment.seenWith(flags)).toList()));
     }
 
+    /** Adds the caller's comment; an archived article comes back for it. 404 when the slug is unknown. */
     Uni<Comment> add(String slug, long authorId, NewComment comment) {
         comment.validate(limits);
         Supplier<Uni<Optional<Written>>> add = () -> comments.add(slug, authorId, comment.body())
                 // The article was deleted while the comment waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "comments_article_id_fkey"))
                 .transform(failure -> ApiException.notFound("article"));
-        return add.get().chain(written -> written.isPresent() ? committed(written, List.of()) : restoredFor(slug, add))
+        return onLiveArticle(add, () -> restoredFor(slug, add))
                 .map(written -> written.orElseThrow(() -> ApiException.notFound("article")).comment());
     }
 
     /** Deletes the caller's own comment; 404 when it is not on that article, 403 when someone else's. */
     Uni<Void> delete(String slug, long commentId, long userId) {
         Supplier<Uni<Optional<Written>>> delete = () -> comments.delete(slug, commentId, userId);
-        return delete.get().chain(written -> written.isPresent() ? committed(written, List.of())
-                        : comments.author(slug, commentId).chain(author -> author.isEmpty() ? Uni.createFrom().item(written)
-                                : author.get() == userId ? restoredFor(slug, delete)
-                                : Uni.createFrom().item(Optional.of(new Written(Outcome.FORBIDDEN, null, List.of())))))
+        return onLiveArticle(delete, () -> restoredForItsAuthor(slug, commentId, userId, delete))
                 .chain(written -> switch (written.map(Written::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
                     case DONE -> Uni.createFrom().voidItem();
                     case FORBIDDEN -> Uni.createFrom().failure(ApiException.forbidden("only the author may delete this comment"));
                     case COMMENT_NOT_FOUND -> Uni.createFrom().failure(ApiException.notFound("comment"));
                 });
+    }
+
+    /** The archived article brought back for its comment's author's {@code delete}; refused for anyone else's. */
+    private Uni<Optional<Written>> restoredForItsAuthor(String slug, long commentId, long userId,
+                                                        Supplier<Uni<Optional<Written>>> delete) {
+        return comments.author(slug, commentId).chain(author -> author.isEmpty() ? Uni.createFrom().item(Optional.empty())
+                : author.get() == userId ? restoredFor(slug, delete)
+                : Uni.createFrom().item(Optional.of(new Written(Outcome.FORBIDDEN, null, List.of()))));
+    }
+
+    /** {@code write} on the live article; {@code otherwise} when it found none (unknown or archived). */
+    private Uni<Optional<Written>> onLiveArticle(Supplier<Uni<Optional<Written>>> write, Supplier<Uni<Optional<Written>>> otherwise) {
+        return write.get().chain(written -> written.isPresent() ? committed(written, List.of()) : otherwise.get());
     }
 
     /** The archived article brought back (or by another statement meanwhile: live either way), then the write once more. */
