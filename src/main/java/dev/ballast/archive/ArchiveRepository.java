@@ -11,8 +11,8 @@ import java.time.OffsetDateTime;
 
 /**
  * The SQL that moves idle articles, with their tags, favorites and comments, to the archive tables (V13); a
- * write brings one back within its own statement ({@link ArchiveSql}). Each move is one statement: an article
- * is either live or archived, never half of each. The counter triggers (V8, V16) see the rows leave and come back,
+ * write brings one back through {@link ArchivedArticles}. Each move is one statement: an article is either live or
+ * archived, never half of each. The counter triggers (V8, V16) see the rows leave and come back,
  * so every count stays exact without any code here.
  */
 @ApplicationScoped

@@ -1,7 +1,6 @@
 package dev.ballast.article;
 
 import dev.ballast.article.ArticleRequests.NewArticle;
-import dev.ballast.archive.ArchiveSql;
 import dev.ballast.cache.HeapBytes;
 import dev.ballast.cache.NamedKey;
 import dev.ballast.cache.ReadCaches;
@@ -12,7 +11,6 @@ import dev.ballast.db.Statement;
 import dev.ballast.facts.Fact;
 import dev.ballast.facts.Fact.ArticleCreated;
 import dev.ballast.facts.Fact.ArticleDeleted;
-import dev.ballast.facts.Fact.ArticleRestored;
 import dev.ballast.facts.Fact.ArticleUpdated;
 import dev.ballast.facts.Fact.FavoriteChanged;
 import dev.ballast.failures.NotFound;
@@ -40,57 +38,32 @@ class ArticleRepository {
     private static final String FAVORITED_BY_VIEWER = "exists(select 1 from favorites f where f.article_id = a.id and f.user_id = $1)";
     private static final String AUTHOR_FOLLOWED_BY_VIEWER = "exists(select 1 from follows fo where fo.follower_id = $1 and fo.followee_id = a.author_id)";
 
+    /** Live or archived (V22's views): an archived article's page answers like any other. */
     static final Statement BY_SLUG = Statement.read("article.bySlug", """
             select a.id as article_id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at,
                    a.favorites_count, u.id as user_id, u.username, u.bio, u.image,
-                   array(select t.name from article_tags at join tags t on t.id = at.tag_id
+                   array(select t.name from all_article_tags at join tags t on t.id = at.tag_id
                          where at.article_id = a.id order by at.position, t.name) as tag_list,
                    false as favorited, false as following
-            from articles a join users u on u.id = a.author_id
-            where a.slug = $1""");
-    /**
-     * The same from the archive tables (V13), read only when the slug is not live: reading a live article costs
-     * what it did before archiving, and an archived article's page answers like any other.
-     */
-    private static final Statement ARCHIVED_BY_SLUG = Statement.read("article.archivedBySlug", """
-            select a.id as article_id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at,
-                   a.favorites_count, u.id as user_id, u.username, u.bio, u.image,
-                   array(select t.name from archived_article_tags at join tags t on t.id = at.tag_id
-                         where at.article_id = a.id order by at.position, t.name) as tag_list,
-                   false as favorited, false as following
-            from archived_articles a join users u on u.id = a.author_id
+            from all_articles a join users u on u.id = a.author_id
             where a.slug = $1""");
 
-    // Each write below is one statement: it brings the article back from the archive when the write needs it
-    // live and may make it (ArchiveSql), writes, and returns the view the API answers with and what it changed.
-    // Common parameters: the slug $1, the caller $2.
+    // Each write below is one statement on the live article, and returns the view the API answers with and what
+    // it changed; it finds no article when the slug is unknown or archived (ArticleService brings an archived
+    // one back when the write may change it). Common parameters: the slug $1, the caller $2.
 
     /**
      * The view a write answers with, from the CTE {@code answer} (an article's columns as the write left them,
-     * and whether the caller $2 has favorited it): the author, the caller's follow of them, and the tags, live or
-     * archived (the statement sees the tags where they were when it began).
+     * and whether the caller $2 has favorited it): the author, the caller's follow of them, and the tags.
      */
     private static final String ANSWER = """
             select an.id as article_id, an.slug, an.title, an.description, an.body, an.created_at, an.updated_at,
                    an.favorites_count, u.id as user_id, u.username, u.bio, u.image,
-                   array(select t.name from (select tag_id, position from article_tags where article_id = an.id
-                                             union all
-                                             select tag_id, position from archived_article_tags where article_id = an.id) at
-                         join tags t on t.id = at.tag_id order by at.position, t.name) as tag_list,
+                   array(select t.name from article_tags at join tags t on t.id = at.tag_id
+                         where at.article_id = an.id order by at.position, t.name) as tag_list,
                    an.favorited,
                    exists(select 1 from follows fo where fo.follower_id = $2 and fo.followee_id = an.author_id) as following
             from answer an join users u on u.id = an.author_id""";
-
-    /**
-     * The end of {@link #FAVORITE} and {@link #UNFAVORITE}: whether the caller's favorite changed (here or in the
-     * restore), and the caller's name (the lists of their favorites are known by it).
-     */
-    private static final String FAVORITE_ANSWER = """
-            select (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
-                   exists(select 1 from unarchived) as restored,
-                   exists(select 1 from changed) or exists(select 1 from unarchived) as changed,
-                   (select username from users where id = $2) as favoriter, v.*
-            from (""" + ANSWER + ") v";
 
     /**
      * A new article with its tags: nothing when the slug $1 is taken, live or archived. Tags are inserted in
@@ -102,7 +75,7 @@ class ArticleRepository {
     private static final Statement CREATE = Statement.write("article.create", """
             with inserted as (
                 insert into articles (slug, title, description, body, author_id)
-                select $1, $3, $4, $5, $2 where not exists (select 1 from archived_articles where slug = $1)
+                select $1, $3, $4, $5, $2 where not exists (select 1 from all_articles where slug = $1)
                 on conflict (slug) do nothing
                 returning id, slug, title, description, body, author_id, created_at, updated_at),
             tagged as (
@@ -122,108 +95,67 @@ class ArticleRepository {
 
     /**
      * Changes the fields given ($3 slug, $4 title, $5 description, $6 body; null: unchanged) of the caller's
-     * own article. An archived article is restored with the change, and only by its author; its new slug must
-     * not be another archived article's ({@code slug_taken}; a live one's fails as a unique violation).
+     * own article. A new slug that is taken, live or archived (V13's trigger), fails as a unique violation.
      */
-    private static final Statement UPDATE = Statement.write("article.update", "with " + ArchiveSql.TARGET + """
-            ,
-            allowed as (select * from target where author_id = $2),
-            restoring as (
-                select id, coalesce($3, slug) as slug, coalesce($4, title) as title, coalesce($5, description) as description,
-                       coalesce($6, body) as body, author_id, favorites_count, created_at, now() as updated_at,
-                       null::bigint as dropped_favorite_of, null::bigint as dropped_comment
-                from allowed a
-                where archived and not exists (select 1 from archived_articles o where o.slug = $3 and o.id <> a.id)),
-            """ + ArchiveSql.RESTORE + """
-            ,
+    private static final Statement UPDATE = Statement.write("article.update", """
+            with target as (select id, author_id from articles where slug = $1),
+            allowed as (select id from target where author_id = $2),
             updated as (
                 update articles set slug = coalesce($3, slug), title = coalesce($4, title),
                                     description = coalesce($5, description), body = coalesce($6, body), updated_at = now()
-                where id in (select id from allowed where not archived)
+                where id in (select id from allowed)
                 returning id, slug, title, description, body, author_id, favorites_count, created_at, updated_at),
             answer as (
-                select c.*, exists(select 1 from favorites f where f.article_id = c.id and f.user_id = $2)
-                            or exists(select 1 from archived_favorites f where f.article_id = c.id and f.user_id = $2) as favorited
-                from (select * from updated
-                      union all
-                      select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at
-                      from restoring where id in (select id from unarchived)) c)
-            select exists(select 1 from target) as found, exists(select 1 from allowed) as allowed,
-                   exists(select 1 from allowed where archived) and not exists(select 1 from restoring) as slug_taken,
-                   (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
-                   exists(select 1 from unarchived) as restored, v.*
+                select u.*, exists(select 1 from favorites f where f.article_id = u.id and f.user_id = $2) as favorited
+                from updated u)
+            select exists(select 1 from target) as found, exists(select 1 from allowed) as allowed, v.*
             from (select 1) one
             left join (""" + ANSWER + ") v on true");
 
-    /**
-     * Deletes the caller's own article, live (its tag links, favorites and comments cascade) or archived (where
-     * it is deleted in place: nothing to bring back).
-     */
-    private static final Statement DELETE = Statement.write("article.delete", "with " + ArchiveSql.TARGET + """
-            ,
-            allowed as (select id, archived from target where author_id = $2),
-            deleted as (delete from articles where id in (select id from allowed where not archived) returning id),
-            deleting as (select id from allowed where archived),
-            """ + ArchiveSql.DELETE + """
-
+    /** Deletes the caller's own article (its tag links, favorites and comments cascade). */
+    private static final Statement DELETE = Statement.write("article.delete", """
+            with target as (select id, author_id from articles where slug = $1),
+            allowed as (select id from target where author_id = $2),
+            deleted as (delete from articles where id in (select id from allowed) returning id)
             select exists(select 1 from target) as found, exists(select 1 from allowed) as allowed,
-                   exists(select 1 from deleted) or exists(select 1 from archived_deleted) as deleted""");
+                   exists(select 1 from deleted) as deleted""");
 
     /**
-     * The caller's favorite, when new (a repeat changes nothing, and restores nothing). An archived article
-     * comes back with its count already counting it.
+     * The caller's favorite ({@code %s}: the CTE {@code changed}, the favorite inserted or deleted; then the change of
+     * the count, and whether the caller has favorited the article after it), and the caller's name (the lists of their
+     * favorites are known by it). The article's row is locked first ({@code for no key update}): a favorite takes the
+     * article before any of its favorites, so two of them never hold a favorite each and wait for the other's article
+     * (a deadlock, which Postgres breaks only after {@code deadlock_timeout}, holding up every write of the article
+     * meanwhile). A write that waited for the lock sees the article as the write before it left it.
      */
-    static final Statement FAVORITE = Statement.batchedWrite("article.favorite", "with " + ArchiveSql.LOCKED_TARGET + """
-            ,
-            had as (
-                select exists(select 1 from favorites f join target t on t.id = f.article_id where f.user_id = $2)
-                    or exists(select 1 from archived_favorites f join target t on t.id = f.article_id where f.user_id = $2) as favorite),
-            restoring as (
-                select id, slug, title, description, body, author_id, favorites_count + 1 as favorites_count, created_at, updated_at,
-                       null::bigint as dropped_favorite_of, null::bigint as dropped_comment
-                from target where archived and not (select favorite from had)),
-            """ + ArchiveSql.RESTORE + """
-            ,
+    private static final String FAVORITE_CHANGE = """
+            with target as (
+                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at
+                from articles where slug = $1 for no key update),
+            %s,
+            counted as (
+                update articles set favorites_count = favorites_count %s 1 where id in (select article_id from changed)
+                returning favorites_count),
+            answer as (
+                select t.id, t.slug, t.title, t.description, t.body, t.author_id,
+                       coalesce((select favorites_count from counted), t.favorites_count) as favorites_count,
+                       t.created_at, t.updated_at, %s as favorited
+                from target t)
+            select exists(select 1 from changed) as changed, (select username from users where id = $2) as favoriter, v.*
+            from (""" + ANSWER + ") v";
+
+    /** The caller's favorite, when new (a repeat changes nothing). */
+    static final Statement FAVORITE = Statement.batchedWrite("article.favorite", FAVORITE_CHANGE.formatted("""
             changed as (
                 insert into favorites (user_id, article_id, article_created_at)
-                select $2, t.id, t.created_at from target t
-                where not (select favorite from had) and (not t.archived or t.id in (select id from unarchived))
-                on conflict do nothing returning article_id),
-            counted as (
-                update articles set favorites_count = favorites_count + 1
-                where id in (select article_id from changed) and id in (select id from target where not archived)
-                returning favorites_count),
-            answer as (
-                select t.id, t.slug, t.title, t.description, t.body, t.author_id,
-                       coalesce((select favorites_count from counted), (select favorites_count from restoring), t.favorites_count)
-                           as favorites_count, t.created_at, t.updated_at, true as favorited
-                from target t)
-            """ + FAVORITE_ANSWER);
+                select $2, id, created_at from target
+                on conflict do nothing returning article_id)""", "+", true));
 
-    /** Removes the caller's favorite, if any; an archived article comes back without it. See {@link #FAVORITE}. */
-    static final Statement UNFAVORITE = Statement.batchedWrite("article.unfavorite", "with " + ArchiveSql.LOCKED_TARGET + """
-            ,
-            had as (
-                select exists(select 1 from favorites f join target t on t.id = f.article_id where f.user_id = $2)
-                    or exists(select 1 from archived_favorites f join target t on t.id = f.article_id where f.user_id = $2) as favorite),
-            restoring as (
-                select id, slug, title, description, body, author_id, favorites_count - 1 as favorites_count, created_at, updated_at,
-                       $2::bigint as dropped_favorite_of, null::bigint as dropped_comment
-                from target where archived and (select favorite from had)),
-            """ + ArchiveSql.RESTORE + """
-            ,
+    /** Removes the caller's favorite, if any. */
+    static final Statement UNFAVORITE = Statement.batchedWrite("article.unfavorite", FAVORITE_CHANGE.formatted("""
             changed as (
-                delete from favorites where user_id = $2 and article_id in (select id from target where not archived)
-                returning article_id),
-            counted as (
-                update articles set favorites_count = favorites_count - 1 where id in (select article_id from changed)
-                returning favorites_count),
-            answer as (
-                select t.id, t.slug, t.title, t.description, t.body, t.author_id,
-                       coalesce((select favorites_count from counted), (select favorites_count from restoring), t.favorites_count)
-                           as favorites_count, t.created_at, t.updated_at, false as favorited
-                from target t)
-            """ + FAVORITE_ANSWER);
+                delete from favorites where user_id = $2 and article_id in (select id from target)
+                returning article_id)""", "-", false));
 
     private final Database db;
     private final ViewCache<String, SharedArticle> articles;
@@ -256,9 +188,7 @@ class ArticleRepository {
     }
 
     private Uni<SharedArticle> loadBySlug(String slug) {
-        Tuple arguments = Tuple.of(slug);
-        return db.execute(BY_SLUG, arguments)
-                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_SLUG, arguments))
+        return db.execute(BY_SLUG, Tuple.of(slug))
                 .map(rows -> ArticleRow.from(Database.firstRow(rows).orElseThrow(() -> new NotFound("article"))).shared());
     }
 
@@ -347,22 +277,11 @@ class ArticleRepository {
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     Outcome outcome = outcome(row);
-                    if (outcome == Outcome.DONE && row.getBoolean("slug_taken")) {
-                        outcome = Outcome.SLUG_TAKEN;
-                    } else if (outcome == Outcome.DONE && row.getBoolean("restore_lost")) {
-                        outcome = Outcome.RESTORE_LOST;
-                    } else if (outcome == Outcome.DONE && row.getValue("article_id") == null) {
-                        outcome = Outcome.NOT_FOUND; // deleted meanwhile
+                    if (outcome == Outcome.DONE && row.getValue("article_id") == null) {
+                        outcome = Outcome.NOT_LIVE; // deleted meanwhile
                     }
-                    if (outcome != Outcome.DONE) {
-                        return new Written(outcome, null, List.of());
-                    }
-                    List<Fact> facts = new ArrayList<>(2);
-                    if (row.getBoolean("restored")) {
-                        facts.add(new ArticleRestored(slug));
-                    }
-                    facts.add(new ArticleUpdated(userId, slug, newSlug));
-                    return new Written(outcome, ArticleRow.from(row).view(), facts);
+                    return outcome != Outcome.DONE ? new Written(outcome, null, List.of())
+                            : new Written(outcome, ArticleRow.from(row).view(), List.of(new ArticleUpdated(userId, slug, newSlug)));
                 });
     }
 
@@ -388,20 +307,10 @@ class ArticleRepository {
     private Uni<Written> changeFavorite(Statement change, String slug, long userId) {
         return db.execute(change, tuple(slug, userId))
                 .map(rows -> Database.firstRow(rows)
-                        .map(row -> row.getBoolean("restore_lost") ? new Written(Outcome.RESTORE_LOST, null, List.of())
-                                : new Written(Outcome.DONE, ArticleRow.from(row).view(), favoriteFacts(row, slug, userId)))
-                        .orElseGet(() -> new Written(Outcome.NOT_FOUND, null, List.of())));
-    }
-
-    private static List<Fact> favoriteFacts(Row row, String slug, long userId) {
-        List<Fact> facts = new ArrayList<>(2);
-        if (row.getBoolean("restored")) {
-            facts.add(new ArticleRestored(slug));
-        }
-        if (row.getBoolean("changed")) {
-            facts.add(new FavoriteChanged(row.getLong("article_id"), slug, userId, row.getString("favoriter")));
-        }
-        return facts;
+                        .map(row -> new Written(Outcome.DONE, ArticleRow.from(row).view(), row.getBoolean("changed")
+                                ? List.of(new FavoriteChanged(row.getLong("article_id"), slug, userId, row.getString("favoriter")))
+                                : List.of()))
+                        .orElseGet(() -> new Written(Outcome.NOT_LIVE, null, List.of())));
     }
 
     /** What a write did, the article it answers with (when done and it has one), and what it changed. */
@@ -410,19 +319,16 @@ class ArticleRepository {
 
     enum Outcome {
         DONE,
-        NOT_FOUND,
+        /** No live article of that slug: unknown, or archived. */
+        NOT_LIVE,
         /** Another user's article. */
-        FORBIDDEN,
-        /** The new slug is taken: try another. */
-        SLUG_TAKEN,
-        /** Another statement brought the article back from the archive first: nothing written, try again. */
-        RESTORE_LOST
+        FORBIDDEN
     }
 
-    /** Whether the article was found and the caller may write it. */
+    /** Whether a live article was found and the caller may write it. */
     private static Outcome outcome(Row row) {
         if (!row.getBoolean("found")) {
-            return Outcome.NOT_FOUND;
+            return Outcome.NOT_LIVE;
         }
         return row.getBoolean("allowed") ? Outcome.DONE : Outcome.FORBIDDEN;
     }

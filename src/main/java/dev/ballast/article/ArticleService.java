@@ -1,10 +1,12 @@
 package dev.ballast.article;
 
-import dev.ballast.archive.RestoreRace;
+import dev.ballast.archive.ArchivedArticles;
+import dev.ballast.article.ArticleRepository.Outcome;
 import dev.ballast.article.ArticleRepository.Written;
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
 import dev.ballast.db.Database;
+import dev.ballast.facts.Fact;
 import dev.ballast.facts.Facts;
 import dev.ballast.failures.Invalid;
 import dev.ballast.failures.NotFound;
@@ -20,13 +22,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Reading and writing articles. Reads are the views every reader shares (cached in {@link ArticleRepository})
- * with the signed-in viewer's own flags added ({@link ViewerFlags}). Each write is one statement
- * ({@link ArticleRepository}) that checks the caller may write, brings the article back from the archive when
- * the write is allowed and needs it, writes, and returns the answer and what it changed; here the service hands
- * what it changed to {@link Facts} and turns the outcome into the answer or error.
+ * with the signed-in viewer's own flags added ({@link ViewerFlags}). Each write is one statement on the live
+ * article ({@link ArticleRepository}) that checks the caller may write, writes, and returns the answer and what it
+ * changed; here the service hands what it changed to {@link Facts} and turns the outcome into the answer or error.
  */
 @ApplicationScoped
 class ArticleService {
@@ -40,14 +43,17 @@ class ArticleService {
     private final Facts facts;
     private final Limits limits;
     private final NewTags newTags;
+    private final ArchivedArticles archive;
 
-    ArticleService(ArticleRepository articles, Feed feed, ViewerFlags viewerFlags, Facts facts, Limits limits, NewTags newTags) {
+    ArticleService(ArticleRepository articles, Feed feed, ViewerFlags viewerFlags, Facts facts, Limits limits, NewTags newTags,
+                   ArchivedArticles archive) {
         this.articles = articles;
         this.feed = feed;
         this.viewerFlags = viewerFlags;
         this.facts = facts;
         this.limits = limits;
         this.newTags = newTags;
+        this.archive = archive;
     }
 
     /** One article seen by {@code viewerId} (null when anonymous); {@link NotFound} when the slug is unknown. */
@@ -93,69 +99,81 @@ class ArticleService {
         ).onFailure().invoke(() -> newTags.giveBack(authorId, taken)));
     }
 
-    // A write to an archived article brings it back within its own statement when the write is allowed and
-    // changes it (a restore counts as activity); a deletion acts on the archive in place. Either way the write
-    // answers as for a live article.
+    // A write that finds no live article looks for it in the archive. An archived article comes back when the
+    // write is allowed and changes it (a restore counts as activity), and the write runs once more; otherwise it
+    // answers as for a live article, and the article stays archived.
 
     /** Changes the given fields of the caller's own article; a new title gives a new slug. */
     Uni<Article> update(String slug, long userId, UpdateArticle change) {
         change.validate(limits);
         if (change.title() == null) {
-            return updated(slug, change.description(), change.body(), userId, null, null, 0);
+            return updated(slug, change.description(), change.body(), userId, null, null);
         }
         String title = change.title().trim();
-        return withFreeSlug(Slugs.base(title), 0, candidate -> updated(slug, change.description(), change.body(), userId, candidate, title, 0)
+        return withFreeSlug(Slugs.base(title), 0, candidate -> updated(slug, change.description(), change.body(), userId, candidate, title)
                 .onFailure(failure -> Database.isUniqueViolation(failure, "articles_slug_key")).recoverWithNull());
     }
 
-    /** The article updated, or null when the new slug is taken. */
-    private Uni<Article> updated(String slug, String description, String body, long userId, String newSlug, String title, int attempt) {
-        return articles.update(slug, userId, newSlug, title, description, body)
-                .invoke(written -> facts.committed(written.facts()))
-                .chain(written -> switch (written.outcome()) {
-                    case DONE -> Uni.createFrom().item(written.article());
-                    case SLUG_TAKEN -> Uni.createFrom().nullItem();
-                    case RESTORE_LOST -> RestoreRace.retried(attempt, () -> updated(slug, description, body, userId, newSlug, title, attempt + 1));
-                    case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
-                    case NOT_FOUND -> Uni.createFrom().failure(new NotFound("article"));
-                });
+    /** The article updated, or a unique violation when the new slug is taken. */
+    private Uni<Article> updated(String slug, String description, String body, long userId, String newSlug, String title) {
+        Supplier<Uni<Written>> update = () -> articles.update(slug, userId, newSlug, title, description, body);
+        return onLiveArticle(update, () -> restoredForItsAuthor(slug, userId, update));
     }
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        return articles.delete(slug, userId)
-                .invoke(written -> facts.committed(written.facts()))
-                .chain(written -> switch (written.outcome()) {
-                    case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
-                    case NOT_FOUND -> Uni.createFrom().failure(new NotFound("article"));
-                    default -> Uni.createFrom().voidItem();
-                });
+        Supplier<Uni<Written>> delete = () -> articles.delete(slug, userId);
+        return onLiveArticle(delete, () -> restoredForItsAuthor(slug, userId, delete)).replaceWithVoid();
+    }
+
+    /** The archived article brought back for its author's {@code write}; {@link NotTheAuthor} for anyone else's. */
+    private Uni<Article> restoredForItsAuthor(String slug, long userId, Supplier<Uni<Written>> write) {
+        return articles.sharedBySlug(slug).chain(article -> article.authorId() == userId ? restoredFor(slug, write)
+                : Uni.createFrom().failure(notTheAuthor()));
     }
 
     /** Favorites an article (again: no change); {@link NotFound} when the slug is unknown. */
     Uni<Article> favorite(String slug, long userId) {
-        return changeFavorite(articles::favorite, slug, userId, 0);
+        return changeFavorite(() -> articles.favorite(slug, userId), true, slug, userId);
     }
 
     Uni<Article> unfavorite(String slug, long userId) {
-        return changeFavorite(articles::unfavorite, slug, userId, 0);
+        return changeFavorite(() -> articles.unfavorite(slug, userId), false, slug, userId);
     }
 
-    private Uni<Article> changeFavorite(FavoriteChange change, String slug, long userId, int attempt) {
-        return change.apply(slug, userId)
+    /**
+     * The caller's favorite made {@code favorited}; an archived article comes back only when that changes it, and
+     * otherwise answers as it is.
+     */
+    private Uni<Article> changeFavorite(Supplier<Uni<Written>> change, boolean favorited, String slug, long userId) {
+        Supplier<Uni<Written>> write = () -> change.get()
                 // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))
-                .transform(failure -> new NotFound("article"))
-                .invoke(written -> facts.committed(written.facts()))
-                .chain(written -> switch (written.outcome()) {
-                    case DONE -> Uni.createFrom().item(written.article());
-                    case RESTORE_LOST -> RestoreRace.retried(attempt, () -> changeFavorite(change, slug, userId, attempt + 1));
-                    default -> Uni.createFrom().failure(new NotFound("article"));
-                });
+                .transform(failure -> new NotFound("article"));
+        return onLiveArticle(write, () -> bySlug(slug, userId).chain(archived -> archived.favorited() == favorited
+                ? Uni.createFrom().item(archived) : restoredFor(slug, write)));
     }
 
-    private interface FavoriteChange {
-        Uni<Written> apply(String slug, long userId);
+    /** {@code write} on the live article; {@code otherwise} when it found none (unknown or archived). */
+    private Uni<Article> onLiveArticle(Supplier<Uni<Written>> write, Supplier<Uni<Article>> otherwise) {
+        return write.get().chain(written -> written.outcome() == Outcome.NOT_LIVE ? otherwise.get() : answer(written, List.of()));
+    }
+
+    /** The archived article brought back (or by another statement meanwhile: live either way), then the write once more. */
+    private Uni<Article> restoredFor(String slug, Supplier<Uni<Written>> write) {
+        return archive.restore(slug).chain(restored -> write.get()
+                .onFailure().invoke(() -> facts.committed(restored)) // back even when the write then fails (its new slug taken)
+                .chain(written -> answer(written, restored)));
+    }
+
+    /** Hands what the write changed (after a restore, with it) to {@link Facts}; its answer or error. */
+    private Uni<Article> answer(Written written, List<Fact> restored) {
+        facts.committed(Stream.concat(restored.stream(), written.facts().stream()).toList());
+        return switch (written.outcome()) {
+            case DONE -> Uni.createFrom().item(written.article());
+            case FORBIDDEN -> Uni.createFrom().failure(notTheAuthor());
+            case NOT_LIVE -> Uni.createFrom().failure(new NotFound("article"));
+        };
     }
 
     private static NotTheAuthor notTheAuthor() {

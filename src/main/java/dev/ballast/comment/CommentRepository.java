@@ -1,13 +1,11 @@
 package dev.ballast.comment;
 
-import dev.ballast.archive.ArchiveSql;
 import dev.ballast.cache.ReadCaches;
 import dev.ballast.cache.ViewCache;
 import dev.ballast.cache.ViewCaches;
 import dev.ballast.db.Database;
 import dev.ballast.db.Statement;
 import dev.ballast.facts.Fact;
-import dev.ballast.facts.Fact.ArticleRestored;
 import dev.ballast.facts.Fact.CommentAdded;
 import dev.ballast.facts.Fact.CommentDeleted;
 import dev.ballast.failures.NotFound;
@@ -28,71 +26,47 @@ class CommentRepository {
 
     /**
      * Newest first, at most $2, while their bodies add up to at most $3 characters (the first always); the left joins
-     * keep one row for an article without comments, so one statement tells an unknown article from one without comments. {@code %s}: the article's
-     * table and its comments' (live or archived).
+     * keep one row for an article without comments, so one statement tells 404 from empty. Live or archived (V22's
+     * views): an archived article's comments answer like any other's.
      */
-    private static final String NEWEST = """
+    static final Statement BY_ARTICLE = Statement.read("comment.byArticle", """
             select id, body, created_at, updated_at, user_id, username, bio, image, false as following
             from (select n.*, row_number() over newest_first as position,
                          sum(length(n.body)) over newest_first as characters
                   from (select c.id, c.body, c.created_at, c.updated_at, u.id as user_id, u.username, u.bio, u.image
-                        from %s a
-                             left join %s c on c.article_id = a.id
+                        from all_articles a
+                             left join all_comments c on c.article_id = a.id
                              left join users u on u.id = c.author_id
                         where a.slug = $1
                         order by c.created_at desc, c.id desc
                         limit $2) n
                   window newest_first as (order by n.created_at desc, n.id desc)) page
             where position = 1 or characters <= $3
-            order by created_at desc, id desc""";
-    static final Statement BY_ARTICLE = Statement.read("comment.byArticle", NEWEST.formatted("articles", "comments"));
-    /**
-     * The same from the archive tables (V13), read only when the slug is not live: reading a live article's
-     * comments costs what it did before archiving.
-     */
-    private static final Statement ARCHIVED_BY_ARTICLE = Statement.read("comment.archivedByArticle",
-            NEWEST.formatted("archived_articles", "archived_comments"));
+            order by created_at desc, id desc""");
 
-    // Each write is one statement: it brings an archived article back first when the write is allowed
-    // (ArchiveSql), writes, and returns the answer with what it changed. No row: the article ($1) is unknown.
+    /** The author of comment $2 on the article $1, live or archived. */
+    private static final Statement AUTHOR = Statement.read("comment.author", """
+            select c.author_id from all_comments c join all_articles a on a.id = c.article_id where a.slug = $1 and c.id = $2""");
+
+    // Each write is one statement on the live article, and returns the answer with what it changed. No row: the
+    // article ($1) is unknown or archived (CommentService brings an archived one back when the write may change it).
 
     /** The caller's ($2) new comment ($3) on the article, with its author. */
-    private static final Statement ADD = Statement.batchedWrite("comment.add", "with " + ArchiveSql.TARGET + """
-            ,
-            restoring as (
-                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at,
-                       null::bigint as dropped_favorite_of, null::bigint as dropped_comment
-                from target where archived),
-            """ + ArchiveSql.RESTORE + """
-            ,
-            inserted as (
+    private static final Statement ADD = Statement.batchedWrite("comment.add", """
+            with inserted as (
                 insert into comments (article_id, author_id, body)
-                select id, $2, $3 from target where not archived or id in (select id from unarchived)
+                select id, $2, $3 from articles where slug = $1
                 returning id, author_id, body, created_at, updated_at)
-            select (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
-                   exists(select 1 from unarchived) as restored,
-                   i.id, i.body, i.created_at, i.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
-            from target left join inserted i on true left join users u on u.id = i.author_id""");
-    /** Deletes the caller's ($2) comment $3 when it is on the article; an archived article comes back without it. */
-    private static final Statement DELETE = Statement.batchedWrite("comment.delete", "with " + ArchiveSql.TARGET + """
-            ,
-            comment as (
-                select c.id, c.author_id from comments c join target t on t.id = c.article_id where c.id = $3
-                union all
-                select c.id, c.author_id from archived_comments c join target t on t.id = c.article_id where c.id = $3),
+            select i.id, i.body, i.created_at, i.updated_at, u.id as user_id, u.username, u.bio, u.image, false as following
+            from inserted i join users u on u.id = i.author_id""");
+    /** Deletes the caller's ($2) comment $3 when it is on the article. */
+    private static final Statement DELETE = Statement.batchedWrite("comment.delete", """
+            with target as (select id from articles where slug = $1),
+            comment as (select c.id, c.author_id from comments c join target t on t.id = c.article_id where c.id = $3),
             allowed as (select id from comment where author_id = $2),
-            restoring as (
-                select id, slug, title, description, body, author_id, favorites_count, created_at, updated_at,
-                       null::bigint as dropped_favorite_of, $3::bigint as dropped_comment
-                from target where archived and exists(select 1 from allowed)),
-            """ + ArchiveSql.RESTORE + """
-            ,
-            deleted as (
-                delete from comments where id in (select id from allowed) and exists(select 1 from target where not archived)
-                returning id)
+            deleted as (delete from comments where id in (select id from allowed) returning id)
             select exists(select 1 from comment) as found, exists(select 1 from allowed) as allowed,
-                   (select count(*) from restoring) > (select count(*) from unarchived) as restore_lost,
-                   exists(select 1 from unarchived) as restored, exists(select 1 from deleted) as deleted
+                   exists(select 1 from deleted) as deleted
             from target""");
 
     private final Database db;
@@ -112,9 +86,7 @@ class CommentRepository {
     }
 
     private Uni<List<SharedComment>> load(String slug, int max, int maxChars) {
-        Tuple arguments = Tuple.of(slug, max, maxChars);
-        return db.execute(BY_ARTICLE, arguments)
-                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(rows) : db.execute(ARCHIVED_BY_ARTICLE, arguments))
+        return db.execute(BY_ARTICLE, Tuple.of(slug, max, maxChars))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw new NotFound("article");
@@ -129,38 +101,23 @@ class CommentRepository {
                 });
     }
 
-    /** Adds the comment; empty when the article is unknown. */
-    Uni<Optional<Written>> add(String slug, long authorId, String body) {
-        return db.execute(ADD, Tuple.of(slug, authorId, body))
-                .map(rows -> Database.firstRow(rows).map(row -> {
-                    if (row.getBoolean("restore_lost")) {
-                        return new Written(Outcome.RESTORE_LOST, null, List.of());
-                    }
-                    List<Fact> facts = new ArrayList<>(2);
-                    if (row.getBoolean("restored")) {
-                        facts.add(new ArticleRestored(slug));
-                    }
-                    facts.add(new CommentAdded(slug));
-                    return new Written(Outcome.DONE, CommentRow.from(row).view(), facts);
-                }));
+    /** Who wrote the comment, on the article live or archived; empty when it is not on that article. */
+    Uni<Optional<Long>> author(String slug, long commentId) {
+        return db.execute(AUTHOR, Tuple.of(slug, commentId)).map(rows -> Database.firstRow(rows).map(row -> row.getLong("author_id")));
     }
 
-    /** Deletes the caller's comment; empty when the article is unknown. */
+    /** Adds the comment; empty when the article is not live. */
+    Uni<Optional<Written>> add(String slug, long authorId, String body) {
+        return db.execute(ADD, Tuple.of(slug, authorId, body))
+                .map(rows -> Database.firstRow(rows).map(row -> new Written(Outcome.DONE, CommentRow.from(row).view(), List.of(new CommentAdded(slug)))));
+    }
+
+    /** Deletes the caller's comment; empty when the article is not live. */
     Uni<Optional<Written>> delete(String slug, long commentId, long userId) {
         return db.execute(DELETE, Tuple.of(slug, userId, commentId))
-                .map(rows -> Database.firstRow(rows).map(row -> {
-                    Outcome outcome = !row.getBoolean("found") ? Outcome.COMMENT_NOT_FOUND
-                            : !row.getBoolean("allowed") ? Outcome.FORBIDDEN
-                            : row.getBoolean("restore_lost") ? Outcome.RESTORE_LOST : Outcome.DONE;
-                    List<Fact> facts = new ArrayList<>(2);
-                    if (row.getBoolean("restored")) {
-                        facts.add(new ArticleRestored(slug)); // without the comment
-                        facts.add(new CommentDeleted(slug));
-                    } else if (row.getBoolean("deleted")) {
-                        facts.add(new CommentDeleted(slug));
-                    }
-                    return new Written(outcome, null, facts);
-                }));
+                .map(rows -> Database.firstRow(rows).map(row -> new Written(
+                        !row.getBoolean("found") ? Outcome.COMMENT_NOT_FOUND : !row.getBoolean("allowed") ? Outcome.FORBIDDEN : Outcome.DONE,
+                        null, row.getBoolean("deleted") ? List.of(new CommentDeleted(slug)) : List.of())));
     }
 
     /** What a write did, the comment it answers with (when it added one), and what it changed. */
@@ -171,8 +128,6 @@ class CommentRepository {
         DONE,
         COMMENT_NOT_FOUND,
         /** Another user's comment. */
-        FORBIDDEN,
-        /** Another statement brought the article back from the archive first: nothing written, try again. */
-        RESTORE_LOST
+        FORBIDDEN
     }
 }

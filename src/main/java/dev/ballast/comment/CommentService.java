@@ -1,10 +1,11 @@
 package dev.ballast.comment;
 
-import dev.ballast.archive.RestoreRace;
+import dev.ballast.archive.ArchivedArticles;
 import dev.ballast.comment.CommentRepository.Outcome;
 import dev.ballast.comment.CommentRepository.Written;
 import dev.ballast.comment.CommentBodies.NewComment;
 import dev.ballast.db.Database;
+import dev.ballast.facts.Fact;
 import dev.ballast.facts.Facts;
 import dev.ballast.failures.NotFound;
 import dev.ballast.failures.NotTheAuthor;
@@ -14,14 +15,17 @@ import dev.ballast.viewer.ViewerFlags.ShownIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reading and writing comments. An article's comments are the view every reader shares (cached in
- * {@link CommentRepository}) with the signed-in viewer's follow flags added. Each write is one statement that
- * checks the caller may write, brings an archived article back when the write is allowed, writes, and returns
- * the answer and what it changed; here the service hands what it changed to {@link Facts} and turns the outcome
- * into the answer or error.
+ * {@link CommentRepository}) with the signed-in viewer's follow flags added. Each write is one statement on the
+ * live article that checks the caller may write, writes, and returns the answer and what it changed; here the
+ * service hands what it changed to {@link Facts} and turns the outcome into the answer or error. A write that finds
+ * the article archived brings it back when the write is allowed ({@link ArchivedArticles}), then runs once more.
  */
 @ApplicationScoped
 class CommentService {
@@ -30,12 +34,14 @@ class CommentService {
     private final ViewerFlags viewerFlags;
     private final Facts facts;
     private final Limits limits;
+    private final ArchivedArticles archive;
 
-    CommentService(CommentRepository comments, ViewerFlags viewerFlags, Facts facts, Limits limits) {
+    CommentService(CommentRepository comments, ViewerFlags viewerFlags, Facts facts, Limits limits, ArchivedArticles archive) {
         this.comments = comments;
         this.viewerFlags = viewerFlags;
         this.facts = facts;
         this.limits = limits;
+        this.archive = archive;
     }
 
     /** The newest comments of an article seen by {@code viewerId} (null when anonymous); {@link NotFound} when unknown. */
@@ -49,38 +55,51 @@ class CommentService {
                 .map(flags -> list.stream().map(comment -> comment.seenBy(flags)).toList()));
     }
 
+    /** Adds the caller's comment; an archived article comes back for it. 404 when the slug is unknown. */
     Uni<Comment> add(String slug, long authorId, NewComment comment) {
         comment.validate(limits);
-        return added(slug, authorId, comment.body(), 0);
-    }
-
-    private Uni<Comment> added(String slug, long authorId, String body, int attempt) {
-        return comments.add(slug, authorId, body)
+        Supplier<Uni<Optional<Written>>> add = () -> comments.add(slug, authorId, comment.body())
                 // The article was deleted while the comment waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "comments_article_id_fkey"))
-                .transform(failure -> new NotFound("article"))
-                .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
-                .chain(written -> {
-                    Written done = written.orElseThrow(() -> new NotFound("article"));
-                    return done.outcome() == Outcome.RESTORE_LOST
-                            ? RestoreRace.retried(attempt, () -> added(slug, authorId, body, attempt + 1))
-                            : Uni.createFrom().item(done.comment());
-                });
+                .transform(failure -> new NotFound("article"));
+        return onLiveArticle(add, () -> restoredFor(slug, add))
+                .map(written -> written.orElseThrow(() -> new NotFound("article")).comment());
     }
 
     /** Deletes the caller's own comment; {@link NotFound} when it is not on that article, {@link NotTheAuthor} when someone else's. */
     Uni<Void> delete(String slug, long commentId, long userId) {
-        return deleted(slug, commentId, userId, 0);
-    }
-
-    private Uni<Void> deleted(String slug, long commentId, long userId, int attempt) {
-        return comments.delete(slug, commentId, userId)
-                .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
+        Supplier<Uni<Optional<Written>>> delete = () -> comments.delete(slug, commentId, userId);
+        return onLiveArticle(delete, () -> restoredForItsAuthor(slug, commentId, userId, delete))
                 .chain(written -> switch (written.map(Written::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
                     case DONE -> Uni.createFrom().voidItem();
-                    case RESTORE_LOST -> RestoreRace.retried(attempt, () -> deleted(slug, commentId, userId, attempt + 1));
                     case FORBIDDEN -> Uni.createFrom().failure(new NotTheAuthor("delete this comment"));
                     case COMMENT_NOT_FOUND -> Uni.createFrom().failure(new NotFound("comment"));
                 });
+    }
+
+    /** The archived article brought back for its comment's author's {@code delete}; refused for anyone else's. */
+    private Uni<Optional<Written>> restoredForItsAuthor(String slug, long commentId, long userId,
+                                                        Supplier<Uni<Optional<Written>>> delete) {
+        return comments.author(slug, commentId).chain(author -> author.isEmpty() ? Uni.createFrom().item(Optional.empty())
+                : author.get() == userId ? restoredFor(slug, delete)
+                : Uni.createFrom().item(Optional.of(new Written(Outcome.FORBIDDEN, null, List.of()))));
+    }
+
+    /** {@code write} on the live article; {@code otherwise} when it found none (unknown or archived). */
+    private Uni<Optional<Written>> onLiveArticle(Supplier<Uni<Optional<Written>>> write, Supplier<Uni<Optional<Written>>> otherwise) {
+        return write.get().chain(written -> written.isPresent() ? committed(written, List.of()) : otherwise.get());
+    }
+
+    /** The archived article brought back (or by another statement meanwhile: live either way), then the write once more. */
+    private Uni<Optional<Written>> restoredFor(String slug, Supplier<Uni<Optional<Written>>> write) {
+        return archive.restore(slug).chain(restored -> write.get()
+                .onFailure().invoke(() -> facts.committed(restored))
+                .chain(written -> committed(written, restored)));
+    }
+
+    /** Hands what the write changed (after a restore, with it) to {@link Facts}. */
+    private Uni<Optional<Written>> committed(Optional<Written> written, List<Fact> restored) {
+        facts.committed(Stream.concat(restored.stream(), written.stream().flatMap(done -> done.facts().stream())).toList());
+        return Uni.createFrom().item(written);
     }
 }

@@ -29,18 +29,17 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ViewerFlags {
 
-    /** Index-only scans of the viewer's favorites and follows, one more row than the cap to tell "too many". */
+    /**
+     * Index-only scans of the viewer's favorites, archived ones too (V22's view), and follows, one more row than the
+     * cap to tell "too many".
+     */
     public static final Statement ALL_OF_VIEWER = Statement.read("viewer.flags.all", """
-            select array((select f.article_id from favorites f where f.user_id = $1 limit $2)
-                         union all
-                         (select f.article_id from archived_favorites f where f.user_id = $1 limit $2)) as favorited,
+            select array(select f.article_id from all_favorites f where f.user_id = $1 limit $2) as favorited,
                    array(select fo.followee_id from follows fo where fo.follower_id = $1 limit $2) as following""");
 
-    /** Primary-key lookups over the ids shown; archived articles (V13) keep their favorites in their own table. */
+    /** Primary-key lookups over the ids shown, archived articles' favorites too (V22's view). */
     public static final Statement OF_SHOWN_IDS = Statement.read("viewer.flags.ofShownIds", """
-            select array(select f.article_id from favorites f where f.user_id = $1 and f.article_id = any($2::bigint[])
-                         union all
-                         select f.article_id from archived_favorites f where f.user_id = $1 and f.article_id = any($2::bigint[])) as favorited,
+            select array(select f.article_id from all_favorites f where f.user_id = $1 and f.article_id = any($2::bigint[])) as favorited,
                    array(select fo.followee_id from follows fo where fo.follower_id = $1 and fo.followee_id = any($3::bigint[])) as following""");
 
     /** A viewer's flags: the ids of the articles they favorited and of the users they follow, sorted. */

@@ -259,7 +259,7 @@ class CounterDriftTest {
             assertEquals("600", SizedData.value(dataSource, "select count(*) from archived_articles where slug like '" + batch + "%'"));
             assertNoDrift("after archiving them in batches");
 
-            // An operator's restore of the whole batch at once, in one statement, as restore_archived_article (V17) restores one.
+            // An operator's restore of the whole batch at once, in one statement, as restore_archived_article (V22) restores one.
             update(connection, """
                     with article as (delete from archived_articles where slug like ? returning *),
                     restored as (insert into articles overriding system value select * from article),
