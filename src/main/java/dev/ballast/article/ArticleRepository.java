@@ -263,16 +263,16 @@ class ArticleRepository {
     }
 
     /** Creates an article with the slug $1: empty when the slug is taken. */
-    Uni<Optional<Written>> create(String slug, long authorId, NewArticle article) {
+    Uni<Optional<WriteResult>> create(String slug, long authorId, NewArticle article) {
         Set<String> tags = article.tags();
         return db.execute(CREATE, tuple(slug, authorId, article.title().trim(), article.description(), article.body(),
                         new TreeSet<>(tags).toArray(String[]::new), tags.toArray(String[]::new)))
-                .map(rows -> Database.firstRow(rows).map(row -> new Written(Outcome.DONE, ArticleRow.from(row).view(),
+                .map(rows -> Database.firstRow(rows).map(row -> new WriteResult(Outcome.DONE, ArticleRow.from(row).view(),
                         List.of(new ArticleCreated(authorId, slug, !tags.isEmpty())))));
     }
 
     /** Changes the given fields (null: unchanged) of the caller's own article; a new title comes with its new slug. */
-    Uni<Written> update(String slug, long userId, String newSlug, String title, String description, String body) {
+    Uni<WriteResult> update(String slug, long userId, String newSlug, String title, String description, String body) {
         return db.execute(UPDATE, tuple(slug, userId, newSlug, title, description, body))
                 .map(rows -> {
                     Row row = rows.iterator().next();
@@ -280,41 +280,41 @@ class ArticleRepository {
                     if (outcome == Outcome.DONE && row.getValue("article_id") == null) {
                         outcome = Outcome.NOT_LIVE; // deleted meanwhile
                     }
-                    return outcome != Outcome.DONE ? new Written(outcome, null, List.of())
-                            : new Written(outcome, ArticleRow.from(row).view(), List.of(new ArticleUpdated(userId, slug, newSlug)));
+                    return outcome != Outcome.DONE ? new WriteResult(outcome, null, List.of())
+                            : new WriteResult(outcome, ArticleRow.from(row).view(), List.of(new ArticleUpdated(userId, slug, newSlug)));
                 });
     }
 
     /** Deletes the caller's own article. */
-    Uni<Written> delete(String slug, long userId) {
+    Uni<WriteResult> delete(String slug, long userId) {
         return db.execute(DELETE, tuple(slug, userId))
                 .map(rows -> {
                     Row row = rows.iterator().next();
-                    return new Written(outcome(row), null,
+                    return new WriteResult(outcome(row), null,
                             row.getBoolean("deleted") ? List.of(new ArticleDeleted(userId, slug)) : List.of());
                 });
     }
 
     /** Favorites the article for the caller (again: no change). */
-    Uni<Written> favorite(String slug, long userId) {
+    Uni<WriteResult> favorite(String slug, long userId) {
         return changeFavorite(FAVORITE, slug, userId);
     }
 
-    Uni<Written> unfavorite(String slug, long userId) {
+    Uni<WriteResult> unfavorite(String slug, long userId) {
         return changeFavorite(UNFAVORITE, slug, userId);
     }
 
-    private Uni<Written> changeFavorite(Statement change, String slug, long userId) {
+    private Uni<WriteResult> changeFavorite(Statement change, String slug, long userId) {
         return db.execute(change, tuple(slug, userId))
                 .map(rows -> Database.firstRow(rows)
-                        .map(row -> new Written(Outcome.DONE, ArticleRow.from(row).view(), row.getBoolean("changed")
+                        .map(row -> new WriteResult(Outcome.DONE, ArticleRow.from(row).view(), row.getBoolean("changed")
                                 ? List.of(new FavoriteChanged(row.getLong("article_id"), slug, userId, row.getString("favoriter")))
                                 : List.of()))
-                        .orElseGet(() -> new Written(Outcome.NOT_LIVE, null, List.of())));
+                        .orElseGet(() -> new WriteResult(Outcome.NOT_LIVE, null, List.of())));
     }
 
     /** What a write did, the article it answers with (when done and it has one), and what it changed. */
-    record Written(Outcome outcome, Article article, List<Fact> facts) {
+    record WriteResult(Outcome outcome, Article article, List<Fact> facts) {
     }
 
     enum Outcome {

@@ -2,7 +2,7 @@ package dev.ballast.article;
 
 import dev.ballast.archive.ArchivedArticles;
 import dev.ballast.article.ArticleRepository.Outcome;
-import dev.ballast.article.ArticleRepository.Written;
+import dev.ballast.article.ArticleRepository.WriteResult;
 import dev.ballast.article.ArticleRequests.NewArticle;
 import dev.ballast.article.ArticleRequests.UpdateArticle;
 import dev.ballast.db.Database;
@@ -95,7 +95,7 @@ class ArticleService {
         return newTags.take(authorId, tags).chain(taken -> withFreeSlug(Slugs.base(article.title()), 0, slug ->
                 articles.create(slug, authorId, article)
                         .invoke(created -> created.ifPresent(written -> facts.committed(written.facts())))
-                        .map(created -> created.map(Written::article).orElse(null))
+                        .map(created -> created.map(WriteResult::article).orElse(null))
         ).onFailure().invoke(() -> newTags.giveBack(authorId, taken)));
     }
 
@@ -116,18 +116,18 @@ class ArticleService {
 
     /** The article updated, or a unique violation when the new slug is taken. */
     private Uni<Article> updated(String slug, String description, String body, long userId, String newSlug, String title) {
-        Supplier<Uni<Written>> update = () -> articles.update(slug, userId, newSlug, title, description, body);
+        Supplier<Uni<WriteResult>> update = () -> articles.update(slug, userId, newSlug, title, description, body);
         return onLiveArticle(update, () -> restoredForItsAuthor(slug, userId, update));
     }
 
     /** Deletes the caller's own article (its tags links, favorites and comments go with it). */
     Uni<Void> delete(String slug, long userId) {
-        Supplier<Uni<Written>> delete = () -> articles.delete(slug, userId);
+        Supplier<Uni<WriteResult>> delete = () -> articles.delete(slug, userId);
         return onLiveArticle(delete, () -> restoredForItsAuthor(slug, userId, delete)).replaceWithVoid();
     }
 
     /** The archived article brought back for its author's {@code write}; {@link NotTheAuthor} for anyone else's. */
-    private Uni<Article> restoredForItsAuthor(String slug, long userId, Supplier<Uni<Written>> write) {
+    private Uni<Article> restoredForItsAuthor(String slug, long userId, Supplier<Uni<WriteResult>> write) {
         return articles.sharedBySlug(slug).chain(article -> article.authorId() == userId ? restoredFor(slug, write)
                 : Uni.createFrom().failure(notTheAuthor()));
     }
@@ -145,8 +145,8 @@ class ArticleService {
      * The caller's favorite made {@code favorited}; an archived article comes back only when that changes it, and
      * otherwise answers as it is.
      */
-    private Uni<Article> changeFavorite(Supplier<Uni<Written>> change, boolean favorited, String slug, long userId) {
-        Supplier<Uni<Written>> write = () -> change.get()
+    private Uni<Article> changeFavorite(Supplier<Uni<WriteResult>> change, boolean favorited, String slug, long userId) {
+        Supplier<Uni<WriteResult>> write = () -> change.get()
                 // The article was deleted while the favorite waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "favorites_article_id_fkey"))
                 .transform(failure -> new NotFound("article"));
@@ -155,19 +155,19 @@ class ArticleService {
     }
 
     /** {@code write} on the live article; {@code otherwise} when it found none (unknown or archived). */
-    private Uni<Article> onLiveArticle(Supplier<Uni<Written>> write, Supplier<Uni<Article>> otherwise) {
+    private Uni<Article> onLiveArticle(Supplier<Uni<WriteResult>> write, Supplier<Uni<Article>> otherwise) {
         return write.get().chain(written -> written.outcome() == Outcome.NOT_LIVE ? otherwise.get() : answer(written, List.of()));
     }
 
     /** The archived article brought back (or by another statement meanwhile: live either way), then the write once more. */
-    private Uni<Article> restoredFor(String slug, Supplier<Uni<Written>> write) {
+    private Uni<Article> restoredFor(String slug, Supplier<Uni<WriteResult>> write) {
         return archive.restore(slug).chain(restored -> write.get()
                 .onFailure().invoke(() -> facts.committed(restored)) // back even when the write then fails (its new slug taken)
                 .chain(written -> answer(written, restored)));
     }
 
     /** Hands what the write changed (after a restore, with it) to {@link Facts}; its answer or error. */
-    private Uni<Article> answer(Written written, List<Fact> restored) {
+    private Uni<Article> answer(WriteResult written, List<Fact> restored) {
         facts.committed(Stream.concat(restored.stream(), written.facts().stream()).toList());
         return switch (written.outcome()) {
             case DONE -> Uni.createFrom().item(written.article());

@@ -107,21 +107,21 @@ class CommentRepository {
     }
 
     /** Adds the comment; empty when the article is not live. */
-    Uni<Optional<Written>> add(String slug, long authorId, String body) {
+    Uni<Optional<WriteResult>> add(String slug, long authorId, String body) {
         return db.execute(ADD, Tuple.of(slug, authorId, body))
-                .map(rows -> Database.firstRow(rows).map(row -> new Written(Outcome.DONE, CommentRow.from(row).view(), List.of(new CommentAdded(slug)))));
+                .map(rows -> Database.firstRow(rows).map(row -> new WriteResult(Outcome.DONE, CommentRow.from(row).view(), List.of(new CommentAdded(slug)))));
     }
 
     /** Deletes the caller's comment; empty when the article is not live. */
-    Uni<Optional<Written>> delete(String slug, long commentId, long userId) {
+    Uni<Optional<WriteResult>> delete(String slug, long commentId, long userId) {
         return db.execute(DELETE, Tuple.of(slug, userId, commentId))
-                .map(rows -> Database.firstRow(rows).map(row -> new Written(
+                .map(rows -> Database.firstRow(rows).map(row -> new WriteResult(
                         !row.getBoolean("found") ? Outcome.COMMENT_NOT_FOUND : !row.getBoolean("allowed") ? Outcome.FORBIDDEN : Outcome.DONE,
                         null, row.getBoolean("deleted") ? List.of(new CommentDeleted(slug)) : List.of())));
     }
 
     /** What a write did, the comment it answers with (when it added one), and what it changed. */
-    record Written(Outcome outcome, Comment comment, List<Fact> facts) {
+    record WriteResult(Outcome outcome, Comment comment, List<Fact> facts) {
     }
 
     enum Outcome {

@@ -2,7 +2,7 @@ package dev.ballast.comment;
 
 import dev.ballast.archive.ArchivedArticles;
 import dev.ballast.comment.CommentRepository.Outcome;
-import dev.ballast.comment.CommentRepository.Written;
+import dev.ballast.comment.CommentRepository.WriteResult;
 import dev.ballast.comment.CommentBodies.NewComment;
 import dev.ballast.db.Database;
 import dev.ballast.facts.Fact;
@@ -58,7 +58,7 @@ class CommentService {
     /** Adds the caller's comment; an archived article comes back for it. 404 when the slug is unknown. */
     Uni<Comment> add(String slug, long authorId, NewComment comment) {
         comment.validate(limits);
-        Supplier<Uni<Optional<Written>>> add = () -> comments.add(slug, authorId, comment.body())
+        Supplier<Uni<Optional<WriteResult>>> add = () -> comments.add(slug, authorId, comment.body())
                 // The article was deleted while the comment waited for it: it is gone, as for any unknown slug.
                 .onFailure(failure -> Database.isForeignKeyViolation(failure, "comments_article_id_fkey"))
                 .transform(failure -> new NotFound("article"));
@@ -68,9 +68,9 @@ class CommentService {
 
     /** Deletes the caller's own comment; {@link NotFound} when it is not on that article, {@link NotTheAuthor} when someone else's. */
     Uni<Void> delete(String slug, long commentId, long userId) {
-        Supplier<Uni<Optional<Written>>> delete = () -> comments.delete(slug, commentId, userId);
+        Supplier<Uni<Optional<WriteResult>>> delete = () -> comments.delete(slug, commentId, userId);
         return onLiveArticle(delete, () -> restoredForItsAuthor(slug, commentId, userId, delete))
-                .chain(written -> switch (written.map(Written::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
+                .chain(written -> switch (written.map(WriteResult::outcome).orElse(Outcome.COMMENT_NOT_FOUND)) {
                     case DONE -> Uni.createFrom().voidItem();
                     case FORBIDDEN -> Uni.createFrom().failure(new NotTheAuthor("delete this comment"));
                     case COMMENT_NOT_FOUND -> Uni.createFrom().failure(new NotFound("comment"));
@@ -78,27 +78,27 @@ class CommentService {
     }
 
     /** The archived article brought back for its comment's author's {@code delete}; refused for anyone else's. */
-    private Uni<Optional<Written>> restoredForItsAuthor(String slug, long commentId, long userId,
-                                                        Supplier<Uni<Optional<Written>>> delete) {
+    private Uni<Optional<WriteResult>> restoredForItsAuthor(String slug, long commentId, long userId,
+                                                        Supplier<Uni<Optional<WriteResult>>> delete) {
         return comments.author(slug, commentId).chain(author -> author.isEmpty() ? Uni.createFrom().item(Optional.empty())
                 : author.get() == userId ? restoredFor(slug, delete)
-                : Uni.createFrom().item(Optional.of(new Written(Outcome.FORBIDDEN, null, List.of()))));
+                : Uni.createFrom().item(Optional.of(new WriteResult(Outcome.FORBIDDEN, null, List.of()))));
     }
 
     /** {@code write} on the live article; {@code otherwise} when it found none (unknown or archived). */
-    private Uni<Optional<Written>> onLiveArticle(Supplier<Uni<Optional<Written>>> write, Supplier<Uni<Optional<Written>>> otherwise) {
+    private Uni<Optional<WriteResult>> onLiveArticle(Supplier<Uni<Optional<WriteResult>>> write, Supplier<Uni<Optional<WriteResult>>> otherwise) {
         return write.get().chain(written -> written.isPresent() ? committed(written, List.of()) : otherwise.get());
     }
 
     /** The archived article brought back (or by another statement meanwhile: live either way), then the write once more. */
-    private Uni<Optional<Written>> restoredFor(String slug, Supplier<Uni<Optional<Written>>> write) {
+    private Uni<Optional<WriteResult>> restoredFor(String slug, Supplier<Uni<Optional<WriteResult>>> write) {
         return archive.restore(slug).chain(restored -> write.get()
                 .onFailure().invoke(() -> facts.committed(restored))
                 .chain(written -> committed(written, restored)));
     }
 
     /** Hands what the write changed (after a restore, with it) to {@link Facts}. */
-    private Uni<Optional<Written>> committed(Optional<Written> written, List<Fact> restored) {
+    private Uni<Optional<WriteResult>> committed(Optional<WriteResult> written, List<Fact> restored) {
         facts.committed(Stream.concat(restored.stream(), written.stream().flatMap(done -> done.facts().stream())).toList());
         return Uni.createFrom().item(written);
     }

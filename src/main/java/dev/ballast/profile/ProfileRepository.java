@@ -39,7 +39,7 @@ class ProfileRepository {
             from followee f""");
 
     /** The profile as the follower sees it after the write, and what the write changed. */
-    record Written(Profile profile, List<Fact> facts) {
+    record WriteResult(Profile profile, List<Fact> facts) {
     }
 
     private final Database db;
@@ -57,17 +57,17 @@ class ProfileRepository {
     }
 
     /** Follows the user (again: no change); empty when there is no such user. */
-    Uni<Optional<Written>> follow(long followerId, String username) {
+    Uni<Optional<WriteResult>> follow(long followerId, String username) {
         return changeFollow(FOLLOW, followerId, username);
     }
 
-    Uni<Optional<Written>> unfollow(long followerId, String username) {
+    Uni<Optional<WriteResult>> unfollow(long followerId, String username) {
         return changeFollow(UNFOLLOW, followerId, username);
     }
 
-    private Uni<Optional<Written>> changeFollow(Statement change, long followerId, String username) {
+    private Uni<Optional<WriteResult>> changeFollow(Statement change, long followerId, String username) {
         return db.execute(change, Tuple.of(followerId, username))
-                .map(rows -> Database.firstRow(rows).map(row -> new Written(Profile.from(row),
+                .map(rows -> Database.firstRow(rows).map(row -> new WriteResult(Profile.from(row),
                         row.getBoolean("changed") ? List.of(new FollowChanged(followerId)) : List.of())));
     }
 }

@@ -1,7 +1,7 @@
 package dev.ballast.profile;
 
 import dev.ballast.facts.Facts;
-import dev.ballast.profile.ProfileRepository.Written;
+import dev.ballast.profile.ProfileRepository.WriteResult;
 import dev.ballast.failures.Invalid;
 import dev.ballast.failures.NotFound;
 import dev.ballast.viewer.ViewerFlags;
@@ -55,6 +55,6 @@ class ProfileService {
     }
 
     private interface FollowChange {
-        Uni<Optional<Written>> apply(long followerId, String username);
+        Uni<Optional<WriteResult>> apply(long followerId, String username);
     }
 }
