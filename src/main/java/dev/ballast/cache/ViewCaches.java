@@ -73,7 +73,8 @@ public class ViewCaches {
      * nor any read on a replica until the position is known ({@link ChangePositions}).
      */
     void empty(CacheChanges changes, Uni<Long> position) {
-        List<ViewCache<Object, Object>> changed = changes.cacheNames().stream().map(this::find).flatMap(Optional::stream).toList();
+        List<ViewCache<Object, Object>> changed = changes.cacheNames().stream()
+                .map(this::find).flatMap(Optional::stream).toList();
         changed.forEach(ViewCache::changing);
         changes.applyTo(this);
         position.subscribe().with(at -> changed.forEach(cache -> cache.changedAt(at)));

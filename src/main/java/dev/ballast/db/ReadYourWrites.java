@@ -18,7 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * <p>
  * The caller is known to the database layer through the request's context: the auth layer puts the signed-in user's
  * id there under {@link #CALLER} ({@link #callerIs(long)}). A registration writes before its caller has an id: it
- * stores the new user's position itself ({@link #wroteAs(long)}). Without read replicas none of this runs.
+ * stores the new user's position itself ({@link #wroteAs(long)}). The position stored is also the one the caches give
+ * the write's change ({@link WalPositions}). Without read replicas none of this runs.
  */
 @ApplicationScoped
 public class ReadYourWrites {

@@ -236,6 +236,21 @@ class ViewCacheTest {
         assertEquals("after", cache.now("key"));
     }
 
+    @Test
+    void anEntryLoadedAgainFromAReplicaBehindAChangeIsEmptied() throws InterruptedException {
+        AtomicLong now = new AtomicLong();
+        ViewCache<String, String> cache = new ViewCache<>("test", 1 << 20, Duration.ofSeconds(10), new SimpleMeterRegistry(), now::get);
+        assertEquals("first", read(cache, key -> Uni.createFrom().item("first")));
+        cache.changing(); // a change to another entry of this cache
+        cache.changedAt(100);
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertEquals("first", read(cache, key -> onReplica(99, "loaded again behind the change")), "served at once");
+        for (int i = 0; i < 250 && cache.now("key") != null; i++) {
+            Thread.sleep(20);
+        }
+        assertNull(cache.now("key"), "neither the reload nor the entry it was to replace is kept");
+    }
+
     /** What a read on a replica that had replayed {@code replayed} answers, later (as a database answers). */
     private static <T> Uni<T> onReplica(long replayed, T answer) {
         return Uni.createFrom().context(context -> {
