@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -255,7 +256,9 @@ class ViewCacheTest {
     private static <T> Uni<T> onReplica(long replayed, T answer) {
         return Uni.createFrom().context(context -> {
             ReadPosition.in(context).saw(replayed);
-            return Uni.createFrom().completionStage(CompletableFuture.supplyAsync(() -> answer));
+            // On the delayer's own thread: the common pool may be busy with another test's blocked tasks.
+            return Uni.createFrom().completionStage(CompletableFuture.supplyAsync(() -> answer,
+                    CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS, Runnable::run)));
         });
     }
 }
