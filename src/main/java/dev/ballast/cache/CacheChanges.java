@@ -68,6 +68,16 @@ public final class CacheChanges {
         return whole.isEmpty() && keys.isEmpty() && showing.isEmpty() && showingUser.isEmpty() && naming.isEmpty();
     }
 
+    /** The names of the caches it empties, entirely or in part. */
+    Set<String> cacheNames() {
+        Set<String> names = new LinkedHashSet<>(whole);
+        names.addAll(keys.keySet());
+        names.addAll(showing.keySet());
+        names.addAll(showingUser.keySet());
+        names.addAll(naming.keySet());
+        return names;
+    }
+
     /** The caches emptied entirely. */
     public Set<String> whole() {
         return Collections.unmodifiableSet(whole);

@@ -9,8 +9,10 @@ import java.util.Set;
 
 /**
  * One write's {@link CacheChanges} as the payload of a Postgres notification, and back: a {@link Notice} sent
- * by the replica {@code from} at {@code sentAtMillis} (its wall clock). A compact JSON object, for example
- * <pre>{"v":1,"from":"5f2c9a1e","at":1764233000123,"all":["article-lists","tags"],"keys":{"article":["how-to"],"comments":["how-to"]}}</pre>
+ * by the replica {@code from} at {@code sentAtMillis} (its wall clock), for a write whose commit is at or before the WAL
+ * position {@code position} ({@code lsn}, as bytes from the WAL's start; absent, or 0, when the sender has no read
+ * replicas and did not read it). A compact JSON object, for example
+ * <pre>{"v":1,"from":"5f2c9a1e","at":1764233000123,"lsn":40893416,"all":["article-lists","tags"],"keys":{"article":["how-to"],"comments":["how-to"]}}</pre>
  * and, for a favorite, {@code "showing":{"article-lists":[42]},"naming":{"article-lists":["jake"]}} (the lists
  * showing article 42, and those whose key names the user jake: the lists of jake's favorites).
  * Keys travel exactly when they are strings or longs (what a JSON reader gives back as the same key); a
@@ -23,8 +25,8 @@ final class CacheNoticeCodec {
     /** Postgres refuses payloads of 8000 bytes or more; leave room for the channel name and overhead. */
     static final int MAX_PAYLOAD_BYTES = 7000;
 
-    /** What one notice says: which replica sent it, when, and what to empty. */
-    record Notice(String from, long sentAtMillis, CacheChanges changes) {
+    /** What one notice says: which replica sent it, when, for a write at which WAL position (0: unknown), and what to empty. */
+    record Notice(String from, long sentAtMillis, long position, CacheChanges changes) {
     }
 
     private CacheNoticeCodec() {
@@ -63,6 +65,9 @@ final class CacheNoticeCodec {
         JsonObject users = selected(changes.showingUser(), keyedAsWhole, whole);
         JsonObject naming = selected(changes.naming(), keyedAsWhole, whole);
         JsonObject notice = new JsonObject().put("v", VERSION).put("from", payload.from()).put("at", payload.sentAtMillis());
+        if (payload.position() > 0) {
+            notice.put("lsn", payload.position());
+        }
         if (!whole.isEmpty()) {
             notice.put("all", whole);
         }
@@ -137,7 +142,7 @@ final class CacheNoticeCodec {
         for (String cacheName : naming.fieldNames()) {
             naming.getJsonArray(cacheName).forEach(value -> changes.naming(cacheName, (String) value));
         }
-        return new Notice(notice.getString("from"), notice.getLong("at", 0L), changes);
+        return new Notice(notice.getString("from"), notice.getLong("at", 0L), notice.getLong("lsn", 0L), changes);
     }
 
     private static String abbreviated(String payload) {

@@ -3,12 +3,14 @@ package dev.ballast.cache;
 import dev.ballast.cache.CacheNoticeCodec.Notice;
 import dev.ballast.db.BoundedPoolCreator;
 import dev.ballast.db.DedicatedConnections;
+import dev.ballast.db.WalPositions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +31,9 @@ import org.jboss.logging.Logger;
  * <p>
  * When the connection is lost it reconnects (after 50 ms, doubling up to {@code CACHE_NOTIFY_RECONNECT_MAX}); each
  * time it listens again it empties every cache, since notices sent meanwhile were missed. Nothing here blocks:
- * receiving runs on the connection's event loop and only removes entries.
+ * receiving runs on the connection's event loop and only removes entries. A notice carries its write's WAL position,
+ * with which the caches it empties compare their fills from read replicas ({@link ViewCaches#empty}); one that does
+ * not (from a replica without read replicas), and the notices missed, take the primary's position read after them.
  */
 @ApplicationScoped
 public class CacheNoticeListener {
@@ -45,6 +49,7 @@ public class CacheNoticeListener {
     private final BoundedPoolCreator poolCreator;
     private final DedicatedConnections connections;
     private final ViewCaches caches;
+    private final WalPositions positions;
     private final String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final boolean enabled;
     private final String channel;
@@ -64,11 +69,12 @@ public class CacheNoticeListener {
     private volatile boolean stopped;
 
     CacheNoticeListener(Vertx vertx, BoundedPoolCreator poolCreator, DedicatedConnections connections, ViewCaches caches,
-                        MeterRegistry registry, CacheSettings settings) {
+                        WalPositions positions, MeterRegistry registry, CacheSettings settings) {
         this.vertx = vertx;
         this.poolCreator = poolCreator;
         this.connections = connections;
         this.caches = caches;
+        this.positions = positions;
         this.enabled = settings.notices().enabled();
         this.channel = settings.notices().channel();
         this.reconnectMaxMillis = Math.max(FIRST_RECONNECT_MILLIS, settings.notices().reconnectMax().toMillis());
@@ -220,7 +226,7 @@ public class CacheNoticeListener {
     private void emptyAll() {
         CacheChanges everything = new CacheChanges();
         caches.names().forEach(everything::all);
-        apply(everything);
+        caches.empty(everything, positions.now());
     }
 
     private void received(String payload) {
@@ -242,11 +248,7 @@ public class CacheNoticeListener {
             return;
         }
         receivedOther.increment();
-        apply(notice.changes());
-    }
-
-    private void apply(CacheChanges changes) {
-        changes.applyTo(caches);
+        caches.empty(notice.changes(), notice.position() > 0 ? Uni.createFrom().item(notice.position()) : positions.now());
     }
 
     private boolean timeToLog() {

@@ -70,13 +70,18 @@ public class CacheNoticeSender {
                 this::sendBatch, () -> failed(1, "too many notices waiting for the database"));
     }
 
-    /** Tells every other replica to empty these entries, in the next batch of notices. */
-    void announce(CacheChanges changes) {
+    /**
+     * Tells every other replica to empty these entries, in the next batch of notices once the write's WAL position
+     * ({@code position}: at or past its commit, 0 without read replicas) is known: a replica applying it then keeps
+     * no fill read on a read replica behind that position.
+     */
+    void announce(CacheChanges changes, Uni<Long> position) {
         if (!enabled || changes.isEmpty()) {
             return;
         }
         if (channelAccepted) {
-            batches.add(CacheNoticeCodec.encode(new Notice(listener.instanceId(), System.currentTimeMillis(), changes)));
+            position.subscribe().with(at -> batches.add(CacheNoticeCodec.encode(
+                    new Notice(listener.instanceId(), System.currentTimeMillis(), at, changes))));
         } else {
             failed(1, "channel refused by Postgres");
         }

@@ -12,7 +12,9 @@ import dev.ballast.facts.Fact.FavoriteChanged;
 import dev.ballast.facts.Fact.FollowChanged;
 import dev.ballast.facts.Fact.PasswordChanged;
 import dev.ballast.facts.Fact.ProfileChanged;
+import dev.ballast.db.WalPositions;
 import dev.ballast.facts.Facts;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -23,7 +25,9 @@ import java.util.List;
  * write's facts ({@link Facts}) become the entries they change ({@link CacheChanges}): emptied here before the write
  * answers, then on every other replica through one notice ({@link CacheNoticeSender}), sent after the write without
  * its waiting. A notice lost (a replica stopping before it went out, a listener reconnecting, a refused send) leaves
- * the other replicas serving a view at most {@code CACHE_TTL} old.
+ * the other replicas serving a view at most {@code CACHE_TTL} old. With read replicas, each change carries the WAL
+ * position of its write ({@link WalPositions}), here and in its notice: a cache it emptied keeps no fill read on a
+ * read replica that had not replayed it ({@link ViewCache}).
  */
 @ApplicationScoped
 public class ReadCaches implements Facts {
@@ -44,10 +48,12 @@ public class ReadCaches implements Facts {
 
     private final ViewCaches caches;
     private final CacheNoticeSender notices;
+    private final WalPositions positions;
 
-    ReadCaches(ViewCaches caches, CacheNoticeSender notices) {
+    ReadCaches(ViewCaches caches, CacheNoticeSender notices, WalPositions positions) {
         this.caches = caches;
         this.notices = notices;
+        this.positions = positions;
     }
 
     /**
@@ -59,8 +65,9 @@ public class ReadCaches implements Facts {
     public void committed(List<Fact> facts) {
         CacheChanges changes = changesOf(facts);
         if (!changes.isEmpty()) {
-            changes.applyTo(caches);
-            notices.announce(changes);
+            Uni<Long> position = positions.ofThisRequestsWrite().memoize().indefinitely();
+            caches.empty(changes, position);
+            notices.announce(changes, position);
         }
     }
 

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy.FixedExpiration;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.ballast.db.ReadPosition;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -13,12 +15,14 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -28,7 +32,10 @@ import java.util.function.Function;
  * kept. Entries also expire a fixed time after they were written; an entry read in the second half of that time is
  * loaded again in the background, and its callers meanwhile get the loaded value, so a hot entry is never missing
  * (its readers never wait for its load behind other work). The new value replaces the entry only if nothing
- * emptied it meanwhile: a load that may have read rows from before a write is never kept after it.
+ * emptied it meanwhile: a load that may have read rows from before a write is never kept after it. Nor is a load
+ * that read from a read replica which had not replayed a change this cache was already emptied for
+ * ({@link ChangePositions}): its callers get its value, and the entry stays empty
+ * ({@code ballast_cache_fills_refused_total}).
  * <p>
  * Callers of one key share one load (a stampede loads once). A load that fails, or answers null, is not kept. A
  * caller that goes away only stops listening: the load goes on for the others. Eviction runs on the thread that
@@ -44,6 +51,8 @@ public final class ViewCache<K, V> {
     private final long refreshAfterNanos;
     private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
     private final long budgetBytes;
+    private final ChangePositions changes = new ChangePositions();
+    private final Counter refused;
 
     ViewCache(String name, long budgetBytes, Duration ttl, MeterRegistry registry) {
         this(name, budgetBytes, ttl, registry, Ticker.systemTicker());
@@ -63,6 +72,9 @@ public final class ViewCache<K, V> {
                 .buildAsync();
         this.expiration = cache.synchronous().policy().expireAfterWrite().orElseThrow();
         CaffeineCacheMetrics.monitor(registry, cache, name);
+        this.refused = Counter.builder("ballast.cache.fills.refused")
+                .description("Loads served but not kept: read from a replica behind a change this cache was emptied for")
+                .tag("cache", name).register(registry);
         Gauge.builder("ballast.cache.bytes", this, ViewCache::bytes).description("Estimated heap held by the cache's entries")
                 .tag("cache", name).baseUnit("bytes").register(registry);
         Gauge.builder("ballast.cache.budget.bytes", this, c -> c.budgetBytes).description("The cache's byte budget")
@@ -76,7 +88,8 @@ public final class ViewCache<K, V> {
     /** The value of {@code key}: the cached one, or the one {@code loader} answers (one load for all callers). */
     public Uni<V> get(K key, Function<K, Uni<V>> loader) {
         return Uni.createFrom().deferred(() -> {
-            CompletableFuture<V> entry = cache.get(key, (k, executor) -> future(loader.apply(k)));
+            CompletableFuture<V> entry = cache.get(key, (k, executor) ->
+                    fill(loader.apply(k), stale -> cache.asMap().remove(k, stale)));
             refreshIfOld(key, entry, loader);
             return listen(entry);
         });
@@ -88,7 +101,9 @@ public final class ViewCache<K, V> {
                 || expiration.ageOf(key, TimeUnit.NANOSECONDS).orElse(0) < refreshAfterNanos || !refreshing.add(key)) {
             return;
         }
-        future(Uni.createFrom().deferred(() -> loader.apply(key))).whenComplete((value, failure) -> {
+        // A reload too old to keep empties the entry: the next read loads it again.
+        Uni<V> reload = Uni.createFrom().deferred(() -> loader.apply(key));
+        fill(reload, stale -> cache.asMap().remove(key, entry)).whenComplete((value, failure) -> {
             refreshing.remove(key);
             if (failure == null && value != null) {
                 cache.asMap().replace(key, entry, CompletableFuture.completedFuture(value));
@@ -102,8 +117,13 @@ public final class ViewCache<K, V> {
      * is left out of the result, and not cached.
      */
     public Uni<Map<K, V>> getAll(Collection<K> keys, Function<List<K>, Uni<Map<K, V>>> loadMissing) {
-        return Uni.createFrom().deferred(() -> listen(cache.getAll(keys, (missing, executor) ->
-                future(loadMissing.apply(List.copyOf(missing))).thenApply(loaded -> withoutNulls(loaded)))));
+        return Uni.createFrom().deferred(() -> listen(cache.getAll(keys, (missing, executor) -> {
+            // The entries the cache holds for the missing keys while they load: those a fill too old to keep empties.
+            Map<K, CompletableFuture<V>> loading = new HashMap<>();
+            missing.forEach(key -> Optional.ofNullable(cache.asMap().get(key)).ifPresent(entry -> loading.put(key, entry)));
+            return fill(loadMissing.apply(List.copyOf(missing)), stale -> loading.forEach(cache.asMap()::remove))
+                    .thenApply(loaded -> withoutNulls(loaded));
+        })));
     }
 
     private static <K, V> Map<K, V> withoutNulls(Map<K, V> loaded) {
@@ -127,6 +147,19 @@ public final class ViewCache<K, V> {
 
     // Through the map of futures: the synchronous view's removal waits for an entry still loading, and the load
     // may be waiting for this very thread (an event loop).
+
+    /**
+     * A change is about to empty entries of this cache (before it does: a load ending meanwhile is not kept unless it
+     * read on the primary); its WAL position follows ({@link #changedAt(long)}).
+     */
+    void changing() {
+        changes.changing();
+    }
+
+    /** A change that was {@link #changing()} is at or before the WAL position {@code position}. */
+    void changedAt(long position) {
+        changes.changedAt(position);
+    }
 
     public void invalidate(Object key) {
         cache.asMap().remove(key);
@@ -162,10 +195,21 @@ public final class ViewCache<K, V> {
         return budgetBytes;
     }
 
-    /** The Uni's item as a future that the Uni's subscriber cannot cancel for the other callers. */
-    private static <T> CompletableFuture<T> future(Uni<T> load) {
+    /**
+     * The load's item as a future that the Uni's subscriber cannot cancel for the other callers. The load runs in the
+     * context of a {@link ReadPosition}: when its reads saw less than a change this cache was emptied for,
+     * {@code stale} is given the future before it completes, to take it out of the cache.
+     */
+    private <T> CompletableFuture<T> fill(Uni<T> load, Consumer<CompletableFuture<T>> stale) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        load.subscribe().with(future::complete, future::completeExceptionally);
+        ReadPosition read = new ReadPosition();
+        load.subscribe().with(read.context(), value -> {
+            if (!changes.keeps(read.seen())) {
+                refused.increment();
+                stale.accept(future);
+            }
+            future.complete(value);
+        }, future::completeExceptionally);
         return future;
     }
 

@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithParentName;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +65,19 @@ public class ViewCaches {
             throw new IllegalStateException("no cache named " + name + " is configured (ballast.caches.\"" + name + "\".bytes)");
         }
         return (ViewCache<K, V>) cache;
+    }
+
+    /**
+     * Empties the entries a change names, in this replica's caches, for a change whose commit is at or before the WAL
+     * position {@code position} answers. The caches it empties keep no fill read on a replica behind that position,
+     * nor any read on a replica until the position is known ({@link ChangePositions}).
+     */
+    void empty(CacheChanges changes, Uni<Long> position) {
+        List<ViewCache<Object, Object>> changed = changes.cacheNames().stream()
+                .map(this::find).flatMap(Optional::stream).toList();
+        changed.forEach(ViewCache::changing);
+        changes.applyTo(this);
+        position.subscribe().with(at -> changed.forEach(cache -> cache.changedAt(at)));
     }
 
     /** The cache of this name, if this replica has one (a notice from another version may name others). */

@@ -114,34 +114,41 @@ public class Database {
             toPrimaryForNoReplica.increment();
             return onPrimary.get();
         }
-        return readYourWrites.positionToSee().chain(position -> {
+        Uni<Long> positionToSee = readYourWrites.positionToSee();
+        return Uni.createFrom().context(context -> positionToSee.chain(position -> {
             Replica replica = replicas.choose(position);
             if (replica == null) {
                 (position > 0 ? toPrimaryForOwnWrite : toPrimaryForNoReplica).increment();
                 return onPrimary.get();
             }
+            ReadPosition read = ReadPosition.in(context);
             return bulkheads.reading(replica.reads(),
-                            () -> gate.withConnection(replica, connection -> checked(connection, work, position)))
+                            () -> gate.withConnection(replica, connection -> checked(connection, work, position, read)))
                     .invoke(() -> toReplica.increment())
                     .onFailure().recoverWithUni(failure -> {
                         (failure instanceof ReplicaBehind ? toPrimaryForReplicaBehind : toPrimaryAfterFailure).increment();
                         return onPrimary.get();
                     });
-        });
+        }));
     }
 
     /**
      * The read, and in the same round trip before it, on the same connection, the replica's check: the read's answer is
      * used only if that server, as it was just before the read, serves it. A replica URL may name a load-balanced
      * address (a Kubernetes Service in front of several replicas): each connection may reach another server, further
-     * behind than the one {@link Replicas} last checked, or one promoted since.
+     * behind than the one {@link Replicas} last checked, or one promoted since. The check's replay position is what
+     * the read is known to have seen: reported to the cache fill the read is part of, if any ({@code read}, or null).
      */
-    private <T> Uni<T> checked(SqlConnection connection, Function<SqlConnection, Uni<T>> work, long position) {
+    private <T> Uni<T> checked(SqlConnection connection, Function<SqlConnection, Uni<T>> work, long position, ReadPosition read) {
         Uni<Row> check = connection.query(Replica.CHECK).execute().map(rows -> rows.iterator().next());
         // Both answered before the connection goes back: a failed check must not hand over a connection still reading.
         return Uni.combine().all().unis(check, work.apply(connection)).collectFailures().asTuple().map(answers -> {
-            if (!replicas.serves(answers.getItem1(), position)) {
+            Row checked = answers.getItem1();
+            if (!replicas.serves(checked, position)) {
                 throw new ReplicaBehind();
+            }
+            if (read != null) {
+                read.saw(checked.getLong("replayed"));
             }
             return answers.getItem2();
         });

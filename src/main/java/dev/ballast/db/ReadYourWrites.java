@@ -18,7 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * <p>
  * The caller is known to the database layer through the request's context: the auth layer puts the signed-in user's
  * id there under {@link #CALLER} ({@link #callerIs(long)}). A registration writes before its caller has an id: it
- * stores the new user's position itself ({@link #wroteAs(long)}). Without read replicas none of this runs.
+ * stores the new user's position itself ({@link #wroteAs(long)}). The position stored is also the one the caches give
+ * the write's change ({@link WalPositions}). Without read replicas none of this runs.
  */
 @ApplicationScoped
 public class ReadYourWrites {
@@ -27,11 +28,14 @@ public class ReadYourWrites {
     static final String CALLER = "ballast.caller";
     /** The WAL position this request's reads must see (a {@code Long}), once known. */
     private static final String POSITION = "ballast.caller-position";
+    /** The WAL position stored after this request's last write (a {@code Long}): at or past its commit. */
+    private static final String WRITTEN = "ballast.written-position";
     private static final long PRIMARY_ONLY = Long.MAX_VALUE;
 
     static final Statement RECORD = Statement.write("db.writePosition.record", """
             insert into write_positions (user_id, position) values ($1, pg_current_wal_insert_lsn())
-            on conflict (user_id) do update set position = greatest(write_positions.position, excluded.position)""");
+            on conflict (user_id) do update set position = greatest(write_positions.position, excluded.position)
+            returning (position - '0/0')::bigint""");
     static final Statement LOOKUP = Statement.readOnPrimary("db.writePosition",
             "select (position - '0/0')::bigint from write_positions where user_id = $1");
 
@@ -93,11 +97,18 @@ public class ReadYourWrites {
     }
 
     private Uni<Void> record(long userId, Context context) {
-        return database.onPrimary(RECORD, Tuple.of(userId)).invoke(() -> {
+        return database.onPrimary(RECORD, Tuple.of(userId)).invoke(rows -> {
             if (context != null) {
                 context.putLocal(POSITION, PRIMARY_ONLY);
+                context.putLocal(WRITTEN, rows.iterator().next().getLong(0));
             }
         }).replaceWithVoid();
+    }
+
+    /** The position stored after the current request's last write (at or past its commit), or null when none was. */
+    static Long writtenInThisRequest() {
+        Context context = requestContext();
+        return context == null ? null : context.getLocal(WRITTEN);
     }
 
     private static Context requestContext() {

@@ -15,7 +15,7 @@ class NoticesOffTest {
     private static MeterRegistry registryOfAListener(boolean notices) {
         MeterRegistry registry = new SimpleMeterRegistry();
         CacheSettings settings = TestSettings.of(CacheSettings.class, Map.of("ballast.cache.notify.enabled", Boolean.toString(notices)));
-        new CacheNoticeListener(null, null, null, null, registry, settings);
+        new CacheNoticeListener(null, null, null, null, null, registry, settings);
         return registry;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.db.ReadPosition;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -196,5 +198,67 @@ class ViewCacheTest {
         pending.complete("from before the write");
         assertEquals("from before the write", loading.join(), "its callers still get their answer");
         assertNull(cache.now("loading"), "but it is not kept");
+    }
+
+    /**
+     * A change applied here at WAL position 100, then a load that read on a replica which had replayed only 99: its
+     * rows are from before the change. Its callers get them; the cache does not keep them. A load that saw the change,
+     * or read on the primary alone, is kept.
+     */
+    @Test
+    void aLoadFromAReplicaBehindAChangeAlreadyAppliedIsServedButNotKept() {
+        ViewCache<String, String> cache = cache(1 << 20);
+        cache.changing();
+        cache.changedAt(100);
+
+        assertEquals("before the change", read(cache, key -> onReplica(99, "before the change")));
+        assertNull(cache.now("key"), "served, not kept");
+        assertEquals("after the change", read(cache, key -> onReplica(100, "after the change")));
+        assertEquals("after the change", cache.now("key"));
+
+        Map<String, String> loaded = cache.getAll(List.of("a", "b"), missing -> onReplica(99, Map.of("a", "old a", "b", "old b")))
+                .await().atMost(Duration.ofSeconds(5));
+        assertEquals(Map.of("a", "old a", "b", "old b"), loaded);
+        assertNull(cache.now("a"), "a page's loads are not kept either");
+        assertNull(cache.now("b"));
+        cache.getAll(List.of("a"), missing -> Uni.createFrom().item(Map.of("a", "new a")))
+                .await().atMost(Duration.ofSeconds(5));
+        assertEquals("new a", cache.now("a"), "read on the primary");
+    }
+
+    @Test
+    void whileAChangesPositionIsUnknownNoLoadFromAReplicaIsKept() {
+        ViewCache<String, String> cache = cache(1 << 20);
+        cache.changing();
+        assertEquals("maybe before", read(cache, key -> onReplica(1_000, "maybe before")));
+        assertNull(cache.now("key"));
+        cache.changedAt(500);
+        assertEquals("after", read(cache, key -> onReplica(1_000, "after")));
+        assertEquals("after", cache.now("key"));
+    }
+
+    @Test
+    void anEntryLoadedAgainFromAReplicaBehindAChangeIsEmptied() throws InterruptedException {
+        AtomicLong now = new AtomicLong();
+        ViewCache<String, String> cache = new ViewCache<>("test", 1 << 20, Duration.ofSeconds(10), new SimpleMeterRegistry(), now::get);
+        assertEquals("first", read(cache, key -> Uni.createFrom().item("first")));
+        cache.changing(); // a change to another entry of this cache
+        cache.changedAt(100);
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertEquals("first", read(cache, key -> onReplica(99, "loaded again behind the change")), "served at once");
+        for (int i = 0; i < 250 && cache.now("key") != null; i++) {
+            Thread.sleep(20);
+        }
+        assertNull(cache.now("key"), "neither the reload nor the entry it was to replace is kept");
+    }
+
+    /** What a read on a replica that had replayed {@code replayed} answers, later (as a database answers). */
+    private static <T> Uni<T> onReplica(long replayed, T answer) {
+        return Uni.createFrom().context(context -> {
+            ReadPosition.in(context).saw(replayed);
+            // On the delayer's own thread: the common pool may be busy with another test's blocked tasks.
+            return Uni.createFrom().completionStage(CompletableFuture.supplyAsync(() -> answer,
+                    CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS, Runnable::run)));
+        });
     }
 }
