@@ -30,8 +30,8 @@ public class BoundedPoolCreator implements PgPoolCreator {
     private static final int KEEPALIVE_PROBES = 3;
     /**
      * The longest SQL a connection keeps prepared. Vert.x keeps only statements up to 2,048 characters; a
-     * write is one statement of its CTEs (write, answer, notice) and can run past that, so
-     * with that default each write would be parsed and planned again on every call.
+     * write is one statement of several CTEs and may run past that, and with that default such a write would be
+     * parsed and planned again on every call.
      */
     static final int PREPARED_SQL_LIMIT = 65_536;
 
