@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * <p>
  * With read replicas ({@code READ_DATABASE_URL}), a read goes to a replica that has replayed what the caller must see
  * ({@link ReadYourWrites}) and is within {@code READ_MAX_LAG} ({@link Replicas}), within that replica's bulkhead and
- * through the gate, and (with {@code READ_CHECK_EACH_READ}) checked there in the same round trip; with none such, when the server it ran on turns out
+ * through the gate, and checked there in the same round trip; with none such, when the server it ran on turns out
  * behind, or when the replica fails it (unreachable, busy, a recovery conflict), the read runs on the primary instead.
  * Writes, transactions and the reads marked {@link Statement#onPrimary()} always run on the primary.
  * {@code ballast_db_reads_total} counts where reads went, and why to the primary.
@@ -122,10 +122,8 @@ public class Database {
                 return onPrimary.get();
             }
             ReadPosition read = ReadPosition.in(context);
-            Function<SqlConnection, Uni<T>> onReplica = replicas.checkEachRead()
-                    ? connection -> checked(connection, work, position, read)
-                    : lastChecked(work, replica.replayed(), read);
-            return bulkheads.reading(replica.reads(), () -> gate.withConnection(replica, onReplica))
+            return bulkheads.reading(replica.reads(),
+                            () -> gate.withConnection(replica, connection -> checked(connection, work, position, read)))
                     .invoke(() -> toReplica.increment())
                     .onFailure().recoverWithUni(failure -> {
                         (failure instanceof ReplicaBehind ? toPrimaryForReplicaBehind : toPrimaryAfterFailure).increment();
@@ -154,15 +152,6 @@ public class Database {
             }
             return answers.getItem2();
         });
-    }
-
-    /**
-     * The read alone, trusting the replica's last check ({@code replayed}, read before the read was sent): the URL names
-     * one server, whose replay only moves forward, so the read has seen at least that much.
-     */
-    private static <T> Function<SqlConnection, Uni<T>> lastChecked(Function<SqlConnection, Uni<T>> work, long replayed,
-                                                                 ReadPosition read) {
-        return read == null ? work : connection -> work.apply(connection).invoke(() -> read.saw(replayed));
     }
 
     /** The replica a read ran on had not replayed what the read must see, or was too far behind: its answer is not used. */

@@ -32,12 +32,4 @@ public interface ReadReplicasConfig {
 
     /** A replica that does not answer its check within this is skipped, and the reads on it go to the primary. */
     Duration checkTimeout();
-
-    /**
-     * Whether each read also checks, in its own round trip, the server it ran on. Needed when a URL names a
-     * load-balanced address (a Kubernetes Service in front of several replicas), whose connections may each reach
-     * another server than the one last checked; when each URL names one server, its periodic check tells as much and
-     * the read runs alone (half the statements on the replica).
-     */
-    boolean checkEachRead();
 }

@@ -36,7 +36,6 @@ class Replicas {
     private final long maxLagNanos;
     private final long checkIntervalMillis;
     private final long checkTimeoutMillis;
-    private volatile boolean checkEachRead;
     private final PrimaryPositions primary;
     private final AtomicInteger next = new AtomicInteger();
     private final int readers;
@@ -50,7 +49,6 @@ class Replicas {
         this.maxLagNanos = config.maxLag().toNanos();
         this.checkIntervalMillis = Math.max(1, config.checkInterval().toMillis());
         this.checkTimeoutMillis = Math.max(1, config.checkTimeout().toMillis());
-        this.checkEachRead = config.checkEachRead();
         // Enough positions to tell any lag up to the bound, and a little more.
         this.primary = new PrimaryPositions(maxLagNanos + TimeUnit.SECONDS.toNanos(5));
         this.readers = DatabaseBulkheads.readers(config.concurrency(), config.maxSize());
@@ -83,10 +81,9 @@ class Replicas {
         }
         Replica first = replicas.get(0);
         LOG.infof("Read replicas: %s; each a pool of %d, %d reads at once (+%d waiting), skipped when more than %d ms "
-                        + "behind or not answering a check within %d ms (every %d ms); %s",
+                        + "behind or not answering a check within %d ms (every %d ms)",
                 replicas.stream().map(Replica::name).toList(), first.poolMax(), readers, waiting,
-                TimeUnit.NANOSECONDS.toMillis(maxLagNanos), checkTimeoutMillis, checkIntervalMillis,
-                checkEachRead ? "each read checks its server too" : "reads trust the last check (each URL names one server)");
+                TimeUnit.NANOSECONDS.toMillis(maxLagNanos), checkTimeoutMillis, checkIntervalMillis);
         timerId = vertx.setPeriodic(checkIntervalMillis, id -> replicas.forEach(this::check));
     }
 
@@ -98,16 +95,6 @@ class Replicas {
     /** Whether any replica is configured: without one, reads go to the primary without asking anything. */
     boolean any() {
         return !replicas.isEmpty();
-    }
-
-    /** Whether each read checks the server it ran on ({@code READ_CHECK_EACH_READ}), rather than trusting the last check. */
-    boolean checkEachRead() {
-        return checkEachRead;
-    }
-
-    /** Sets how reads on replicas are checked: the tests run both ways on one start. */
-    void checkEachRead(boolean each) {
-        checkEachRead = each;
     }
 
     List<Replica> all() {

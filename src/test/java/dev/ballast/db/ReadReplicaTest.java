@@ -21,8 +21,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Reads from a streaming standby ({@link PrimaryAndStandby}), each client still reading its own writes. What a read
@@ -82,14 +80,10 @@ class ReadReplicaTest {
     @AfterEach
     void standbyBack() {
         PrimaryAndStandby.standby.resumeReplay();
-        replicas.checkEachRead(true);
     }
 
-    /** Each read checked on its own connection (the default), or trusting the replica's last check. */
-    @ParameterizedTest(name = "each read checked: {0}")
-    @ValueSource(booleans = {true, false})
-    void anAuthorReadsTheirArticleAtOnceWhileAnonymousReadsComeFromTheStandby(boolean checkEachRead) {
-        replicas.checkEachRead(checkEachRead);
+    @Test
+    void anAuthorReadsTheirArticleAtOnceWhileAnonymousReadsComeFromTheStandby() {
         Account author = Api.register("replica_author");
         PrimaryAndStandby.standby.pauseReplay();
         String slug = Api.createArticle(author, Api.uniqueName("Written while replay is paused"), List.of());
@@ -137,10 +131,8 @@ class ReadReplicaTest {
         awaitTrue(() -> replicas.choose(0) != null, Duration.ofSeconds(20), "the standby in use again once caught up");
     }
 
-    @ParameterizedTest(name = "each read checked: {0}")
-    @ValueSource(booleans = {true, false})
-    void aStoppedStandbyLeavesEveryReadToThePrimaryWithinASecondAndNoServerError(boolean checkEachRead) {
-        replicas.checkEachRead(checkEachRead);
+    @Test
+    void aStoppedStandbyLeavesEveryReadToThePrimaryWithinASecondAndNoServerError() {
         Account author = Api.register("replica_stopped");
         String slug = Api.createArticle(author, Api.uniqueName("Read while the standby stops"), List.of());
         PrimaryAndStandby.standby.awaitCaughtUp(Duration.ofSeconds(20));
@@ -181,10 +173,8 @@ class ReadReplicaTest {
      * then gets the old article from the standby, and must not cache it. Once the standby has caught up, the very next
      * read shows the change, long before the cached article's time would be up.
      */
-    @ParameterizedTest(name = "each read checked: {0}")
-    @ValueSource(booleans = {true, false})
-    void anArticleReadFromTheStandbyBehindAChangeAlreadyAppliedIsServedButNotCached(boolean checkEachRead) {
-        replicas.checkEachRead(checkEachRead);
+    @Test
+    void anArticleReadFromTheStandbyBehindAChangeAlreadyAppliedIsServedButNotCached() {
         Account author = Api.register("replica_refill");
         String slug = Api.createArticle(author, Api.uniqueName("Read behind its change"), List.of());
         PrimaryAndStandby.standby.awaitCaughtUp(Duration.ofSeconds(20));
