@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Read replicas on one machine (docs/scaling.md): a Postgres of its own on 127.0.0.1:5434 as the primary (initdb in a
 # temporary directory, from the machine's Postgres binaries; the machine's own server is not touched) and a streaming
-# replica of it, made with pg_basebackup, on 127.0.0.1:5435; the packaged jar without a read replica, then with
-# READ_DATABASE_URL pointing at the replica, in one sitting on the same seeded database. For each:
-#   - the anonymous read mix (wrk, BENCH_CONNECTIONS connections, BENCH_DURATION): requests a second, and the
-#     transactions each server ran meanwhile (pg_stat_database.xact_commit of the database), so the share off the primary;
-#   - the signed-in mix (reads with tokens, comment writes and favorites): requests a second;
-#   - read-your-writes: BENCH_AUTHORS authors each publish an article and read it back at once, signed in; every one
-#     must be found (a miss is printed and fails the run).
-# Both databases share the machine's cores: compare the two runs as ratios, not as the scaling itself.
+# replica of it, made with pg_basebackup, on 127.0.0.1:5435; then the packaged jar three times at once on the same
+# seeded database (ports BENCH_PORT, +1, +2): without a read replica, with READ_DATABASE_URL pointing at the replica,
+# and without again (the A/A: how far two alike services differ in one round). Each is warmed up (BENCH_WARMUP of each
+# mix), then in each of BENCH_ROUNDS rounds every mix is measured on each in turn, the order rotating, BENCH_DURATION
+# each (wrk, BENCH_CONNECTIONS connections):
+#   - the anonymous read mix and the signed-in mix (reads with tokens, comment writes and favorites): goodput (2xx a
+#     second), and what each server did meanwhile: transactions (pg_stat_database.xact_commit of the database) and
+#     statements' execution time (pg_stat_statements), so the share off the primary;
+#   - then read-your-writes with the replica: BENCH_AUTHORS authors each publish an article and read it back at once,
+#     signed in; every one must be found (a miss is printed and fails the run).
+# Printed per mix and service: the median goodput, its ratio to the first service's in the same round (median,
+# min-max), and per server the transactions and the statement milliseconds per 1,000 answers.
+# Both databases share the machine's cores: the ratios say what routing costs here; the per-server work says what a
+# replica with cores of its own takes off the primary.
 # Needs: the packaged jar (./mvnw -B package -DskipTests, or BENCH_JAR), PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup,
 # psql: PG_BIN, default the newest under /usr/lib/postgresql), wrk, python3, curl, jq. As root, both servers run as the
 # postgres user. Loads only 127.0.0.1. Usage: bench/read-replicas.sh (a quick try: BENCH_DURATION=3s BENCH_AUTHORS=5 BENCH_SEED_ARGS="--articles 200")
@@ -21,6 +27,8 @@ management_port=${MANAGEMENT_PORT:-9000}
 primary_port=${BENCH_PRIMARY_PORT:-5434}
 replica_port=${BENCH_REPLICA_PORT:-5435}
 duration=${BENCH_DURATION:-10s}
+warmup=${BENCH_WARMUP:-20s}
+rounds=${BENCH_ROUNDS:-3}
 connections=${BENCH_CONNECTIONS:-32}
 authors=${BENCH_AUTHORS:-50}
 seed_args=${BENCH_SEED_ARGS:-} # e.g. "--articles 200 --comments 500" for a quick try
@@ -30,7 +38,7 @@ pg="$pg_bin/psql -h 127.0.0.1 -p $primary_port -U postgres -qtA"
 work=$(mktemp -d /tmp/ballast-read-replicas.XXXXXX)
 primary_dir=$work/primary
 # Both servers alike (a standby needs at least its primary's max_connections).
-server_options="-c max_connections=200 -c shared_buffers=256MB"
+server_options="-c max_connections=200 -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements"
 replica_dir=$work/replica
 mkdir -p bench/results bench/out
 results="bench/results/read-replicas-$(date -u +%Y%m%dT%H%M%SZ).txt"
@@ -38,76 +46,62 @@ log=bench/results/service.log
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 say() { echo "$*" | tee -a "$results"; }
 
-service=0
+services=() # the services' pids
 cleanup() {
-  [ "$service" != 0 ] && { kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true; }
+  stop_services
   as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -m fast stop >/dev/null 2>&1 || true
   as_postgres "$pg_bin/pg_ctl" -D "$primary_dir" -m fast stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# The primary: trust for local and replication connections (initdb -A trust), statement statistics on.
+# The primary: trust for local and replication connections (initdb -A trust), statement statistics on (both servers).
 [ "$(id -u)" = 0 ] && chown postgres "$work"
 as_postgres "$pg_bin/initdb" -A trust -U postgres -D "$primary_dir" >/dev/null
 as_postgres "$pg_bin/pg_ctl" -D "$primary_dir" -l "$work/primary.log" -w \
   -o "-p $primary_port $server_options -c unix_socket_directories=$work" start >/dev/null
 $pg -d postgres -c "create database $db"
+$pg -d postgres -c "create extension pg_stat_statements"
 source bench/jwt-keys.sh
 bench_jwt_keys bench/out
 
-start_service() { # extra environment, as NAME=value words
+start_service() { # port management-port, then extra environment as NAME=value words
+  local api=$1 management=$2; shift 2
   env "$@" QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$primary_port/$db" QUARKUS_DATASOURCE_USERNAME=postgres \
-    QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$port MANAGEMENT_PORT=$management_port LOG_JSON=false \
+    QUARKUS_DATASOURCE_PASSWORD=postgres PORT=$api MANAGEMENT_PORT=$management LOG_JSON=false \
     RATE_LIMIT_REQUESTS_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_REQUESTS_PER_MINUTE=100000000 \
     RATE_LIMIT_ADDRESS_IN_FLIGHT_MAX=100000000 AUTH_RATE_LIMIT_PER_MINUTE=100000000 MALLOC_ARENA_MAX=1 \
-    java $java_opts -jar "${BENCH_JAR:-target/quarkus-app/quarkus-run.jar}" >"$log" 2>&1 &
-  service=$!
-  for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
-  echo "the service did not become ready: see $log"; exit 1
+    java $java_opts -jar "${BENCH_JAR:-target/quarkus-app/quarkus-run.jar}" >"$log.$api" 2>&1 &
+  services+=($!)
+  for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$management/q/health/ready" >/dev/null 2>&1 && return; sleep 1; done
+  echo "the service did not become ready: see $log.$api"; exit 1
 }
-stop_service() { kill "$service"; wait "$service" 2>/dev/null || true; service=0; }
+stop_services() { for pid in "${services[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done; services=(); }
 
-commits() { # port: transactions committed in the bench database so far on that server
-  "$pg_bin/psql" -h 127.0.0.1 -p "$1" -U postgres -qtA -d postgres -c "select xact_commit from pg_stat_database where datname = '$db'"
-}
-
-mix() { # scenario
-  wrk -t2 -c"$connections" -d"$duration" -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- "$1" bench/out \
-    | grep -E "Requests/sec|status" | tr '\n' ' '
+work_done() { # port: transactions committed and statement milliseconds in the bench database so far on that server
+  "$pg_bin/psql" -h 127.0.0.1 -p "$1" -U postgres -qtA -F ' ' -d postgres -c "select xact_commit,
+    (select round(coalesce(sum(total_exec_time), 0)) from pg_stat_statements s where s.dbid = d.datid)
+    from pg_stat_database d where datname = '$db'"
 }
 
-read_your_writes() { # each author publishes and reads back at once; prints the misses
+goodput() { # port scenario duration-seconds: 2xx answers a second (scenario.lua counts each status)
+  wrk -t2 -c"$connections" -d"$3s" -s bench/wrk/scenario.lua "http://127.0.0.1:$1" -- "$2" bench/out \
+    | awk -v seconds="$3" '/status 2[0-9][0-9]:/ { for (i = 1; i < NF; i++) if ($i ~ /^2[0-9][0-9]:$/) ok += $(i + 1) }
+                             END { printf "%.0f", ok / seconds }'
+}
+
+read_your_writes() { # port: each author publishes and reads back at once; prints the misses
   local missed=0 token slug
   for i in $(seq 1 "$authors"); do
     token=$(sed -n "${i}p" bench/out/tokens.txt)
-    slug=$(curl -fsS -X POST "http://127.0.0.1:$port/api/articles" -H "Authorization: Token $token" \
+    slug=$(curl -fsS -X POST "http://127.0.0.1:$1/api/articles" -H "Authorization: Token $token" \
       -H 'Content-Type: application/json' \
       -d "{\"article\":{\"title\":\"read back $i $RANDOM$RANDOM\",\"description\":\"d\",\"body\":\"b\",\"tagList\":[]}}" \
       | jq -r .article.slug)
-    curl -fs -o /dev/null "http://127.0.0.1:$port/api/articles/$slug" -H "Authorization: Token $token" \
+    curl -fs -o /dev/null "http://127.0.0.1:$1/api/articles/$slug" -H "Authorization: Token $token" \
       || { missed=$((missed + 1)); echo "not read back at once: $slug" >&2; }
   done
   echo "$missed"
-}
-
-run() { # label, then the service's extra environment
-  local label=$1; shift
-  start_service "$@"
-  wrk -t2 -c"$connections" -d10s -s bench/wrk/scenario.lua "http://127.0.0.1:$port" -- anonymous-mix bench/out >/dev/null
-  local primary_before replica_before primary_after replica_after
-  primary_before=$(commits "$primary_port"); replica_before=$(commits "$replica_port")
-  say "$label, anonymous-mix: $(mix anonymous-mix)"
-  primary_after=$(commits "$primary_port"); replica_after=$(commits "$replica_port")
-  local on_primary=$((primary_after - primary_before)) on_replica=$((replica_after - replica_before))
-  say "$label, transactions during it: primary $on_primary, replica $on_replica, off the primary" \
-    "$(( 100 * on_replica / (on_primary + on_replica > 0 ? on_primary + on_replica : 1) )) %"
-  say "$label, signed-mix: $(mix signed-mix)"
-  local missed
-  missed=$(read_your_writes)
-  say "$label, read-your-writes: $authors articles, $missed not read back at once by their authors"
-  stop_service
-  [ "$missed" = 0 ] || { say "FAILED: an author did not read their own write"; exit 1; }
 }
 
 say "# read replicas, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -119,10 +113,67 @@ as_postgres "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres 
 as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -l "$replica_dir/replica.log" -w \
   -o "-p $replica_port $server_options -c hot_standby_feedback=on -c unix_socket_directories=$replica_dir" start >/dev/null
 
-start_service
+start_service "$port" "$management_port"
 python3 bench/seed.py --api "http://127.0.0.1:$port/api" --out bench/out $seed_args >/dev/null
-stop_service
+stop_services
 
-run "no read replica"
-run "one read replica" READ_DATABASE_URL="postgresql://127.0.0.1:$replica_port/$db"
+# The three builds' settings side by side, all up at once on the same data, each measured in turn (the order rotating
+# each round): this machine's speed drifts over minutes, so the ratios of a round are what is compared.
+labels=("no read replica" "one read replica" "no read replica again (A/A)")
+settings=("" "READ_DATABASE_URL=postgresql://127.0.0.1:$replica_port/$db" "")
+for i in 0 1 2; do
+  # shellcheck disable=SC2086 # the settings are words on purpose
+  start_service $((port + i)) $((management_port + i)) ${settings[$i]}
+done
+seconds=${duration%s}
+say "rounds: $rounds, each mix ${seconds}s per setting after a ${warmup} warm-up of each (wrk -t2 -c$connections, closed loop)"
+for i in 0 1 2; do
+  for scenario in anonymous-mix signed-mix; do goodput $((port + i)) "$scenario" "${warmup%s}" >/dev/null; done
+done
+# What the three services do on each server when no one calls them (pool upkeep, the replica's lag check, jobs): taken
+# off each measured count, so that the share off the primary is the mix's own.
+read -r p_tx p_ms <<<"$(work_done "$primary_port")"; read -r r_tx r_ms <<<"$(work_done "$replica_port")"
+sleep "$seconds"
+read -r p_tx2 p_ms2 <<<"$(work_done "$primary_port")"; read -r r_tx2 r_ms2 <<<"$(work_done "$replica_port")"
+idle=($((p_tx2 - p_tx)) $((p_ms2 - p_ms)) $((r_tx2 - r_tx)) $((r_ms2 - r_ms)))
+say "the three idle services in ${seconds}s (taken off each count below): primary ${idle[0]} transactions ${idle[1]} ms," \
+  "replica ${idle[2]} transactions ${idle[3]} ms"
+tsv=$work/goodput.tsv
+for round in $(seq 1 "$rounds"); do
+  for scenario in anonymous-mix signed-mix; do
+    for k in 0 1 2; do
+      i=$(( (k + round) % 3 ))
+      read -r p_tx p_ms <<<"$(work_done "$primary_port")"; read -r r_tx r_ms <<<"$(work_done "$replica_port")"
+      rate=$(goodput $((port + i)) "$scenario" "$seconds")
+      read -r p_tx2 p_ms2 <<<"$(work_done "$primary_port")"; read -r r_tx2 r_ms2 <<<"$(work_done "$replica_port")"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$scenario" "$i" "$rate" \
+        $((p_tx2 - p_tx - idle[0])) $((p_ms2 - p_ms - idle[1])) $((r_tx2 - r_tx - idle[2])) $((r_ms2 - r_ms - idle[3])) >>"$tsv"
+    done
+  done
+done
+python3 - "$tsv" "$seconds" "${labels[@]}" <<'PY' | tee -a "$results"
+import statistics, sys
+rows = [line.split('\t') for line in open(sys.argv[1]).read().splitlines()]
+seconds = int(sys.argv[2])
+labels = sys.argv[3:]
+for scenario in ('anonymous-mix', 'signed-mix'):
+    print(f'{scenario}:')
+    for i, label in enumerate(labels):
+        mine = [r for r in rows if r[1] == scenario and r[2] == str(i)]
+        rates = [int(r[3]) for r in mine]
+        answers = sum(int(r[3]) for r in mine) * seconds
+        p_tx, p_ms, r_tx, r_ms = (sum(int(r[k]) for r in mine) for k in (4, 5, 6, 7))
+        line = f'  {label}: 2xx/s median {statistics.median(rates):.0f} ({min(rates)}-{max(rates)})'
+        if i > 0:
+            ratios = sorted(int(r[3]) / int(n[3]) for r in mine for n in rows
+                            if n[0] == r[0] and n[1] == scenario and n[2] == '0')
+            line += f'; of the first, same round: median {statistics.median(ratios):.2f} ({ratios[0]:.2f}-{ratios[-1]:.2f})'
+        per = lambda x: 1000 * x / max(1, answers)
+        line += (f'; per 1,000 answers: primary {per(p_tx):.0f} transactions {per(p_ms):.0f} ms, replica {per(r_tx):.0f}'
+                 f' transactions {per(r_ms):.0f} ms; statement time off the primary {100 * r_ms // max(1, p_ms + r_ms)} %')
+        print(line)
+PY
+missed=$(read_your_writes $((port + 1)))
+say "${labels[1]}, read-your-writes: $authors articles, $missed not read back at once by their authors"
+[ "$missed" = 0 ] || { say "FAILED: an author did not read their own write"; exit 1; }
 say "results: $results"
