@@ -37,10 +37,12 @@ class ArchitectureTest {
     private static final String[] FEATURES = {"user", "profile", "article", "comment", "tag"};
 
     /**
-     * The author as every feature shows them (articles, comments): the profile view. The bound on an account's new
-     * tags, which a new article must fit before it is written: {@code tag.NewTags}.
+     * The author as every feature shows them (articles, comments): read beside them ({@code profile.ProfileRow}),
+     * written into their JSON ({@code profile.ProfileJson}) and in their schema ({@code profile.Profile}). The bound
+     * on an account's new tags, which a new article must fit before it is written: {@code tag.NewTags}.
      */
-    private static final Set<String> PUBLIC_BY_DESIGN = Set.of("dev.ballast.profile.Profile", "dev.ballast.tag.NewTags");
+    private static final Set<String> PUBLIC_BY_DESIGN = Set.of("dev.ballast.profile.Profile", "dev.ballast.profile.ProfileRow",
+            "dev.ballast.profile.ProfileJson", "dev.ballast.tag.NewTags");
 
     @ArchTest
     static final ArchRule floorsPointDown = layeredArchitecture().consideringOnlyDependenciesInLayers()

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.ballast.http.EncodedJson;
 import dev.ballast.http.JsonConfig;
+import dev.ballast.profile.ProfileJson;
 import java.io.IOException;
 
 /**
@@ -47,6 +48,6 @@ final class ArticleJson extends StdSerializer<Article> {
         json.writeStringField("updatedAt", JsonConfig.format(article.updatedAt()));
         json.writeNumberField("favoritesCount", article.favoritesCount());
         json.writeFieldName("author");
-        article.author().writeSharedStart(json);
+        ProfileJson.writeSharedStart(article.author(), json);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.ballast.http.EncodedJson;
 import dev.ballast.http.JsonConfig;
+import dev.ballast.profile.ProfileJson;
 import java.io.IOException;
 
 /**
@@ -34,6 +35,6 @@ final class CommentJson extends StdSerializer<Comment> {
         json.writeStringField("updatedAt", JsonConfig.format(comment.updatedAt()));
         json.writeStringField("body", comment.body());
         json.writeFieldName("author");
-        comment.author().writeSharedStart(json);
+        ProfileJson.writeSharedStart(comment.author(), json);
     }
 }

@@ -39,11 +39,11 @@ class ProfileRepository {
             from followee f""");
 
     /** The profile as the follower sees it after the write, and what the write changed. */
-    record WriteResult(Profile profile, List<Fact> facts) {
+    record WriteResult(ProfileRow profile, List<Fact> facts) {
     }
 
     private final Database db;
-    private final ViewCache<String, Profile> profiles;
+    private final ViewCache<String, SharedProfile> profiles;
 
     ProfileRepository(Database db, ViewCaches caches) {
         this.db = db;
@@ -51,9 +51,9 @@ class ProfileRepository {
     }
 
     /** A profile as every reader sees it before their own flag; cached. {@link NotFound} for an unknown username. */
-    Uni<Profile> sharedByUsername(String username) {
+    Uni<SharedProfile> sharedByUsername(String username) {
         return profiles.get(username, name -> db.execute(BY_USERNAME, Tuple.of(name))
-                .map(rows -> Profile.from(Database.firstRow(rows).orElseThrow(() -> new NotFound("profile")))));
+                .map(rows -> ProfileRow.from(Database.firstRow(rows).orElseThrow(() -> new NotFound("profile"))).shared()));
     }
 
     /** Follows the user (again: no change); empty when there is no such user. */
@@ -67,7 +67,7 @@ class ProfileRepository {
 
     private Uni<Optional<WriteResult>> changeFollow(Statement change, long followerId, String username) {
         return db.execute(change, Tuple.of(followerId, username))
-                .map(rows -> Database.firstRow(rows).map(row -> new WriteResult(Profile.from(row),
+                .map(rows -> Database.firstRow(rows).map(row -> new WriteResult(ProfileRow.from(row),
                         row.getBoolean("changed") ? List.of(new FollowChanged(followerId)) : List.of())));
     }
 }

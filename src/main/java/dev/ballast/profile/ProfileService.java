@@ -31,24 +31,24 @@ class ProfileService {
 
     /** The profile seen by {@code viewerId} (null when anonymous); {@link NotFound} for an unknown username. */
     Uni<Profile> byUsername(String username, Long viewerId) {
-        Uni<Profile> shared = profiles.sharedByUsername(username);
-        return viewerId == null ? shared
-                : shared.chain(profile -> viewerFlags.flagsFor(viewerId, () -> new ShownIds(List.of(), List.of(profile.id()))).map(profile::seenBy));
+        Uni<SharedProfile> shared = profiles.sharedByUsername(username);
+        return viewerId == null ? shared.map(SharedProfile::unflagged)
+                : shared.chain(profile -> viewerFlags.flagsFor(viewerId, () -> new ShownIds(List.of(), List.of(profile.userId()))).map(profile::seenBy));
     }
 
     Uni<Profile> follow(long followerId, String username) {
-        return changeFollow(profiles::follow, followerId, username).invoke(profile -> {
-            if (profile.id() == followerId) {
+        return changeFollow(profiles::follow, followerId, username).invoke(followee -> {
+            if (followee.userId() == followerId) {
                 throw new Invalid("you cannot follow yourself");
             }
-        });
+        }).map(ProfileRow::view);
     }
 
     Uni<Profile> unfollow(long followerId, String username) {
-        return changeFollow(profiles::unfollow, followerId, username);
+        return changeFollow(profiles::unfollow, followerId, username).map(ProfileRow::view);
     }
 
-    private Uni<Profile> changeFollow(FollowChange change, long followerId, String username) {
+    private Uni<ProfileRow> changeFollow(FollowChange change, long followerId, String username) {
         return change.apply(followerId, username)
                 .invoke(written -> written.ifPresent(done -> facts.committed(done.facts())))
                 .map(written -> written.orElseThrow(() -> new NotFound("profile")).profile());

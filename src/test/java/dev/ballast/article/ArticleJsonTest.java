@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.profile.Profile;
+import dev.ballast.profile.ProfileRow;
 import dev.ballast.viewer.ViewerFlags.Flags;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +22,7 @@ class ArticleJsonTest {
     private static ArticleRow row(String body, boolean favorited, boolean following) {
         return new ArticleRow(7, "how-to \"quote\"", "Ünïcode </script> \\ title", "line\nbreak", body,
                 List.of("dragons", "tag \"x\""), CREATED, UPDATED, favorited, 3,
-                new Profile(42, "jake", null, "https://example.com/j.png", following));
+                new ProfileRow(42, "jake", null, "https://example.com/j.png", following));
     }
 
     private static Article shared(String body) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.comment.CommentBodies.CommentsResponse;
-import dev.ballast.profile.Profile;
+import dev.ballast.profile.ProfileRow;
 import dev.ballast.viewer.ViewerFlags.Flags;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ class CommentJsonTest {
     private static SharedComment shared(long id) {
         Instant at = Instant.parse("2026-01-31T12:00:00.120Z");
         return new CommentRow(id, at, at, "It takes a \"Jacobian\" </script>\n",
-                new Profile(42, "jake", null, "https://example.com/j.png", false)).shared();
+                new ProfileRow(42, "jake", null, "https://example.com/j.png", false)).shared();
     }
 
     @Test
