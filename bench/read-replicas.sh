@@ -173,6 +173,12 @@ for scenario in ('anonymous-mix', 'signed-mix'):
                  f' transactions {per(r_ms):.0f} ms; statement time off the primary {100 * r_ms // max(1, p_ms + r_ms)} %')
         print(line)
 PY
+# Where the replica service's reads went since it started (warm-ups included), and the cache fills it read on the
+# replica but did not keep (a newer change had emptied the cache), beside the misses (each a fill).
+say "one read replica, since start: $(curl -fs "http://127.0.0.1:$((management_port + 1))/q/metrics" \
+  | awk '/^ballast_db_reads_total\{/ { sub(/ballast_db_reads_total/, "reads"); printf "%s %.0f, ", $1, $2 }
+         /^ballast_cache_fills_refused_total\{/ { refused += $2 } /^cache_gets_total\{.*result="miss"/ { misses += $2 }
+         END { printf "cache misses %.0f, fills refused %.0f", misses, refused }')"
 missed=$(read_your_writes $((port + 1)))
 say "${labels[1]}, read-your-writes: $authors articles, $missed not read back at once by their authors"
 [ "$missed" = 0 ] || { say "FAILED: an author did not read their own write"; exit 1; }
