@@ -84,6 +84,12 @@ work_done() { # port: transactions committed and statement milliseconds in the b
     from pg_stat_database d where datname = '$db'"
 }
 
+statements() { # port: each statement's calls so far on that server, as "calls<TAB>query" (the query on one line)
+  "$pg_bin/psql" -h 127.0.0.1 -p "$1" -U postgres -qtA -F $'\t' -d postgres -c "select calls,
+    regexp_replace(query, '\s+', ' ', 'g') from pg_stat_statements s join pg_database d on d.oid = s.dbid
+    where d.datname = '$db'"
+}
+
 goodput() { # port scenario duration-seconds: 2xx answers a second (scenario.lua counts each status)
   wrk -t2 -c"$connections" -d"$3s" -s bench/wrk/scenario.lua "http://127.0.0.1:$1" -- "$2" bench/out \
     | awk -v seconds="$3" '/status 2[0-9][0-9]:/ { for (i = 1; i < NF; i++) if ($i ~ /^2[0-9][0-9]:$/) ok += $(i + 1) }
@@ -143,9 +149,12 @@ for round in $(seq 1 "$rounds"); do
   for scenario in anonymous-mix signed-mix; do
     for k in 0 1 2; do
       i=$(( (k + round) % 3 ))
+      # What stays on the primary while the replica service serves the anonymous mix: its statements, once.
+      [ "$round$scenario$i" = 1anonymous-mix1 ] && statements "$primary_port" >"$work/primary-before.tsv"
       read -r p_tx p_ms <<<"$(work_done "$primary_port")"; read -r r_tx r_ms <<<"$(work_done "$replica_port")"
       rate=$(goodput $((port + i)) "$scenario" "$seconds")
       read -r p_tx2 p_ms2 <<<"$(work_done "$primary_port")"; read -r r_tx2 r_ms2 <<<"$(work_done "$replica_port")"
+      [ "$round$scenario$i" = 1anonymous-mix1 ] && statements "$primary_port" >"$work/primary-after.tsv"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$scenario" "$i" "$rate" \
         $((p_tx2 - p_tx - idle[0])) $((p_ms2 - p_ms - idle[1])) $((r_tx2 - r_tx - idle[2])) $((r_ms2 - r_ms - idle[3])) >>"$tsv"
     done
@@ -172,6 +181,20 @@ for scenario in ('anonymous-mix', 'signed-mix'):
         line += (f'; per 1,000 answers: primary {per(p_tx):.0f} transactions {per(p_ms):.0f} ms, replica {per(r_tx):.0f}'
                  f' transactions {per(r_ms):.0f} ms; statement time off the primary {100 * r_ms // max(1, p_ms + r_ms)} %')
         print(line)
+PY
+python3 - "$work/primary-before.tsv" "$work/primary-after.tsv" <<'PY' | tee -a "$results"
+import sys
+def calls(path):
+    counts = {}
+    for line in open(path).read().splitlines():
+        n, query = line.split('\t', 1)
+        counts[query] = counts.get(query, 0) + int(n)
+    return counts
+before, after = calls(sys.argv[1]), calls(sys.argv[2])
+grown = sorted(((n - before.get(q, 0), q) for q, n in after.items() if n > before.get(q, 0)), reverse=True)
+print('on the primary while the replica service served the anonymous mix (round 1, the idle services included), calls:')
+for n, query in grown[:8]:
+    print(f'  {n:>7}  {query[:110]}')
 PY
 # Where the replica service's reads went since it started (warm-ups included), and the cache fills it read on the
 # replica but did not keep (a newer change had emptied the cache), beside the misses (each a fill).
