@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
-import dev.ballast.SmallCacheLimitsProfile;
+import dev.ballast.SmallPoolAndCacheLimitsProfile;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * .ci/allowed-warnings).
  */
 @QuarkusTest
-@TestProfile(SmallCacheLimitsProfile.class)
+@TestProfile(SmallPoolAndCacheLimitsProfile.class)
 class CacheNoticeFailureTest {
 
     @Inject

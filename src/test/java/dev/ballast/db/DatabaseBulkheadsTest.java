@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.SmallPoolAndCacheLimitsProfile;
 import dev.ballast.TestSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,11 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database bulkheads on their own (no database): how many run, how many wait, and for how long. Their guards
- * need the application's fault tolerance, hence the application start: {@link SmallPoolProfile}'s, whose fault
- * tolerance metrics are off (the bulkheads built here carry the application's names).
+ * need the application's fault tolerance, hence the application start: {@link SmallPoolAndCacheLimitsProfile}'s,
+ * whose fault tolerance metrics are off (the bulkheads built here carry the application's names).
  */
 @QuarkusTest
-@TestProfile(SmallPoolProfile.class)
+@TestProfile(SmallPoolAndCacheLimitsProfile.class)
 class DatabaseBulkheadsTest {
 
     private static final long QUEUE_WAIT_MILLIS = 300;

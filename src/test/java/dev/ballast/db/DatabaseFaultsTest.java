@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Api;
+import dev.ballast.ProxiedPostgresAndEdgeLimitsProfile;
 import dev.ballast.QuietMachine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
 import io.smallrye.common.vertx.ContextLocals;
 import io.smallrye.common.vertx.VertxContext;
@@ -27,7 +30,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,13 +44,13 @@ import org.junit.jupiter.api.Test;
  * held by the hung database is logged as slow (listed in .ci/allowed-warnings).
  */
 @QuarkusTest
-@TestProfile(ProxiedPostgres.Profile.class)
+@TestProfile(ProxiedPostgresAndEdgeLimitsProfile.class)
 class DatabaseFaultsTest {
 
     static final long ANSWER_BOUND_MS = 1000 + 1000; // DB_CONNECT_TIMEOUT_MS + 1 s
     static final long READINESS_BOUND_MS = 5000;
     static final long RECOVERY_BOUND_MS = 5000;
-    static final long QUERY_TIMEOUT_MS = ProxiedPostgres.QUERY_TIMEOUT_MS;
+    static final long QUERY_TIMEOUT_MS = ProxiedPostgresAndEdgeLimitsProfile.QUERY_TIMEOUT_MS;
 
     @Inject
     Database database;
@@ -55,6 +60,20 @@ class DatabaseFaultsTest {
 
     @Inject
     Vertx vertx;
+
+    private static RestAssuredConfig keptConnections;
+
+    /** Each request's connection closed after its answer: this start caps the connections of an address at 4. */
+    @BeforeAll
+    static void closeEachConnection() {
+        keptConnections = RestAssured.config;
+        RestAssured.config = ProxiedPostgresAndEdgeLimitsProfile.closingEachConnection(keptConnections);
+    }
+
+    @AfterAll
+    static void keepConnectionsAgain() {
+        RestAssured.config = keptConnections;
+    }
 
     @AfterEach
     void databaseBack() {

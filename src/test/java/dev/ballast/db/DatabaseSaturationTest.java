@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.QuietMachine;
+import dev.ballast.SmallPoolAndCacheLimitsProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * slow statements end, the request is served again.
  */
 @QuarkusTest
-@TestProfile(SmallPoolProfile.class)
+@TestProfile(SmallPoolAndCacheLimitsProfile.class)
 class DatabaseSaturationTest {
 
     @Inject
@@ -36,7 +37,7 @@ class DatabaseSaturationTest {
         given().get("/api/profiles/no-such-user-saturation").then().statusCode(404);
 
         List<Uni<Void>> slow = new ArrayList<>();
-        for (int i = 0; i < SmallPoolProfile.POOL_SIZE; i++) {
+        for (int i = 0; i < SmallPoolAndCacheLimitsProfile.POOL_SIZE; i++) {
             Uni<Void> call = gate.withConnection(connection -> connection.query("select pg_sleep(4)").execute())
                     .replaceWithVoid().memoize().indefinitely();
             call.subscribe().with(ignored -> { }, failure -> { });

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.QuietMachine;
+import dev.ballast.SmallPoolAndCacheLimitsProfile;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * connection carries, to see each bound hold.
  */
 @QuarkusTest
-@TestProfile(SmallPoolProfile.class)
+@TestProfile(SmallPoolAndCacheLimitsProfile.class)
 class PoolLimitsTest {
 
     @Inject
@@ -70,7 +71,7 @@ class PoolLimitsTest {
         given().get("/api/articles/any-slug-at-all").then().statusCode(404);
         List<SqlConnection> held = new ArrayList<>();
         try {
-            for (int i = 0; i < SmallPoolProfile.POOL_SIZE; i++) {
+            for (int i = 0; i < SmallPoolAndCacheLimitsProfile.POOL_SIZE; i++) {
                 held.add(pool.getConnection().await().atMost(Duration.ofSeconds(5)));
             }
             long start = System.nanoTime();

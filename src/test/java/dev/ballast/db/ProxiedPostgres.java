@@ -1,7 +1,6 @@
 package dev.ballast.db;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,40 +11,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * An embedded Postgres configured as the run command's (durable, with a data directory kept across
  * restarts) behind a {@link FaultProxy}: the service reaches it only through the proxy, the tests may
- * stop and start it on the same port and data directory.
+ * stop and start it on the same port and data directory. The test resource of
+ * {@link dev.ballast.ProxiedPostgresAndEdgeLimitsProfile}.
  */
 public class ProxiedPostgres implements QuarkusTestResourceLifecycleManager {
-
-    /** The client-side deadline of a statement: short, so that a hung database is cut off soon. */
-    static final long QUERY_TIMEOUT_MS = 1500;
-
-    /**
-     * One application start for the tests of a database that fails under the service ({@code DatabaseFaultsTest},
-     * {@code health.HealthTest}): on this Postgres, instead of the tests' shared one.
-     */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ballast.db.query-timeout-ms", Long.toString(QUERY_TIMEOUT_MS));
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ProxiedPostgres.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
 
     static FaultProxy proxy;
     private static Path dataDir;

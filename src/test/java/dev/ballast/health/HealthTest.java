@@ -6,9 +6,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api;
+import dev.ballast.ProxiedPostgresAndEdgeLimitsProfile;
 import dev.ballast.db.ProxiedPostgres;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.config.RestAssuredConfig;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -22,16 +25,22 @@ import org.junit.jupiter.api.Test;
  * .ci/allowed-warnings).
  */
 @QuarkusTest
-@TestProfile(ProxiedPostgres.Profile.class)
+@TestProfile(ProxiedPostgresAndEdgeLimitsProfile.class)
 class HealthTest {
 
+    private static RestAssuredConfig keptConnections;
+
+    /** Each request's connection is closed after its answer: this start caps the connections of an address at 4. */
     @BeforeAll
     static void databaseDown() {
+        keptConnections = RestAssured.config;
+        RestAssured.config = ProxiedPostgresAndEdgeLimitsProfile.closingEachConnection(keptConnections);
         ProxiedPostgres.stopPostgres();
     }
 
     @AfterAll
     static void databaseBack() {
+        RestAssured.config = keptConnections;
         ProxiedPostgres.startPostgres();
         // The heartbeat answers again: the pool has let go of the connections Postgres closed and opens new ones.
         awaitStatus(200, () -> operator().get("/q/health/ready").statusCode(), "readiness UP again");

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.Management;
+import dev.ballast.ProxiedPostgresAndEdgeLimitsProfile;
 import dev.ballast.internals.InternalsCheck;
 import dev.ballast.internals.InternalsCheck.Hook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.vertx.core.Vertx;
@@ -26,38 +26,25 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The edge protections, with small limits so that a few sockets reach them. */
+/**
+ * The edge protections, with small limits so that a few sockets reach them ({@link ProxiedPostgresAndEdgeLimitsProfile},
+ * a start it shares with the database fault tests).
+ */
 @QuarkusTest
-@TestProfile(EdgeProtectionTest.SmallLimits.class)
+@TestProfile(ProxiedPostgresAndEdgeLimitsProfile.class)
 class EdgeProtectionTest {
 
-    public static class SmallLimits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "ballast.admission.initial-limit", "2",
-                    "ballast.admission.min-limit", "2",
-                    "ballast.admission.max-limit", "2",
-                    "ballast.admission.queue-timeout", "300ms",
-                    "ballast.connections.header-timeout", "2s",
-                    "ballast.connections.body-timeout", "3s",
-                    "ballast.connections.per-address-max", "4",
-                    "ballast.password.hashes-per-second", "0.01",
-                    // Every reader counts as one that waited for the CPU: a test makes readers need the CPU at once,
-                    // on any machine, by sending one.
-                    "ballast.password.contended-wait", "0ms",
-                    "ballast.admission.request-timeout", "5s");
-        }
-    }
-
-    private static final String CLIENT = "127.0.0.1";
+    /**
+     * Not 127.0.0.1, RestAssured's: the other classes of this start send from there, and the connections of this
+     * address are counted against the cap of 4.
+     */
+    private static final String CLIENT = "127.0.0.4";
     private static final String ORIGIN = "https://front-end.example";
     private static final String OTHER_CLIENT = "127.0.0.2";
     /** Logins come from an address of their own, on connections closed after each answer: clear of the cap of 4. */

@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.Api.Account;
-import dev.ballast.SmallCacheLimitsProfile;
+import dev.ballast.SmallPoolAndCacheLimitsProfile;
 import dev.ballast.StatementsRun;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 /**
  * A viewer with more favorites or follows than {@code ballast.cache.viewer-flags-ids-max} is not cached (memory
  * stays bounded): their flags come from one statement over the ids shown, and are still exactly theirs; their feed
- * is the feed statement, which computes them with the page.
+ * is the feed statement, which computes them with the page. Its start's notice channel is one Postgres refuses
+ * ({@link SmallPoolAndCacheLimitsProfile}): the notices of its writes fail, which is logged (.ci/allowed-warnings).
  */
 @QuarkusTest
-@TestProfile(SmallCacheLimitsProfile.class)
+@TestProfile(SmallPoolAndCacheLimitsProfile.class)
 class ViewerFlagsOverCapTest {
 
     @Inject
