@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -44,6 +45,10 @@ import java.util.function.Function;
  * the budget ({@code ballast_cache_bytes}, {@code ballast_cache_budget_bytes}).
  */
 public final class ViewCache<K, V> {
+
+    private static final int COMPUTING = 0;
+    private static final int COMPUTED = 1;
+    private static final int REFUSED_WHILE_COMPUTING = 2;
 
     private final String name;
     private final AsyncCache<K, V> cache;
@@ -88,8 +93,17 @@ public final class ViewCache<K, V> {
     /** The value of {@code key}: the cached one, or the one {@code loader} answers (one load for all callers). */
     public Uni<V> get(K key, Function<K, Uni<V>> loader) {
         return Uni.createFrom().deferred(() -> {
-            CompletableFuture<V> entry = cache.get(key, (k, executor) ->
-                    fill(loader.apply(k), stale -> cache.asMap().remove(k, stale)));
+            // A load may answer at once, inside the cache's computation of the entry, where taking a refused fill
+            // out would be a recursive update of the map: then it is taken out once that computation is over.
+            AtomicInteger stage = new AtomicInteger(COMPUTING);
+            CompletableFuture<V> entry = cache.get(key, (k, executor) -> fill(loader.apply(k), stale -> {
+                if (!stage.compareAndSet(COMPUTING, REFUSED_WHILE_COMPUTING)) {
+                    cache.asMap().remove(k, stale);
+                }
+            }));
+            if (!stage.compareAndSet(COMPUTING, COMPUTED)) {
+                cache.asMap().remove(key, entry);
+            }
             refreshIfOld(key, entry, loader);
             return listen(entry);
         });

@@ -252,6 +252,20 @@ class ViewCacheTest {
         assertNull(cache.now("key"), "neither the reload nor the entry it was to replace is kept");
     }
 
+    /** A replica's answer may come at once, while the cache is still making the entry: it is served and not kept. */
+    @Test
+    void aLoadFromAReplicaBehindAChangeThatAnswersAtOnceIsServedButNotKept() {
+        ViewCache<String, String> cache = cache(1 << 20);
+        cache.changing();
+        cache.changedAt(100);
+        Function<String, Uni<String>> atOnce = key -> Uni.createFrom().context(context -> {
+            ReadPosition.in(context).saw(99);
+            return Uni.createFrom().item("before the change");
+        });
+        assertEquals("before the change", read(cache, atOnce));
+        assertNull(cache.now("key"), "served, not kept");
+    }
+
     /** What a read on a replica that had replayed {@code replayed} answers, later (as a database answers). */
     private static <T> Uni<T> onReplica(long replayed, T answer) {
         return Uni.createFrom().context(context -> {
