@@ -2,10 +2,15 @@ package dev.ballast;
 
 import dev.ballast.db.ProxiedPostgres;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import io.restassured.RestAssured;
 import io.restassured.config.ConnectionConfig;
 import io.restassured.config.RestAssuredConfig;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 
 /**
  * One application start for the tests of a database that fails under the service and for the edge protections: each
@@ -22,7 +27,7 @@ import java.util.Map;
  * </ul>
  * Why they share a start: the database tests send one request at a time from one address, whole (far from the
  * admission limit and the header and body deadlines), each on a connection closed after its answer
- * ({@link #closingEachConnection}: RestAssured would leave every request's connection open, and past 4 of them the
+ * ({@link ClosingEachConnection}: RestAssured would leave every request's connection open, and past 4 of them the
  * cap would close the next at once); their bounds (about 2 s) come before the request deadline; where they wait for
  * a 404 they poll for it, past a 503 that the 300 ms queue timeout (5 s in the other tests) may give on a loaded
  * machine; and the one password they hash ({@code DatabaseFaultsTest}'s registration) is served by the share's first
@@ -63,11 +68,24 @@ public class ProxiedPostgresAndEdgeLimitsProfile implements QuarkusTestProfile {
     }
 
     /**
-     * {@code config}, with each connection closed once its answer has been read: what a class of this start that
-     * sends through RestAssured sets for its tests (and sets back after them), so that its connections do not pile
-     * up against the cap of 4 per address.
+     * For a class of this start that sends through RestAssured ({@code @ExtendWith}): each connection is closed once
+     * its answer has been read, for the class's tests, so that its connections do not pile up against the cap of 4
+     * per address; RestAssured's configuration is set back after them.
      */
-    public static RestAssuredConfig closingEachConnection(RestAssuredConfig config) {
-        return config.connectionConfig(ConnectionConfig.connectionConfig().closeIdleConnectionsAfterEachResponse());
+    public static final class ClosingEachConnection implements BeforeAllCallback, AfterAllCallback {
+
+        private static final Namespace NAMESPACE = Namespace.create(ClosingEachConnection.class);
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            context.getStore(NAMESPACE).put(RestAssuredConfig.class, RestAssured.config);
+            RestAssured.config = RestAssured.config.connectionConfig(
+                    ConnectionConfig.connectionConfig().closeIdleConnectionsAfterEachResponse());
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            RestAssured.config = context.getStore(NAMESPACE).get(RestAssuredConfig.class, RestAssuredConfig.class);
+        }
     }
 }

@@ -11,8 +11,6 @@ import dev.ballast.ProxiedPostgresAndEdgeLimitsProfile;
 import dev.ballast.QuietMachine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
 import io.smallrye.common.vertx.ContextLocals;
 import io.smallrye.common.vertx.VertxContext;
@@ -30,10 +28,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The service between a real Postgres and its clients while Postgres hangs, loses its connections or
@@ -45,6 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(ProxiedPostgresAndEdgeLimitsProfile.class)
+@ExtendWith(ProxiedPostgresAndEdgeLimitsProfile.ClosingEachConnection.class)
 class DatabaseFaultsTest {
 
     static final long ANSWER_BOUND_MS = 1000 + 1000; // DB_CONNECT_TIMEOUT_MS + 1 s
@@ -60,20 +58,6 @@ class DatabaseFaultsTest {
 
     @Inject
     Vertx vertx;
-
-    private static RestAssuredConfig keptConnections;
-
-    /** Each request's connection closed after its answer: this start caps the connections of an address at 4. */
-    @BeforeAll
-    static void closeEachConnection() {
-        keptConnections = RestAssured.config;
-        RestAssured.config = ProxiedPostgresAndEdgeLimitsProfile.closingEachConnection(keptConnections);
-    }
-
-    @AfterAll
-    static void keepConnectionsAgain() {
-        RestAssured.config = keptConnections;
-    }
 
     @AfterEach
     void databaseBack() {

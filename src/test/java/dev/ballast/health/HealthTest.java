@@ -10,13 +10,12 @@ import dev.ballast.ProxiedPostgresAndEdgeLimitsProfile;
 import dev.ballast.db.ProxiedPostgres;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.config.RestAssuredConfig;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * With the database unreachable the process stays alive (no restart loop) but stops taking traffic, as its probes on
@@ -26,21 +25,16 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(ProxiedPostgresAndEdgeLimitsProfile.class)
+@ExtendWith(ProxiedPostgresAndEdgeLimitsProfile.ClosingEachConnection.class)
 class HealthTest {
 
-    private static RestAssuredConfig keptConnections;
-
-    /** Each request's connection is closed after its answer: this start caps the connections of an address at 4. */
     @BeforeAll
     static void databaseDown() {
-        keptConnections = RestAssured.config;
-        RestAssured.config = ProxiedPostgresAndEdgeLimitsProfile.closingEachConnection(keptConnections);
         ProxiedPostgres.stopPostgres();
     }
 
     @AfterAll
     static void databaseBack() {
-        RestAssured.config = keptConnections;
         ProxiedPostgres.startPostgres();
         // The heartbeat answers again: the pool has let go of the connections Postgres closed and opens new ones.
         awaitStatus(200, () -> operator().get("/q/health/ready").statusCode(), "readiness UP again");
