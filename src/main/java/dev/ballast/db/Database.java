@@ -89,8 +89,7 @@ public class Database {
      */
     public Uni<RowSet<Row>> execute(Statement statement, Tuple arguments) {
         if (statement.batched() && batchMaxSize > 1) {
-            return readYourWrites.afterWrite(batches.computeIfAbsent(statement.name(), name -> batches(statement))
-                    .execute(arguments));
+            return readYourWrites.afterWrite(batched(statement, arguments));
         }
         Uni<RowSet<Row>> executed = pooled(statement, connection -> execute(connection, statement, arguments));
         return statement.writes() ? readYourWrites.afterWrite(executed) : executed;
@@ -140,7 +139,8 @@ public class Database {
      * the read is known to have seen: reported to the cache fill the read is part of, if any ({@code read}, or null).
      */
     private <T> Uni<T> checked(SqlConnection connection, Function<SqlConnection, Uni<T>> work, long position, ReadPosition read) {
-        Uni<Row> check = connection.query(Replica.CHECK).execute().map(rows -> rows.iterator().next());
+        // Prepared, as the reads are: parsed and planned once per connection, not at every read.
+        Uni<Row> check = connection.preparedQuery(Replica.CHECK).execute().map(rows -> rows.iterator().next());
         // Both answered before the connection goes back: a failed check must not hand over a connection still reading.
         return Uni.combine().all().unis(check, work.apply(connection)).collectFailures().asTuple().map(answers -> {
             Row checked = answers.getItem1();
@@ -163,6 +163,9 @@ public class Database {
 
     /** A statement on the primary, neither routed nor followed by a stored write position: read-your-writes' own. */
     Uni<RowSet<Row>> onPrimary(Statement statement, Tuple arguments) {
+        if (statement.batched() && batchMaxSize > 1) {
+            return batched(statement, arguments);
+        }
         Supplier<Uni<RowSet<Row>>> call = () -> gate.withConnection(connection -> execute(connection, statement, arguments));
         return statement.writes() ? bulkheads.writing(call) : bulkheads.reading(call);
     }
@@ -172,8 +175,12 @@ public class Database {
         return timed(statement, () -> client.preparedQuery(statement.sql()).execute(arguments));
     }
 
+    private Uni<RowSet<Row>> batched(Statement statement, Tuple arguments) {
+        return batches.computeIfAbsent(statement.name(), name -> batches(statement)).execute(arguments);
+    }
+
     /**
-     * The batches of a batched write: a batch of one is the statement as any other; a larger one is the statement
+     * The batches of a batched statement: a batch of one is the statement as any other; a larger one is the statement
      * executed once per call in one round trip, in one transaction (the extended protocol's executions before a
      * single Sync). Ordered by the first argument (the article's slug, the user's id): the row each call locks first.
      */

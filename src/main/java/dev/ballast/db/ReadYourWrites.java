@@ -6,13 +6,16 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 
 /**
  * Each client reads its own writes, on whichever app replica its next request lands, while other reads go to the
  * read replicas. After a signed-in user's write commits, the primary's WAL insert position (at or past the write's
  * commit record) is stored on the primary, per user ({@code write_positions}). A read of that user's then goes to a
  * replica only if the replica has replayed that position; otherwise to the primary. The position is looked up once
- * per request, at its first read, on the primary (one indexed row); anonymous reads need none. Storing it on the
+ * per request, at its first read, on the primary (one indexed row); anonymous reads need none. The lookups (and the
+ * records) of requests at once run together, in one round trip ({@link WriteBatches}); a lookup refused there (too
+ * many waiting) sends the request's reads to the primary. Storing it on the
  * primary, rather than in this app replica's memory or in a notice, is what makes any app replica decide alike, at
  * once, with nothing new asked of the client. After a write, the rest of the same request reads from the primary.
  * <p>
@@ -32,11 +35,11 @@ public class ReadYourWrites {
     private static final String WRITTEN = "ballast.written-position";
     private static final long PRIMARY_ONLY = Long.MAX_VALUE;
 
-    static final Statement RECORD = Statement.write("db.writePosition.record", """
+    static final Statement RECORD = Statement.batchedWrite("db.writePosition.record", """
             insert into write_positions (user_id, position) values ($1, pg_current_wal_insert_lsn())
             on conflict (user_id) do update set position = greatest(write_positions.position, excluded.position)
             returning (position - '0/0')::bigint""");
-    static final Statement LOOKUP = Statement.readOnPrimary("db.writePosition",
+    static final Statement LOOKUP = Statement.batchedReadOnPrimary("db.writePosition",
             "select (position - '0/0')::bigint from write_positions where user_id = $1");
 
     private final Replicas replicas;
@@ -93,7 +96,8 @@ public class ReadYourWrites {
         }
         return database.onPrimary(LOOKUP, Tuple.of(caller))
                 .map(rows -> Database.firstRow(rows).map(row -> row.getLong(0)).orElse(0L))
-                .invoke(position -> context.putLocal(POSITION, position));
+                .invoke(position -> context.putLocal(POSITION, position))
+                .onFailure(BulkheadException.class).recoverWithItem(PRIMARY_ONLY);
     }
 
     private Uni<Void> record(long userId, Context context) {

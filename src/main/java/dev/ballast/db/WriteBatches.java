@@ -13,7 +13,8 @@ import java.util.function.Predicate;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 
 /**
- * The calls of one write statement that arrive together, run together. While {@code concurrency} batches of the
+ * The calls of one statement that arrive together, run together: the frequent writes, and read-your-writes' lookups
+ * and records of positions ({@link ReadYourWrites}). While {@code concurrency} batches of the
  * statement are running, its next calls wait; when one ends, the next batch takes up to {@code maxSize} of the
  * waiting calls to Postgres at once ({@link Runner}: one round trip, one transaction, one commit). A call that
  * finds a slot free runs at once, alone: under light load nothing waits and nothing changes.

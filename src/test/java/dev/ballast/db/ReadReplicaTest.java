@@ -10,14 +10,22 @@ import dev.ballast.Api;
 import dev.ballast.Api.Account;
 import dev.ballast.cache.CacheNoticeListener;
 import dev.ballast.cache.ViewCaches;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +46,8 @@ import org.junit.jupiter.api.Test;
 class ReadReplicaTest {
 
     static final Duration MAX_LAG = Duration.ofSeconds(5);
+    private static final int READERS = 16;
+    private static final int MAX_BURSTS = 6;
 
     public static class WithStandby implements QuarkusTestProfile {
         @Override
@@ -64,6 +74,8 @@ class ReadReplicaTest {
     @Inject
     Replicas replicas;
 
+    @Inject
+    MeterRegistry registry;
 
     @Inject
     ViewCaches viewCaches;
@@ -113,6 +125,56 @@ class ReadReplicaTest {
         newcomer.as().get("/api/profiles/" + newcomer.username()).then().statusCode(200);
         Api.anonymous().body(Map.of("user", Map.of("email", newcomer.email(), "password", Api.PASSWORD)))
                 .post("/api/users/login").then().statusCode(200);
+    }
+
+    /**
+     * Readers at once: their write positions are stored, and looked up, in batches of several users in one round
+     * trip; each must get its own. With replay paused, each reader's favorite is on the primary only: a reader's
+     * read that found another's position, or none, would run on the standby and show the article not favorited.
+     */
+    @Test
+    void readersWritingAndReadingAtOnceEachReadTheirOwnWrite() throws Exception {
+        Account author = Api.register("replica_popular");
+        List<Account> readers = new ArrayList<>();
+        while (readers.size() < READERS) {
+            readers.add(Api.register("replica_reader"));
+        }
+        DistributionSummary lookups = registry.summary("ballast.db.write.batch.size", "statement", ReadYourWrites.LOOKUP.name());
+        ExecutorService threads = Executors.newFixedThreadPool(READERS);
+        try {
+            for (int burst = 1; ; burst++) {
+                double batchedBefore = lookups.totalAmount() - lookups.count();
+                String slug = Api.createArticle(author, Api.uniqueName("Favorited while replay is paused"), List.of());
+                PrimaryAndStandby.standby.awaitCaughtUp(Duration.ofSeconds(20));
+                PrimaryAndStandby.standby.pauseReplay();
+
+                atOnce(threads, readers, reader -> Api.favorite(reader, slug));
+                emptyCaches();
+                atOnce(threads, readers, reader -> reader.as().get("/api/articles/" + slug).then().statusCode(200)
+                        .body("article.favorited", org.hamcrest.Matchers.equalTo(true)));
+                emptyCaches();
+                Api.anonymous().get("/api/articles/" + slug).then().statusCode(200)
+                        .body("article.favoritesCount", org.hamcrest.Matchers.equalTo(0)); // the standby, behind
+
+                PrimaryAndStandby.standby.resumeReplay();
+                if (lookups.totalAmount() - lookups.count() > batchedBefore) {
+                    return;
+                }
+                assertTrue(burst < MAX_BURSTS, MAX_BURSTS + " bursts of readers at once and no lookup ran in a batch");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void atOnce(ExecutorService threads, List<Account> readers, Consumer<Account> request) throws Exception {
+        List<Future<?>> done = new ArrayList<>();
+        for (Account reader : readers) {
+            done.add(threads.submit(() -> request.accept(reader)));
+        }
+        for (Future<?> each : done) {
+            each.get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test
