@@ -7,12 +7,14 @@
 # mix), then in each of BENCH_ROUNDS rounds every mix is measured on each in turn, the order rotating, BENCH_DURATION
 # each (wrk, BENCH_CONNECTIONS connections):
 #   - the anonymous read mix and the signed-in mix (reads with tokens, comment writes and favorites): goodput (2xx a
-#     second), and what each server did meanwhile: transactions (pg_stat_database.xact_commit of the database) and
-#     statements' execution time (pg_stat_statements), so the share off the primary;
+#     second), and what each server did meanwhile: transactions (pg_stat_database.xact_commit of the database),
+#     statements' execution time (pg_stat_statements), so the share off the primary, and the CPU time of each
+#     server's processes and of the service measured (/proc: user and system time), so what an answer costs each;
 #   - then read-your-writes with the replica: BENCH_AUTHORS authors each publish an article and read it back at once,
 #     signed in; every one must be found (a miss is printed and fails the run).
 # Printed per mix and service: the median goodput, its ratio to the first service's in the same round (median,
-# min-max), and per server the transactions and the statement milliseconds per 1,000 answers.
+# min-max), and per server the transactions and the statement milliseconds per 1,000 answers, and the CPU
+# microseconds per answer of the service, the primary and the replica.
 # Both databases share the machine's cores: the ratios say what routing costs here; the per-server work says what a
 # replica with cores of its own takes off the primary.
 # Needs: the packaged jar (./mvnw -B package -DskipTests, or BENCH_JAR), PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup,
@@ -90,6 +92,18 @@ statements() { # port: each statement's calls so far on that server, as "calls<T
     where d.datname = '$db'"
 }
 
+ticks=$(getconf CLK_TCK)
+cpu_ms() { # pids: their CPU time so far, user and system, their children's that ended included, in milliseconds
+  for pid in "$@"; do cat "/proc/$pid/stat" 2>/dev/null || true; done \
+    | awk -v ticks="$ticks" '{ sub(/^.*\) /, ""); sum += $12 + $13 + $14 + $15 } END { printf "%.0f", 1000 * sum / ticks }'
+}
+server_cpu_ms() { # data directory: the CPU time so far of that server's processes (the postmaster and its children)
+  local postmaster
+  postmaster=$(head -1 "$1/postmaster.pid")
+  # shellcheck disable=SC2046 # one pid a word
+  cpu_ms "$postmaster" $(pgrep -P "$postmaster")
+}
+
 goodput() { # port scenario duration-seconds: 2xx answers a second (scenario.lua counts each status)
   wrk -t2 -c"$connections" -d"$3s" -s bench/wrk/scenario.lua "http://127.0.0.1:$1" -- "$2" bench/out \
     | awk -v seconds="$3" '/status 2[0-9][0-9]:/ { for (i = 1; i < NF; i++) if ($i ~ /^2[0-9][0-9]:$/) ok += $(i + 1) }
@@ -139,11 +153,13 @@ done
 # What the three services do on each server when no one calls them (pool upkeep, the replica's lag check, jobs): taken
 # off each measured count, so that the share off the primary is the mix's own.
 read -r p_tx p_ms <<<"$(work_done "$primary_port")"; read -r r_tx r_ms <<<"$(work_done "$replica_port")"
+p_cpu=$(server_cpu_ms "$primary_dir"); r_cpu=$(server_cpu_ms "$replica_dir")
 sleep "$seconds"
 read -r p_tx2 p_ms2 <<<"$(work_done "$primary_port")"; read -r r_tx2 r_ms2 <<<"$(work_done "$replica_port")"
-idle=($((p_tx2 - p_tx)) $((p_ms2 - p_ms)) $((r_tx2 - r_tx)) $((r_ms2 - r_ms)))
+idle=($((p_tx2 - p_tx)) $((p_ms2 - p_ms)) $((r_tx2 - r_tx)) $((r_ms2 - r_ms))
+  $(($(server_cpu_ms "$primary_dir") - p_cpu)) $(($(server_cpu_ms "$replica_dir") - r_cpu)))
 say "the three idle services in ${seconds}s (taken off each count below): primary ${idle[0]} transactions ${idle[1]} ms," \
-  "replica ${idle[2]} transactions ${idle[3]} ms"
+  "replica ${idle[2]} transactions ${idle[3]} ms; CPU: primary ${idle[4]} ms, replica ${idle[5]} ms"
 tsv=$work/goodput.tsv
 for round in $(seq 1 "$rounds"); do
   for scenario in anonymous-mix signed-mix; do
@@ -152,11 +168,15 @@ for round in $(seq 1 "$rounds"); do
       # What stays on the primary while the replica service serves the anonymous mix: its statements, once.
       [ "$round$scenario$i" = 1anonymous-mix1 ] && statements "$primary_port" >"$work/primary-before.tsv"
       read -r p_tx p_ms <<<"$(work_done "$primary_port")"; read -r r_tx r_ms <<<"$(work_done "$replica_port")"
+      s_cpu=$(cpu_ms "${services[$i]}"); p_cpu=$(server_cpu_ms "$primary_dir"); r_cpu=$(server_cpu_ms "$replica_dir")
       rate=$(goodput $((port + i)) "$scenario" "$seconds")
+      s_cpu=$(($(cpu_ms "${services[$i]}") - s_cpu))
+      p_cpu=$(($(server_cpu_ms "$primary_dir") - p_cpu - idle[4])); r_cpu=$(($(server_cpu_ms "$replica_dir") - r_cpu - idle[5]))
       read -r p_tx2 p_ms2 <<<"$(work_done "$primary_port")"; read -r r_tx2 r_ms2 <<<"$(work_done "$replica_port")"
       [ "$round$scenario$i" = 1anonymous-mix1 ] && statements "$primary_port" >"$work/primary-after.tsv"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$scenario" "$i" "$rate" \
-        $((p_tx2 - p_tx - idle[0])) $((p_ms2 - p_ms - idle[1])) $((r_tx2 - r_tx - idle[2])) $((r_ms2 - r_ms - idle[3])) >>"$tsv"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$scenario" "$i" "$rate" \
+        $((p_tx2 - p_tx - idle[0])) $((p_ms2 - p_ms - idle[1])) $((r_tx2 - r_tx - idle[2])) $((r_ms2 - r_ms - idle[3])) \
+        "$s_cpu" "$p_cpu" "$r_cpu" >>"$tsv"
     done
   done
 done
@@ -171,7 +191,7 @@ for scenario in ('anonymous-mix', 'signed-mix'):
         mine = [r for r in rows if r[1] == scenario and r[2] == str(i)]
         rates = [int(r[3]) for r in mine]
         answers = sum(int(r[3]) for r in mine) * seconds
-        p_tx, p_ms, r_tx, r_ms = (sum(int(r[k]) for r in mine) for k in (4, 5, 6, 7))
+        p_tx, p_ms, r_tx, r_ms, s_cpu, p_cpu, r_cpu = (sum(int(r[k]) for r in mine) for k in range(4, 11))
         line = f'  {label}: 2xx/s median {statistics.median(rates):.0f} ({min(rates)}-{max(rates)})'
         if i > 0:
             ratios = sorted(int(r[3]) / int(n[3]) for r in mine for n in rows
@@ -179,7 +199,8 @@ for scenario in ('anonymous-mix', 'signed-mix'):
             line += f'; of the first, same round: median {statistics.median(ratios):.2f} ({ratios[0]:.2f}-{ratios[-1]:.2f})'
         per = lambda x: 1000 * x / max(1, answers)
         line += (f'; per 1,000 answers: primary {per(p_tx):.0f} transactions {per(p_ms):.0f} ms, replica {per(r_tx):.0f}'
-                 f' transactions {per(r_ms):.0f} ms; statement time off the primary {100 * r_ms // max(1, p_ms + r_ms)} %')
+                 f' transactions {per(r_ms):.0f} ms; statement time off the primary {100 * r_ms // max(1, p_ms + r_ms)} %'
+                 f'; CPU per answer: service {per(s_cpu):.0f} µs, primary {per(p_cpu):.0f} µs, replica {per(r_cpu):.0f} µs')
         print(line)
 PY
 python3 - "$work/primary-before.tsv" "$work/primary-after.tsv" <<'PY' | tee -a "$results"
