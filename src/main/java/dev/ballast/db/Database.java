@@ -182,12 +182,13 @@ public class Database {
     /**
      * The batches of a batched statement: a batch of one is the statement as any other; a larger one is the statement
      * executed once per call in one round trip, in one transaction (the extended protocol's executions before a
-     * single Sync). Ordered by the first argument (the article's slug, the user's id): the row each call locks first.
+     * single Sync). Ordered by the first argument, if any (the article's slug, the user's id): the row each call locks
+     * first.
      */
     private WriteBatches<Tuple, RowSet<Row>> batches(Statement statement) {
         WriteBatches.Meters meters = new WriteBatches.Meters(
                 DistributionSummary.builder("ballast.db.write.batch.size")
-                        .description("Calls of a batched write run together in one transaction")
+                        .description("Calls of a batched statement run together in one transaction")
                         .tag("statement", statement.name())
                         .register(registry)::record,
                 batchRefusals::increment,
@@ -196,8 +197,10 @@ public class Database {
                 ? execute(connection, statement, arguments.get(0)).map(List::of)
                 : timed(statement, () -> connection.preparedQuery(statement.sql()).executeBatch(arguments))
                         .map(first -> each(first, arguments.size())));
-        return new WriteBatches<>(runner, Comparator.comparing(arguments -> String.valueOf(arguments.getValue(0))),
-                DatabaseFailures::isStatementsOwn, batchMaxSize, batchConcurrency, batchQueue, meters);
+        Comparator<Tuple> order = Comparator.comparing(
+                arguments -> arguments.size() == 0 ? "" : String.valueOf(arguments.getValue(0)));
+        return new WriteBatches<>(runner, order, DatabaseFailures::isStatementsOwn, batchMaxSize, batchConcurrency,
+                batchQueue, meters);
     }
 
     /** The results of a batch's executions, in order: the first, then each one's next. */

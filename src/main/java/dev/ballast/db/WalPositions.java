@@ -13,7 +13,8 @@ import java.time.Duration;
 @ApplicationScoped
 public class WalPositions {
 
-    static final Statement NOW = Statement.readOnPrimary("db.walPosition.now",
+    /** Batched: the notices of a burst from another app replica each ask for it at once. */
+    static final Statement NOW = Statement.batchedReadOnPrimary("db.walPosition.now",
             "select (pg_current_wal_insert_lsn() - '0/0')::bigint");
     private static final Duration FIRST_RETRY = Duration.ofMillis(50);
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);

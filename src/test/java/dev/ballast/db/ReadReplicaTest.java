@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,9 @@ class ReadReplicaTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    WalPositions walPositions;
 
     @Inject
     ViewCaches viewCaches;
@@ -164,6 +169,24 @@ class ReadReplicaTest {
             }
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    /** A burst of another app replica's notices asks for the primary's position at once, many times: in batches. */
+    @Test
+    void thePrimarysPositionAskedManyTimesAtOnceIsEachTimeAtOrPastWhatCameBefore() {
+        DistributionSummary batches = registry.summary("ballast.db.write.batch.size", "statement", WalPositions.NOW.name());
+        for (int burst = 1; ; burst++) {
+            double batchedBefore = batches.totalAmount() - batches.count();
+            long before = walPositions.now().await().atMost(Duration.ofSeconds(10));
+            List<Long> positions = Uni.join().all(IntStream.range(0, READERS).mapToObj(i -> walPositions.now()).toList())
+                    .andFailFast().await().atMost(Duration.ofSeconds(10));
+            assertEquals(READERS, positions.size());
+            positions.forEach(position -> assertTrue(position >= before, position + " before " + before));
+            if (batches.totalAmount() - batches.count() > batchedBefore) {
+                return;
+            }
+            assertTrue(burst < MAX_BURSTS, MAX_BURSTS + " bursts of positions asked at once and none ran in a batch");
         }
     }
 
