@@ -5,9 +5,8 @@ package dev.ballast.db;
  * and whether it reads or writes: each kind has its own bulkhead, so a flood of one cannot starve the other. A
  * batched statement runs together with the calls of the same statement that arrive beside it ({@link WriteBatches}):
  * for the frequent writes that rarely fail, each statement alone and correct in any order, and for read-your-writes'
- * own lookups and records of positions. With read replicas, a read
- * may go to one ({@link Database}); a read on the primary always sees the latest commit of anyone's: for what decides
- * a write or checks a credential.
+ * own lookups and records of positions. With read replicas, a read may go to one ({@link Database}); a read on the
+ * primary always sees the latest commit of anyone's: for what decides a write or checks a credential.
  */
 public record Statement(String name, String sql, boolean writes, boolean batched, boolean onPrimary) {
 
