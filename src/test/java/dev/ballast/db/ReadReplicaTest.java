@@ -144,11 +144,9 @@ class ReadReplicaTest {
         while (readers.size() < READERS) {
             readers.add(Api.register("replica_reader"));
         }
-        DistributionSummary lookups = registry.summary("ballast.db.write.batch.size", "statement", ReadYourWrites.LOOKUP.name());
         ExecutorService threads = Executors.newFixedThreadPool(READERS);
         try {
-            for (int burst = 1; ; burst++) {
-                double batchedBefore = lookups.totalAmount() - lookups.count();
+            burstsUntilOneRanInABatch(ReadYourWrites.LOOKUP, () -> {
                 String slug = Api.createArticle(author, Api.uniqueName("Favorited while replay is paused"), List.of());
                 PrimaryAndStandby.standby.awaitCaughtUp(Duration.ofSeconds(20));
                 PrimaryAndStandby.standby.pauseReplay();
@@ -162,11 +160,7 @@ class ReadReplicaTest {
                         .body("article.favoritesCount", org.hamcrest.Matchers.equalTo(0)); // the standby, behind
 
                 PrimaryAndStandby.standby.resumeReplay();
-                if (lookups.totalAmount() - lookups.count() > batchedBefore) {
-                    return;
-                }
-                assertTrue(burst < MAX_BURSTS, MAX_BURSTS + " bursts of readers at once and no lookup ran in a batch");
-            }
+            });
         } finally {
             threads.shutdownNow();
         }
@@ -174,20 +168,31 @@ class ReadReplicaTest {
 
     /** A burst of another app replica's notices asks for the primary's position at once, many times: in batches. */
     @Test
-    void thePrimarysPositionAskedManyTimesAtOnceIsEachTimeAtOrPastWhatCameBefore() {
-        DistributionSummary batches = registry.summary("ballast.db.write.batch.size", "statement", WalPositions.NOW.name());
-        for (int burst = 1; ; burst++) {
-            double batchedBefore = batches.totalAmount() - batches.count();
+    void thePrimarysPositionAskedManyTimesAtOnceIsEachTimeAtOrPastWhatCameBefore() throws Exception {
+        burstsUntilOneRanInABatch(WalPositions.NOW, () -> {
             long before = walPositions.now().await().atMost(Duration.ofSeconds(10));
             List<Long> positions = Uni.join().all(IntStream.range(0, READERS).mapToObj(i -> walPositions.now()).toList())
                     .andFailFast().await().atMost(Duration.ofSeconds(10));
             assertEquals(READERS, positions.size());
             positions.forEach(position -> assertTrue(position >= before, position + " before " + before));
+        });
+    }
+
+    /** A burst of calls at once, again until one of them ran in a batch of the statement, at most MAX_BURSTS times. */
+    private void burstsUntilOneRanInABatch(Statement statement, Burst burst) throws Exception {
+        DistributionSummary batches = registry.summary("ballast.db.write.batch.size", "statement", statement.name());
+        for (int bursts = 1; ; bursts++) {
+            double batchedBefore = batches.totalAmount() - batches.count();
+            burst.run();
             if (batches.totalAmount() - batches.count() > batchedBefore) {
                 return;
             }
-            assertTrue(burst < MAX_BURSTS, MAX_BURSTS + " bursts of positions asked at once and none ran in a batch");
+            assertTrue(bursts < MAX_BURSTS, MAX_BURSTS + " bursts at once and no " + statement.name() + " ran in a batch");
         }
+    }
+
+    private interface Burst {
+        void run() throws Exception;
     }
 
     private static void atOnce(ExecutorService threads, List<Account> readers, Consumer<Account> request) throws Exception {
