@@ -53,6 +53,7 @@ public class ProxiedPostgresAndEdgeLimitsProfile implements QuarkusTestProfile {
                 Map.entry("ballast.connections.body-timeout", "3s"),
                 Map.entry("ballast.connections.per-address-max", "4"),
                 Map.entry("ballast.password.hashes-per-second", "0.01"),
+                Map.entry("ballast.password.burst", "1"),
                 Map.entry("ballast.password.contended-wait", "0ms"),
                 Map.entry("ballast.admission.request-timeout", "5s"));
     }

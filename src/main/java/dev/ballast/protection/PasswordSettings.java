@@ -17,7 +17,7 @@ public interface PasswordSettings {
     /** Hashing threads; 0 is one per core. */
     int workers();
 
-    /** The share of the cores hashing may use while readers need the CPU (threads, and hashes a second). */
+    /** The share of the cores hashing may use on average while readers need the CPU (its hashes a second). */
     double cpuShare();
 
     /**
@@ -25,6 +25,12 @@ public interface PasswordSettings {
      * at start-up.
      */
     double hashesPerSecond();
+
+    /**
+     * Hashes the share holds for a burst: while readers need the CPU, up to this many run at once on every thread
+     * (fewer when the burst follows others), and only hashing beyond them is paced at the rate.
+     */
+    int burst();
 
     /**
      * How long readers must have waited on average in their event loops before admission for hashing to be held to

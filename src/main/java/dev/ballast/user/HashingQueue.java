@@ -12,8 +12,8 @@ import java.util.Map;
  * Which password hash runs next, and which is refused. Work-conserving: while the CPU has room, every hashing
  * thread is used and a hash waits only for a thread, so a burst of logins on a quiet replica is served at
  * the CPU's full hashing capacity. While readers need the CPU ("contended", decided by the caller), hashing
- * is held to its {@link HashingShare}: at most {@code contendedThreads} at once, and each start takes a token
- * of the share. A hash is refused only when it could not start by its latest start (the caller's deadline):
+ * is held to its {@link HashingShare}: each start takes a token of the share, so a burst still runs on every
+ * thread while the share's bucket lasts, and a flood is paced at the share's rate. A hash is refused only when it could not start by its latest start (the caller's deadline):
  * at once when its expected wait already passes it, or when it reaches the head of the line too late
  * (contention set in meanwhile). Never a refusal because some fixed number are waiting.
  * <p>
@@ -46,7 +46,6 @@ final class HashingQueue {
     private static final double HASH_TIME_WEIGHT = 0.2;
 
     private final int threads;
-    private final int contendedThreads;
     private final HashingShare share;
     /** Each client's line, in the order of their turns: the first is served next, then goes last. */
     private final Map<String, Deque<Waiting>> lines = new LinkedHashMap<>();
@@ -54,12 +53,11 @@ final class HashingQueue {
     private int running;
     private double hashNanos;
 
-    HashingQueue(int threads, int contendedThreads, HashingShare share, long hashNanos) {
-        if (threads < 1 || contendedThreads < 1 || contendedThreads > threads) {
-            throw new IllegalArgumentException("threads " + threads + ", under contention " + contendedThreads);
+    HashingQueue(int threads, HashingShare share, long hashNanos) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("hashing threads must be at least one: " + threads);
         }
         this.threads = threads;
-        this.contendedThreads = contendedThreads;
         this.share = share;
         this.hashNanos = hashNanos;
     }
@@ -67,8 +65,8 @@ final class HashingQueue {
     /**
      * How long a hash of {@code client} offered now would wait before it starts: the hashes ahead of it (its
      * client's waiting ones, and of every other client as many as take their turns before it), each taking the
-     * current hash time, spread over the threads it may use; under contention, at least until the share has a
-     * token for it and every one ahead.
+     * current hash time, spread over the threads; under contention, at least until the share has a token for it
+     * and every one ahead.
      */
     synchronized long expectedWait(String client, long now, boolean contended) {
         Deque<Waiting> own = lines.get(client);
@@ -79,9 +77,8 @@ final class HashingQueue {
                 ahead += Math.min(line.getValue().size(), turns);
             }
         }
-        int usable = contended ? contendedThreads : threads;
-        int mustFinishFirst = ahead + running - usable + 1;
-        double forThreads = mustFinishFirst <= 0 ? 0 : mustFinishFirst * hashNanos / usable;
+        int mustFinishFirst = ahead + running - threads + 1;
+        double forThreads = mustFinishFirst <= 0 ? 0 : mustFinishFirst * hashNanos / threads;
         double forShare = contended ? share.nanosUntil(ahead + 1, now) : 0;
         return (long) Math.max(forThreads, forShare);
     }
@@ -118,7 +115,7 @@ final class HashingQueue {
         waiting -= refuse.size();
         List<Job> start = new ArrayList<>();
         long retryIn = -1;
-        while (!lines.isEmpty() && running < (contended ? contendedThreads : threads)) {
+        while (!lines.isEmpty() && running < threads) {
             // Hashing while the CPU has room takes tokens too (when there are any), so that when contention
             // sets in the share starts from what hashing has just used, not from a full second's worth.
             if (!share.tryAcquire(now) && contended) {

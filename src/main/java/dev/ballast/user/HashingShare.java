@@ -5,9 +5,9 @@ import java.time.Duration;
 /**
  * Password hashing's share of the CPU over time: a token bucket of hashes per second, derived from how long
  * one hash takes on this machine. With a share of 0.25 on 2 cores, hashing may use half a core on average;
- * at 70 ms a hash that is about 7 hashes a second. The bucket holds one second's worth, so logins arriving
- * at random below the rate do not wait for bunching up. {@link HashingQueue} holds hashing to it only while
- * readers need the CPU.
+ * at 70 ms a hash that is about 7 hashes a second. The bucket holds a burst (at least one second's worth): a
+ * burst of logins runs on every core while its hashes last, and only a flood, once it has used the burst, is
+ * paced by the rate. {@link HashingQueue} holds hashing to it only while readers need the CPU.
  */
 final class HashingShare {
 
@@ -16,12 +16,12 @@ final class HashingShare {
     private double tokens;
     private long refilledAt;
 
-    HashingShare(double perSecond, long now) {
+    HashingShare(double perSecond, int burst, long now) {
         if (!(perSecond > 0)) {
             throw new IllegalArgumentException("hashes per second must be positive: " + perSecond);
         }
         this.perSecond = perSecond;
-        this.capacity = Math.max(1, perSecond);
+        this.capacity = Math.max(burst, Math.max(1, perSecond));
         this.tokens = capacity;
         this.refilledAt = now;
     }

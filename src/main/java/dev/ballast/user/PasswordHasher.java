@@ -29,8 +29,8 @@ import org.jboss.logging.Logger;
 /**
  * bcrypt on threads of its own: hashing is deliberately slow CPU work, so it never runs on an event loop.
  * It is work-conserving ({@link HashingQueue}): while the CPU has room, every hashing thread is used; while
- * readers need the CPU (they are around, and wait for it), hashing is held to its share
- * ({@link HashingShare}). A login is refused (503 with Retry-After) only when it could not start hashing in
+ * readers need the CPU (they are around, and wait for it), hashing is held to its share ({@link HashingShare}):
+ * a burst of logins still runs on every thread, and a flood, past the burst, is paced. A login is refused (503 with Retry-After) only when it could not start hashing in
  * time: by its request's deadline less one hash, and under contention within {@code PASSWORD_HASH_CONTENDED_MAX_WAIT}
  * (2 s: a burst of logins is served at the share's pace, while a flood's excess is refused at once).
  * Created at start-up, because it times bcrypt then: never on an event loop at the first login.
@@ -67,7 +67,6 @@ public class PasswordHasher {
         this.vertx = vertx;
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = settings.workers() > 0 ? settings.workers() : cores;
-        int contendedThreads = Math.min(threads, Math.max(1, (int) (cpuShare * cores)));
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "password-hasher-" + threadNumber.incrementAndGet());
@@ -77,17 +76,17 @@ public class PasswordHasher {
         this.decoyHash = BcryptUtil.bcryptHash("decoy password", cost);
         Duration hashTime = timeOneHash(cost);
         double rate = settings.hashesPerSecond() > 0 ? settings.hashesPerSecond() : HashingShare.hashesPerSecond(cpuShare, cores, hashTime);
-        HashingShare share = new HashingShare(rate, System.nanoTime());
-        this.queue = new HashingQueue(threads, contendedThreads, share, hashTime.toNanos());
+        HashingShare share = new HashingShare(rate, settings.burst(), System.nanoTime());
+        this.queue = new HashingQueue(threads, share, hashTime.toNanos());
         this.contendedWaitNanos = settings.contendedMaxWait().toNanos();
         this.requestTimeoutNanos = admissionSettings.requestTimeout().toNanos();
         this.refused = registry.counter("ballast.password.rejections", "reason", "wait");
         registry.gauge("ballast.password.hashes.per.second.max", share, HashingShare::perSecond);
         registry.gauge("ballast.password.waiting", queue, HashingQueue::waiting);
         registry.gauge("ballast.password.contended", this, hasher -> hasher.contended() ? 1 : 0);
-        LOG.infof("Password hashing: bcrypt cost %d takes %d ms here; %d threads while the CPU has room; under contention"
-                        + " %d and at most %.1f hashes a second (%.2f of %d cores%s)",
-                cost, hashTime.toMillis(), threads, contendedThreads, rate, cpuShare, cores,
+        LOG.infof("Password hashing: bcrypt cost %d takes %d ms here, on %d threads; under contention a burst of %d,"
+                        + " then at most %.1f hashes a second (%.2f of %d cores%s)",
+                cost, hashTime.toMillis(), threads, settings.burst(), rate, cpuShare, cores,
                 settings.hashesPerSecond() > 0 ? ", overridden by PASSWORD_HASH_RATE" : "");
     }
 

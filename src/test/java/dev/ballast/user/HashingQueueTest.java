@@ -44,9 +44,25 @@ class HashingQueueTest {
         long now;
     }
 
-    /** Two threads, one under contention; a share of {@code perSecond} hashes a second; a hash takes 100 ms. */
+    /** Two threads; a share of {@code perSecond} hashes a second, with a burst of one second's worth; a hash takes 100 ms. */
     private static HashingQueue queue(double perSecond) {
-        return new HashingQueue(2, 1, new HashingShare(perSecond, 0), HASH);
+        return queue(perSecond, 1);
+    }
+
+    private static HashingQueue queue(double perSecond, int burst) {
+        return new HashingQueue(2, new HashingShare(perSecond, burst, 0), HASH);
+    }
+
+    /** Offers {@code count} hashes of {@code client} at the clock's time, each to start by {@code latestStart}. */
+    private static List<Login> offerEach(HashingQueue queue, Clock clock, int count, String client, long latestStart, boolean contended) {
+        List<Login> logins = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Login login = new Login(clock);
+            if (queue.offer(login, client, latestStart, clock.now, contended)) {
+                logins.add(login);
+            }
+        }
+        return logins;
     }
 
     private static void apply(HashingQueue.Dispatch dispatch) {
@@ -95,22 +111,27 @@ class HashingQueueTest {
     }
 
     @Test
-    void underContentionHashingIsHeldToItsShareAndOneThread() {
+    void underContentionABurstRunsOnEveryThreadWhileTheShareLasts() {
+        Clock clock = new Clock();
+        HashingQueue queue = queue(4, 16); // 4 hashes a second after a burst of 16
+        List<Login> burst = offerEach(queue, clock, 16, ALICE, 2 * SECOND, CONTENDED);
+        assertEquals(16, burst.size(), "the whole burst can start within 2 s");
+
+        long lastStart = runToTheEnd(queue, clock, burst, CONTENDED);
+        assertTrue(burst.stream().noneMatch(login -> login.refused), "none refused");
+        assertEquals(7 * HASH + 7 * MS, lastStart, 7 * MS, "two at a time, as with room: the last starts after 7 rounds");
+    }
+
+    @Test
+    void underContentionHashingPastTheBurstIsHeldToTheShare() {
         Clock clock = new Clock();
         HashingQueue queue = queue(4); // a bucket of 4 hashes, refilled at 4 a second
-        List<Login> logins = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            Login login = new Login(clock);
-            assertTrue(queue.offer(login, ALICE, 10 * SECOND, clock.now, CONTENDED));
-            logins.add(login);
-        }
-        HashingQueue.Dispatch first = queue.dispatch(0, CONTENDED);
-        assertEquals(1, first.start().size(), "one thread under contention");
-        apply(first);
+        List<Login> logins = offerEach(queue, clock, 12, ALICE, 10 * SECOND, CONTENDED);
+        assertEquals(12, logins.size());
 
         long lastStart = runToTheEnd(queue, clock, logins, CONTENDED);
         assertTrue(logins.stream().noneMatch(login -> login.refused), "all started before their deadline");
-        // One every 100 ms while the bucket (4, refilling meanwhile) lasts: six; then one every 250 ms.
+        // Two every 100 ms while the bucket (4, refilling meanwhile) lasts: four; then one every 250 ms.
         assertEquals(2 * SECOND, lastStart, 10 * MS, "the share paces starts: " + lastStart / MS + " ms");
     }
 
@@ -132,17 +153,17 @@ class HashingQueueTest {
     @Test
     void aLoginIsRefusedOnlyWhenItsExpectedWaitPassesItsDeadline() {
         HashingQueue queue = queue(1000);
-        Login running = new Login(new Clock());
-        assertTrue(queue.offer(running, ALICE, 0, 0, CONTENDED), "nothing ahead: no wait at all");
+        assertTrue(queue.offer(new Login(new Clock()), ALICE, 0, 0, CONTENDED), "nothing ahead: no wait at all");
+        assertTrue(queue.offer(new Login(new Clock()), ALICE, 0, 0, CONTENDED), "a thread free for the second too");
         apply(queue.dispatch(0, CONTENDED));
-        assertEquals(HASH, queue.expectedWait(ALICE, 0, CONTENDED), "the one running must finish first");
-        assertFalse(queue.offer(new Login(new Clock()), ALICE, HASH - 1, 0, CONTENDED), "would start too late");
-        assertTrue(queue.offer(new Login(new Clock()), ALICE, HASH, 0, CONTENDED), "just in time");
-        assertEquals(0, queue.expectedWait(ALICE, 0, IDLE) - HASH / 2, "with both threads: half a hash (one of two finishing)");
+        assertEquals(HASH / 2, queue.expectedWait(ALICE, 0, CONTENDED), "one of the two running must finish first");
+        assertFalse(queue.offer(new Login(new Clock()), ALICE, HASH / 2 - 1, 0, CONTENDED), "would start too late");
+        assertTrue(queue.offer(new Login(new Clock()), ALICE, HASH / 2, 0, CONTENDED), "just in time");
 
         queue.finished(3 * HASH);
-        assertTrue(queue.expectedWait(ALICE, 0, CONTENDED) > HASH, "slower hashes lengthen the expected wait");
         assertEquals(140 * MS, queue.hashNanos(), MS, "the estimate moves a fifth of the way to each measured hash");
+        apply(queue.dispatch(0, CONTENDED)); // the waiting one takes the freed thread: two running again
+        assertEquals(70 * MS, queue.expectedWait(ALICE, 0, CONTENDED), MS, "slower hashes lengthen the expected wait");
     }
 
     @Test
@@ -155,7 +176,7 @@ class HashingQueueTest {
             logins.add(login);
         }
         apply(queue.dispatch(0, IDLE));
-        // Contention sets in: one thread only, the two running end at 100 ms; by 200 ms the waiting are too late.
+        // The two running end at 100 ms, but the next look comes at 200 ms: by then the two waiting are too late.
         queue.finished(HASH);
         queue.finished(HASH);
         apply(queue.dispatch(200 * MS, CONTENDED));
@@ -167,36 +188,28 @@ class HashingQueueTest {
     void oneClientWithManyHashesWaitingDelaysAnotherByOneOfItsOwnAtMost() {
         Clock clock = new Clock();
         HashingQueue queue = queue(1000);
-        List<Login> flood = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            Login login = new Login(clock);
-            if (queue.offer(login, ALICE, 2 * SECOND, clock.now, CONTENDED)) {
-                flood.add(login);
-            }
-        }
-        assertEquals(21, flood.size(), "one thread, 100 ms a hash: the flood's hashes that could start within 2 s");
+        List<Login> flood = offerEach(queue, clock, 50, ALICE, 2 * SECOND, CONTENDED);
+        assertEquals(42, flood.size(), "two threads, 100 ms a hash: the flood's hashes that could start within 2 s");
         apply(queue.dispatch(clock.now, CONTENDED));
-        assertEquals(2 * HASH, queue.expectedWait(BOB, clock.now, CONTENDED),
-                "another client waits for the running hash and the flood's next turn, not for its 20 waiting");
-        assertEquals(21 * HASH, queue.expectedWait(ALICE, clock.now, CONTENDED), "the flood waits behind itself");
+        assertEquals(HASH, queue.expectedWait(BOB, clock.now, CONTENDED),
+                "another client waits for one of the running hashes and the flood's next turn, not for its 40 waiting");
+        assertEquals(41 * HASH / 2, queue.expectedWait(ALICE, clock.now, CONTENDED), "the flood waits behind itself");
 
         Login other = new Login(clock);
-        assertTrue(queue.offer(other, BOB, clock.now + 2 * HASH, clock.now, CONTENDED), "a deadline the flood alone would pass");
+        assertTrue(queue.offer(other, BOB, clock.now + HASH, clock.now, CONTENDED), "a deadline the flood alone would pass");
         List<Login> all = new ArrayList<>(flood);
         all.add(other);
         runToTheEnd(queue, clock, all, CONTENDED);
-        assertEquals(2 * HASH, other.startedAt, 2 * MS, "started after two hashes of the flood");
+        assertEquals(HASH, other.startedAt, 2 * MS, "started with the flood's third hash");
         assertEquals(2, flood.stream().filter(login -> login.startedAt >= 0 && login.startedAt < other.startedAt).count(),
-                "the flood's third hash waited for the other client's turn");
+                "the flood's fourth hash waited for the other client's turn");
         assertFalse(other.refused);
         assertEquals(1, flood.stream().filter(login -> login.refused).count(), "the other client's turn pushed the flood's last past its deadline");
-        assertTrue(flood.get(20).refused);
+        assertTrue(flood.get(41).refused);
     }
 
     @Test
-    void theThreadCountsMustMakeSense() {
-        HashingShare share = new HashingShare(1, 0);
-        assertThrows(IllegalArgumentException.class, () -> new HashingQueue(0, 1, share, HASH));
-        assertThrows(IllegalArgumentException.class, () -> new HashingQueue(1, 2, share, HASH));
+    void aQueueNeedsAThread() {
+        assertThrows(IllegalArgumentException.class, () -> new HashingQueue(0, new HashingShare(1, 1, 0), HASH));
     }
 }

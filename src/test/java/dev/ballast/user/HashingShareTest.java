@@ -20,9 +20,9 @@ class HashingShareTest {
     }
 
     @Test
-    void aBurstOfOneSecondsWorthIsServedThenTheRestIsRefusedUntilItRefills() {
-        HashingShare share = new HashingShare(4, 0);
-        for (int i = 0; i < 4; i++) {
+    void aBurstIsServedThenTheRestIsRefusedUntilItRefills() {
+        HashingShare share = new HashingShare(4, 6, 0);
+        for (int i = 0; i < 6; i++) {
             assertTrue(share.tryAcquire(0), "hash " + i + " of the burst");
         }
         assertFalse(share.tryAcquire(0), "past the burst");
@@ -30,24 +30,33 @@ class HashingShareTest {
         assertTrue(share.tryAcquire(SECOND / 4), "a quarter of a second refills one");
         assertFalse(share.tryAcquire(SECOND / 4));
         assertTrue(share.tryAcquire(100 * SECOND), "after a long pause");
-        for (int i = 0; i < 3; i++) {
-            assertTrue(share.tryAcquire(100 * SECOND), "the bucket refilled only to one second's worth");
+        for (int i = 0; i < 5; i++) {
+            assertTrue(share.tryAcquire(100 * SECOND), "the bucket refilled to the burst");
+        }
+        assertFalse(share.tryAcquire(100 * SECOND), "and not more");
+    }
+
+    @Test
+    void aBurstSmallerThanOneSecondsWorthStillHoldsOneSecondsWorth() {
+        HashingShare share = new HashingShare(4, 1, 0);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(share.tryAcquire(100 * SECOND), "hash " + i + " of a second's worth");
         }
         assertFalse(share.tryAcquire(100 * SECOND), "and not more");
     }
 
     @Test
     void aSlowHashStillGetsOnePlace() {
-        HashingShare share = new HashingShare(0.5, 0);
+        HashingShare share = new HashingShare(0.5, 1, 0);
         assertTrue(share.tryAcquire(0));
         assertFalse(share.tryAcquire(SECOND));
         assertTrue(share.tryAcquire(2 * SECOND));
-        assertThrows(IllegalArgumentException.class, () -> new HashingShare(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new HashingShare(0, 1, 0));
     }
 
     @Test
     void itSaysHowLongUntilHashesOneAfterAnotherAreWithinTheShare() {
-        HashingShare share = new HashingShare(4, 0);
+        HashingShare share = new HashingShare(4, 1, 0);
         assertEquals(0, share.nanosUntil(4, 0), "the full bucket covers four");
         assertEquals(SECOND / 4, share.nanosUntil(5, 0), "the fifth waits for one refill");
         share.tryAcquire(0);
