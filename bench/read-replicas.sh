@@ -19,7 +19,8 @@
 # replica with cores of its own takes off the primary.
 # Needs: the packaged jar (./mvnw -B package -DskipTests, or BENCH_JAR), PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup,
 # psql: PG_BIN, default the newest under /usr/lib/postgresql), wrk, python3, curl, jq. As root, both servers run as the
-# postgres user. Loads only 127.0.0.1. Usage: bench/read-replicas.sh (a quick try: BENCH_DURATION=3s BENCH_AUTHORS=5 BENCH_SEED_ARGS="--articles 200")
+# postgres user. Loads only 127.0.0.1. REPLICA_SETTINGS: more settings (NAME=value words) for the service with the
+# read replica, e.g. READ_SIGNED_IN_FROM_REPLICAS=true. Usage: bench/read-replicas.sh (a quick try: BENCH_DURATION=3s BENCH_AUTHORS=5 BENCH_SEED_ARGS="--articles 200")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -140,12 +141,13 @@ stop_services
 # The three builds' settings side by side, all up at once on the same data, each measured in turn (the order rotating
 # each round): this machine's speed drifts over minutes, so the ratios of a round are what is compared.
 labels=("no read replica" "one read replica" "no read replica again (A/A)")
-settings=("" "READ_DATABASE_URL=postgresql://127.0.0.1:$replica_port/$db" "")
+settings=("" "READ_DATABASE_URL=postgresql://127.0.0.1:$replica_port/$db ${REPLICA_SETTINGS:-}" "")
 for i in 0 1 2; do
   # shellcheck disable=SC2086 # the settings are words on purpose
   start_service $((port + i)) $((management_port + i)) ${settings[$i]}
 done
 seconds=${duration%s}
+say "the service with the read replica: ${settings[1]}"
 say "rounds: $rounds, each mix ${seconds}s per setting after a ${warmup} warm-up of each (wrk -t2 -c$connections, closed loop)"
 for i in 0 1 2; do
   for scenario in anonymous-mix signed-mix; do goodput $((port + i)) "$scenario" "${warmup%s}" >/dev/null; done

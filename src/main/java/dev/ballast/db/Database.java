@@ -30,7 +30,8 @@ import org.jboss.logging.Logger;
  * ({@code ballast_db_query_seconds{statement=...}}), and is logged and counted when slower than
  * {@code ballast.db.slow-query}.
  * <p>
- * With read replicas ({@code READ_DATABASE_URL}), a read goes to a replica that has replayed what the caller must see
+ * With read replicas ({@code READ_DATABASE_URL}), an anonymous caller's read (by default; any caller's with
+ * {@code READ_SIGNED_IN_FROM_REPLICAS}) goes to a replica that has replayed what the caller must see
  * ({@link ReadYourWrites}) and is within {@code READ_MAX_LAG} ({@link Replicas}), within that replica's bulkhead and
  * through the gate, and checked there in the same round trip; with none such, when the server it ran on turns out
  * behind, or when the replica fails it (unreachable, busy, a recovery conflict), the read runs on the primary instead.
@@ -59,6 +60,7 @@ public class Database {
     private final ReadYourWrites readYourWrites;
     private final Counter toReplica;
     private final Counter toPrimaryForOwnWrite;
+    private final Counter toPrimaryForSignedIn;
     private final Counter toPrimaryForNoReplica;
     private final Counter toPrimaryAfterFailure;
     private final Counter toPrimaryForReplicaBehind;
@@ -78,6 +80,7 @@ public class Database {
         this.readYourWrites = readYourWrites;
         this.toReplica = registry.counter("ballast.db.reads", "to", "replica", "why", "replayed");
         this.toPrimaryForOwnWrite = registry.counter("ballast.db.reads", "to", "primary", "why", "own-write");
+        this.toPrimaryForSignedIn = registry.counter("ballast.db.reads", "to", "primary", "why", "signed-in");
         this.toPrimaryForNoReplica = registry.counter("ballast.db.reads", "to", "primary", "why", "no-replica-usable");
         this.toPrimaryAfterFailure = registry.counter("ballast.db.reads", "to", "primary", "why", "replica-failed");
         this.toPrimaryForReplicaBehind = registry.counter("ballast.db.reads", "to", "primary", "why", "replica-behind");
@@ -109,6 +112,10 @@ public class Database {
     }
 
     private <T> Uni<T> routed(Function<SqlConnection, Uni<T>> work, Supplier<Uni<T>> onPrimary) {
+        if (readYourWrites.keepsOnPrimary()) {
+            toPrimaryForSignedIn.increment();
+            return onPrimary.get();
+        }
         if (replicas.choose(0) == null) { // none usable at all: no need to ask what the caller must see
             toPrimaryForNoReplica.increment();
             return onPrimary.get();

@@ -32,4 +32,10 @@ public interface ReadReplicasConfig {
 
     /** A replica that does not answer its check within this is skipped, and the reads on it go to the primary. */
     Duration checkTimeout();
+
+    /**
+     * Whether signed-in callers' reads go to replicas too, once one has replayed the caller's last write
+     * ({@link ReadYourWrites}); false keeps them on the primary, and only anonymous reads go to replicas.
+     */
+    boolean signedInFromReplicas();
 }

@@ -10,7 +10,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 
 /**
  * Each client reads its own writes, on whichever app replica its next request lands, while other reads go to the
- * read replicas. After a signed-in user's write commits, the primary's WAL insert position (at or past the write's
+ * read replicas. By default a signed-in caller's reads all stay on the primary: only anonymous callers, who have
+ * written nothing, read from replicas. With {@code READ_SIGNED_IN_FROM_REPLICAS}, signed-in callers' reads go to
+ * replicas too, once one has replayed the caller's last write. After a signed-in user's write commits, the primary's WAL insert position (at or past the write's
  * commit record) is stored on the primary, per user ({@code write_positions}). A read of that user's then goes to a
  * replica only if the replica has replayed that position; otherwise to the primary. The position is looked up once
  * per request, at its first read, on the primary (one indexed row); anonymous reads need none. The lookups (and the
@@ -44,10 +46,12 @@ public class ReadYourWrites {
 
     private final Replicas replicas;
     private final Database database;
+    private final boolean signedInFromReplicas;
 
-    ReadYourWrites(Replicas replicas, Database database) {
+    ReadYourWrites(Replicas replicas, Database database, ReadReplicasConfig config) {
         this.replicas = replicas;
         this.database = database;
+        this.signedInFromReplicas = config.signedInFromReplicas();
     }
 
     /** Names the signed-in caller of the current request (no effect outside a request). */
@@ -60,7 +64,7 @@ public class ReadYourWrites {
 
     /** Stores the position of a write made for {@code userId} by a caller not yet signed in as them (registration). */
     public Uni<Void> wroteAs(long userId) {
-        if (!replicas.any()) {
+        if (!tracksWrites()) {
             return Uni.createFrom().voidItem();
         }
         Context context = requestContext();
@@ -69,7 +73,7 @@ public class ReadYourWrites {
 
     /** The write, followed (when it succeeds) by storing its position for the caller, if one is signed in. */
     <T> Uni<T> afterWrite(Uni<T> write) {
-        if (!replicas.any()) {
+        if (!tracksWrites()) {
             return write;
         }
         return Uni.createFrom().deferred(() -> {
@@ -77,6 +81,20 @@ public class ReadYourWrites {
             Long caller = context == null ? null : context.getLocal(CALLER);
             return caller == null ? write : write.call(() -> record(caller, context));
         });
+    }
+
+    /** Signed-in callers' positions are needed only when their reads may go to a replica. */
+    private boolean tracksWrites() {
+        return signedInFromReplicas && replicas.any();
+    }
+
+    /** Whether the current request's reads stay on the primary because its caller is signed in. */
+    boolean keepsOnPrimary() {
+        if (signedInFromReplicas) {
+            return false;
+        }
+        Context context = requestContext();
+        return context != null && context.getLocal(CALLER) != null;
     }
 
     /**

@@ -19,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reads from a streaming standby ({@link PrimaryAndStandby}), each client still reading its own writes. What a read
+ * Reads from a streaming standby ({@link PrimaryAndStandby}), signed-in callers' too
+ * ({@code READ_SIGNED_IN_FROM_REPLICAS}), each client still reading its own writes. What a read
  * answers tells where it ran: with replay paused on the standby, an article just written is on the primary only. The
  * views a read fills are cached, and the cache would answer for the database: each read whose database this test
  * asserts comes after the caches are emptied.
@@ -44,22 +46,21 @@ import org.junit.jupiter.api.Test;
  * on purpose (.ci/allowed-warnings).
  */
 @QuarkusTest
-@TestProfile(ReadReplicaTest.WithStandby.class)
+@TestProfile(ReadReplicaTest.WithStandbyForSignedInToo.class)
 class ReadReplicaTest {
 
     static final Duration MAX_LAG = Duration.ofSeconds(5);
     private static final int READERS = 16;
     private static final int MAX_BURSTS = 6;
 
+    /** A standby, and the defaults: signed-in callers' reads on the primary ({@link SignedInReadsOnPrimaryTest}). */
     public static class WithStandby implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "ballast.read-db.max-lag", MAX_LAG.toMillis() + "ms",
                     "ballast.read-db.check-interval", "100ms",
-                    "ballast.read-db.check-timeout", "400ms",
-                    // Resolved when the listener connects, after the test resource has started the standby.
-                    "ballast.direct-db.url", "${ballast.read-db.url}");
+                    "ballast.read-db.check-timeout", "400ms");
         }
 
         @Override
@@ -70,6 +71,18 @@ class ReadReplicaTest {
         @Override
         public boolean disableGlobalTestResources() {
             return true;
+        }
+    }
+
+    /** Signed-in callers' reads on the standby too, and the cache notice listener pointed at the standby. */
+    public static class WithStandbyForSignedInToo extends WithStandby {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
+            overrides.put("ballast.read-db.signed-in-from-replicas", "true");
+            // Resolved when the listener connects, after the test resource has started the standby.
+            overrides.put("ballast.direct-db.url", "${ballast.read-db.url}");
+            return overrides;
         }
     }
 
@@ -302,12 +315,16 @@ class ReadReplicaTest {
     }
 
     private void emptyCaches() {
+        emptyCaches(viewCaches);
+    }
+
+    static void emptyCaches(ViewCaches viewCaches) {
         for (String name : viewCaches.names()) {
             viewCaches.named(name).invalidateAll();
         }
     }
 
-    private static void awaitTrue(BooleanSupplier condition, Duration within, String what) {
+    static void awaitTrue(BooleanSupplier condition, Duration within, String what) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
