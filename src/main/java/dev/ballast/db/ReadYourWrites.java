@@ -9,17 +9,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 
 /**
- * Each client reads its own writes, on whichever app replica its next request lands, while other reads go to the
- * read replicas. By default a signed-in caller's reads all stay on the primary: only anonymous callers, who have
- * written nothing, read from replicas. With {@code READ_SIGNED_IN_FROM_REPLICAS}, signed-in callers' reads go to
- * replicas too, once one has replayed the caller's last write. After a signed-in user's write commits, the primary's WAL insert position (at or past the write's
- * commit record) is stored on the primary, per user ({@code write_positions}). A read of that user's then goes to a
- * replica only if the replica has replayed that position; otherwise to the primary. The position is looked up once
- * per request, at its first read, on the primary (one indexed row); anonymous reads need none. The lookups (and the
- * records) of requests at once run together, in one round trip ({@link WriteBatches}); a lookup refused there (too
- * many waiting) sends the request's reads to the primary. Storing it on the primary, rather than in this app
- * replica's memory or in a notice, is what makes any app replica decide alike, at once, with nothing new asked of the
- * client. After a write, the rest of the same request reads from the primary.
+ * Each client reads its own writes, on whichever app replica its next request lands, while other reads go to the read
+ * replicas. By default a signed-in caller's reads all stay on the primary: only anonymous callers, who have written
+ * nothing, read from replicas. With {@code READ_SIGNED_IN_FROM_REPLICAS}, signed-in callers' reads go to replicas too,
+ * once one has replayed the caller's last write. After a signed-in user's write commits, the primary's WAL insert
+ * position (at or past the write's commit record) is stored on the primary, per user ({@code write_positions}). A read
+ * of that user's then goes to a replica only if the replica has replayed that position; otherwise to the primary. The
+ * position is looked up once per request, at its first read, on the primary (one indexed row); anonymous reads need
+ * none. The lookups (and the records) of requests at once run together, in one round trip ({@link WriteBatches}); a
+ * lookup refused there (too many waiting) sends the request's reads to the primary. Storing it on the primary, rather
+ * than in this app replica's memory or in a notice, is what makes any app replica decide alike, at once, with nothing
+ * new asked of the client. After a write, the rest of the same request reads from the primary.
  * <p>
  * The caller is known to the database layer through the request's context: the auth layer puts the signed-in user's
  * id there under {@link #CALLER} ({@link #callerIs(long)}). A registration writes before its caller has an id: it
