@@ -12,7 +12,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
  * Each client reads its own writes, on whichever app replica its next request lands, while other reads go to the read
  * replicas. By default a signed-in caller's reads all stay on the primary: only anonymous callers, who have written
  * nothing, read from replicas. With {@code READ_SIGNED_IN_FROM_REPLICAS}, signed-in callers' reads go to replicas too,
- * once one has replayed the caller's last write. After a signed-in user's write commits, the primary's WAL insert
+ * once one has replayed the caller's last write. Then, after a signed-in user's write commits, the primary's WAL insert
  * position (at or past the write's commit record) is stored on the primary, per user ({@code write_positions}). A read
  * of that user's then goes to a replica only if the replica has replayed that position; otherwise to the primary. The
  * position is looked up once per request, at its first read, on the primary (one indexed row); anonymous reads need

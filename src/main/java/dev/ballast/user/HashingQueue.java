@@ -12,10 +12,10 @@ import java.util.Map;
  * Which password hash runs next, and which is refused. Work-conserving: while the CPU has room, every hashing thread is
  * used and a hash waits only for a thread, so a burst of logins on a quiet replica is served at the CPU's full hashing
  * capacity. While readers need the CPU ("contended", decided by the caller), hashing is held to its
- * {@link HashingShare}: each start takes a token of the share, so a burst still runs on every thread while the share's bucket
- * lasts, and a flood is paced at the share's rate. A hash is refused only when it could not start by its latest start
- * (the caller's deadline): at once when its expected wait already passes it, or when it reaches the head of the line
- * too late (contention set in meanwhile). Never a refusal because some fixed number are waiting.
+ * {@link HashingShare}: each start takes a token of the share, so a burst still runs on every thread while the share's
+ * bucket lasts, and a flood is paced at the share's rate. A hash is refused only when it could not start by its latest
+ * start (the caller's deadline): at once when its expected wait already passes it, or when it reaches the head of the
+ * line too late (contention set in meanwhile). Never a refusal because some fixed number are waiting.
  * <p>
  * Fair between clients: each client (an address) has its own line, and the lines take turns, one hash each, so a
  * client with many hashes waiting delays another's by at most one of its own per turn: no one client can fill

@@ -27,13 +27,14 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
 
 /**
- * bcrypt on threads of its own: hashing is deliberately slow CPU work, so it never runs on an event loop.
- * It is work-conserving ({@link HashingQueue}): while the CPU has room, every hashing thread is used; while
- * readers need the CPU (they are around, and wait for it), hashing is held to its share ({@link HashingShare}):
- * a burst of logins still runs on every thread, and a flood, past the burst, is paced. A login is refused (503 with Retry-After) only when it could not start hashing in
- * time: by its request's deadline less one hash, and under contention within {@code PASSWORD_HASH_CONTENDED_MAX_WAIT}
- * (2 s: a burst of logins is served at the share's pace, while a flood's excess is refused at once).
- * Created at start-up, because it times bcrypt then: never on an event loop at the first login.
+ * bcrypt on threads of its own: hashing is deliberately slow CPU work, so it never runs on an event loop. It is
+ * work-conserving ({@link HashingQueue}): while the CPU has room, every hashing thread is used; while readers need the
+ * CPU (they are around, and wait for it), hashing is held to its share ({@link HashingShare}): a burst of logins still
+ * runs on every thread, and a flood, past the burst, is paced. A login is refused (503 with Retry-After) only when it
+ * could not start hashing in time: by its request's deadline less one hash, and under contention within
+ * {@code PASSWORD_HASH_CONTENDED_MAX_WAIT} (2 s: past the burst, logins are served at the share's pace, while a
+ * flood's excess is refused at once). Created at start-up, because it times bcrypt then: never on an event loop at the first
+ * login.
  */
 @Startup
 @ApplicationScoped
